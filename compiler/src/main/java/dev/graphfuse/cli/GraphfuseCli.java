@@ -1,0 +1,47 @@
+package dev.graphfuse.cli;
+
+import dev.graphfuse.diag.BadInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code graphfuse} command. Exit codes: 0 ok, 1 internal error, 2 bad input or usage. */
+@Command(name = "graphfuse", mixinStandardHelpOptions = true, version = "graphfuse 0.1.0",
+        description = "Imports, inspects, converts and fuses exported model graphs.",
+        subcommands = {InspectCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+public final class GraphfuseCli implements Runnable {
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit code (used by tests and examples). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new GraphfuseCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? EXIT_BAD_INPUT : 1);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof BadInputException bad) {
+                commandLine.getErr().println(bad.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            commandLine.getErr().println("graphfuse: internal error: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return 1;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.graphfuse.io;
+
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.onnx.OnnxExporter;
+import dev.graphfuse.onnx.OnnxImporter;
+import dev.graphfuse.text.GraphTextReader;
+import dev.graphfuse.text.GraphTextWriter;
+import dev.graphfuse.text.TextWriterOptions;
+import dev.graphfuse.util.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/** Reads and writes models in either format; every write is atomic. */
+public final class ModelFiles {
+    private ModelFiles() {
+    }
+
+    public static Model read(Path file) {
+        return ModelFormat.of(file) == ModelFormat.ONNX ? OnnxImporter.read(file) : GraphTextReader.read(file);
+    }
+
+    public static void write(Model model, Path out, ModelFormat format) {
+        if (format == ModelFormat.ONNX) {
+            OnnxExporter.write(model, out);
+            return;
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        String text = GraphTextWriter.print(model, TextWriterOptions.FULL.withExternalBase(dir));
+        try {
+            AtomicFiles.writeString(out, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+}

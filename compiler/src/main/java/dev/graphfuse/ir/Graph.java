@@ -1,0 +1,280 @@
+package dev.graphfuse.ir;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A dataflow graph in SSA form: every value has one definition (graph input, initializer, node
+ * output, or captured outer-scope value) and a unique name within the graph. Subgraphs (If/Loop
+ * bodies) refer to enclosing values through captured values resolved by name.
+ */
+public final class Graph {
+    private String name;
+    private String docString = "";
+    private final Graph parent;
+    private final Map<String, Value> values = new HashMap<>();
+    private final List<Value> inputs = new ArrayList<>();
+    private final List<Value> outputs = new ArrayList<>();
+    private final Map<String, Value> initializers = new LinkedHashMap<>();
+    private final Set<Node> nodes = new LinkedHashSet<>();
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private byte[] unknownFields = new byte[0];
+    private int nameCounter;
+
+    public Graph(String name) {
+        this(name, null);
+    }
+
+    /** A subgraph whose captured values resolve in {@code parent}. */
+    public Graph(String name, Graph parent) {
+        this.name = name == null ? "" : name;
+        this.parent = parent;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name == null ? "" : name;
+    }
+
+    public Graph parent() {
+        return parent;
+    }
+
+    public String docString() {
+        return docString;
+    }
+
+    public void setDocString(String doc) {
+        this.docString = doc == null ? "" : doc;
+    }
+
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    public byte[] unknownFields() {
+        return unknownFields.clone();
+    }
+
+    public void setUnknownFields(byte[] bytes) {
+        this.unknownFields = bytes == null ? new byte[0] : bytes.clone();
+    }
+
+    // ---- values ----
+
+    /** The value with this name defined in this graph, or null. */
+    public Value value(String name) {
+        return values.get(name);
+    }
+
+    public boolean hasValue(String name) {
+        return values.containsKey(name);
+    }
+
+    /** Looks up a name here, then in enclosing graphs. */
+    public Value resolve(String name) {
+        for (Graph g = this; g != null; g = g.parent) {
+            Value v = g.values.get(name);
+            if (v != null && !v.isCaptured()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    public Collection<Value> values() {
+        return Collections.unmodifiableCollection(values.values());
+    }
+
+    private Value define(String name, ValueType type) {
+        Objects.requireNonNull(name, "name is null");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("a value needs a non-empty name");
+        }
+        if (values.containsKey(name)) {
+            throw new DuplicateValueException(name);
+        }
+        Value v = new Value(this, name, type);
+        values.put(name, v);
+        return v;
+    }
+
+    /** A name not yet used in this graph, derived from {@code base}. */
+    public String freshName(String base) {
+        String b = base == null || base.isEmpty() ? "v" : base;
+        if (!values.containsKey(b)) {
+            return b;
+        }
+        String candidate;
+        do {
+            candidate = b + "_" + (++nameCounter);
+        } while (values.containsKey(candidate));
+        return candidate;
+    }
+
+    public Value addInput(String name, ValueType type) {
+        Value v = define(name, type);
+        v.setGraphInput(true);
+        inputs.add(v);
+        return v;
+    }
+
+    /** Marks an existing initializer as also being a graph input (an overridable default, IR ≥ 4). */
+    public void addInitializerAsInput(Value v) {
+        requireOwn(v);
+        if (v.isGraphInput()) {
+            throw new IllegalArgumentException(v + " is already a graph input");
+        }
+        v.setGraphInput(true);
+        inputs.add(v);
+    }
+
+    public List<Value> inputs() {
+        return Collections.unmodifiableList(inputs);
+    }
+
+    public Value addInitializer(Tensor t) {
+        Value v = define(t.name(), t.type());
+        v.setInitializer(t);
+        initializers.put(t.name(), v);
+        return v;
+    }
+
+    public Value addSparseInitializer(String name, ValueType type, byte[] proto) {
+        Value v = define(name, type);
+        v.setSparseInitializer(proto.clone());
+        initializers.put(name, v);
+        return v;
+    }
+
+    /** Initializer values in insertion order. */
+    public Collection<Value> initializers() {
+        return Collections.unmodifiableCollection(initializers.values());
+    }
+
+    /** Removes an initializer that nothing uses. */
+    public void removeInitializer(Value v) {
+        requireOwn(v);
+        if (v.hasUses() || v.isGraphOutput() || v.isGraphInput()) {
+            throw new IllegalStateException("initializer " + v + " is still in use");
+        }
+        initializers.remove(v.name());
+        values.remove(v.name());
+    }
+
+    /** A value of an enclosing graph, referenced by name from this subgraph. */
+    public Value capture(String name) {
+        Value existing = values.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        Value v = define(name, null);
+        v.setCaptured(true);
+        return v;
+    }
+
+    public void addOutput(Value v) {
+        requireOwn(v);
+        outputs.add(v);
+    }
+
+    public void setOutput(int i, Value v) {
+        requireOwn(v);
+        outputs.set(i, v);
+    }
+
+    public List<Value> outputs() {
+        return Collections.unmodifiableList(outputs);
+    }
+
+    /** Renames a value; the new name must be free. */
+    public void rename(Value v, String newName) {
+        requireOwn(v);
+        if (newName.equals(v.name())) {
+            return;
+        }
+        if (values.containsKey(newName)) {
+            throw new DuplicateValueException(newName);
+        }
+        values.remove(v.name());
+        if (v.initializer() != null) {
+            initializers.remove(v.name());
+            v.setNameInternal(newName);
+            v.setInitializer(v.initializer().withName(newName));
+            initializers.put(newName, v);
+        } else {
+            v.setNameInternal(newName);
+        }
+        values.put(newName, v);
+    }
+
+    // ---- nodes ----
+
+    /** Adds a node whose outputs are new values named {@code outputNames} ("" for an omitted output). */
+    public Node addNode(String name, String domain, String opType, List<Value> inputs, List<String> outputNames) {
+        Node n = new Node(this, name, domain, opType);
+        for (String out : outputNames) {
+            n.addOutputInternal(out == null || out.isEmpty() ? null : define(out, null));
+        }
+        for (Value in : inputs) {
+            n.addInput(in);
+        }
+        nodes.add(n);
+        return n;
+    }
+
+    /** Nodes in insertion order (not necessarily topological; see {@link GraphViews#topologicalOrder}). */
+    public Collection<Node> nodes() {
+        return Collections.unmodifiableSet(nodes);
+    }
+
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    /** Removes a node whose outputs are unused and are not graph outputs. */
+    public void removeNode(Node n) {
+        if (n.graph() != this || !nodes.contains(n)) {
+            throw new IllegalArgumentException("node " + n + " is not in graph " + name);
+        }
+        for (Value out : n.outputs()) {
+            if (out == null) {
+                continue;
+            }
+            if (out.hasUses() || outputs.contains(out)) {
+                throw new IllegalStateException("output " + out + " of " + n + " is still in use");
+            }
+        }
+        n.detachInputs();
+        for (Value out : n.outputs()) {
+            if (out != null) {
+                values.remove(out.name());
+                out.setProducer(null, -1);
+            }
+        }
+        nodes.remove(n);
+        n.markRemoved();
+    }
+
+    private void requireOwn(Value v) {
+        if (v == null || v.graph() != this || values.get(v.name()) != v) {
+            throw new IllegalArgumentException("value " + v + " is not defined in graph " + name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Graph[" + name + ", " + nodes.size() + " nodes]";
+    }
+}

@@ -1,0 +1,251 @@
+package dev.graphfuse.ir;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One operator application. Inputs are ordered and may contain null for an omitted optional input;
+ * outputs likewise. Attributes keep their insertion order.
+ */
+public final class Node {
+    private final Graph graph;
+    private String name;
+    private String domain;
+    private String opType;
+    private String overload = "";
+    private String docString = "";
+    private final List<Value> inputs = new ArrayList<>(4);
+    private final List<Value> outputs = new ArrayList<>(1);
+    private final Map<String, Attribute> attributes = new LinkedHashMap<>();
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private byte[] unknownFields = new byte[0];
+    private boolean removed;
+
+    Node(Graph graph, String name, String domain, String opType) {
+        this.graph = Objects.requireNonNull(graph, "graph is null");
+        this.name = name == null ? "" : name;
+        this.domain = normalizeDomain(domain);
+        this.opType = Objects.requireNonNull(opType, "opType is null");
+    }
+
+    /** ONNX treats "" and "ai.onnx" as the same default domain; the IR always uses "". */
+    public static String normalizeDomain(String domain) {
+        return domain == null || domain.equals("ai.onnx") ? "" : domain;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name == null ? "" : name;
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    public String opType() {
+        return opType;
+    }
+
+    /** {@code domain::OpType}, or just {@code OpType} in the default domain. */
+    public String qualifiedOpType() {
+        return domain.isEmpty() ? opType : domain + "::" + opType;
+    }
+
+    public boolean is(String op) {
+        return domain.isEmpty() && opType.equals(op);
+    }
+
+    public String overload() {
+        return overload;
+    }
+
+    public void setOverload(String overload) {
+        this.overload = overload == null ? "" : overload;
+    }
+
+    public String docString() {
+        return docString;
+    }
+
+    public void setDocString(String doc) {
+        this.docString = doc == null ? "" : doc;
+    }
+
+    public List<Value> inputs() {
+        return Collections.unmodifiableList(inputs);
+    }
+
+    public Value input(int i) {
+        return i < inputs.size() ? inputs.get(i) : null;
+    }
+
+    public int inputCount() {
+        return inputs.size();
+    }
+
+    public List<Value> outputs() {
+        return Collections.unmodifiableList(outputs);
+    }
+
+    public Value output(int i) {
+        return i < outputs.size() ? outputs.get(i) : null;
+    }
+
+    public Value output() {
+        if (outputs.size() != 1) {
+            throw new IllegalStateException(this + " has " + outputs.size() + " outputs");
+        }
+        return outputs.get(0);
+    }
+
+    /** Appends an input (null for an omitted optional input). */
+    public void addInput(Value v) {
+        checkOwned(v);
+        inputs.add(v);
+        if (v != null) {
+            v.addUse(new Use(this, inputs.size() - 1));
+        }
+    }
+
+    public void setInput(int i, Value v) {
+        checkOwned(v);
+        Value old = inputs.get(i);
+        if (old == v) {
+            return;
+        }
+        if (old != null) {
+            old.removeUse(this, i);
+        }
+        inputs.set(i, v);
+        if (v != null) {
+            v.addUse(new Use(this, i));
+        }
+    }
+
+    /** Drops trailing inputs from index {@code count} on. */
+    public void truncateInputs(int count) {
+        while (inputs.size() > count) {
+            int i = inputs.size() - 1;
+            Value old = inputs.remove(i);
+            if (old != null) {
+                old.removeUse(this, i);
+            }
+        }
+    }
+
+    void detachInputs() {
+        for (int i = 0; i < inputs.size(); i++) {
+            Value v = inputs.get(i);
+            if (v != null) {
+                v.removeUse(this, i);
+            }
+        }
+        inputs.clear();
+    }
+
+    void addOutputInternal(Value v) {
+        outputs.add(v);
+        if (v != null) {
+            v.setProducer(this, outputs.size() - 1);
+        }
+    }
+
+    private void checkOwned(Value v) {
+        if (v != null && v.graph() != graph) {
+            throw new IllegalArgumentException("value " + v + " belongs to another graph than node " + this);
+        }
+        if (removed) {
+            throw new IllegalStateException("node " + this + " was removed");
+        }
+    }
+
+    public Map<String, Attribute> attributes() {
+        return Collections.unmodifiableMap(attributes);
+    }
+
+    public Attribute attribute(String name) {
+        return attributes.get(name);
+    }
+
+    public void setAttribute(String name, Attribute value) {
+        attributes.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+    }
+
+    public void removeAttribute(String name) {
+        attributes.remove(name);
+    }
+
+    /** An INT attribute's value, or {@code dflt} when absent. */
+    public long intAttribute(String name, long dflt) {
+        return attributes.get(name) instanceof Attribute.IntAttr i ? i.value() : dflt;
+    }
+
+    /** A FLOAT attribute's value, or {@code dflt} when absent. */
+    public float floatAttribute(String name, float dflt) {
+        return attributes.get(name) instanceof Attribute.FloatAttr f ? f.value() : dflt;
+    }
+
+    /** Node metadata_props, in insertion order (mutable). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Serialized protobuf fields graphfuse does not model, carried through export. */
+    public byte[] unknownFields() {
+        return unknownFields.clone();
+    }
+
+    public void setUnknownFields(byte[] bytes) {
+        this.unknownFields = bytes == null ? new byte[0] : bytes.clone();
+    }
+
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
+    /** Subgraphs held by GRAPH / GRAPHS attributes, in attribute order. */
+    public List<Graph> subgraphs() {
+        List<Graph> out = new ArrayList<>();
+        for (Attribute a : attributes.values()) {
+            if (a instanceof Attribute.GraphAttr g) {
+                out.add(g.value());
+            } else if (a instanceof Attribute.GraphsAttr gs) {
+                out.addAll(gs.values());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A key that identifies this node independently of node order: its first named output, else its
+     * name, else op type. Used to break ties in topological order so printing is stable.
+     */
+    public String orderKey() {
+        for (Value v : outputs) {
+            if (v != null) {
+                return v.name();
+            }
+        }
+        return "\u0000" + name + "\u0000" + qualifiedOpType();
+    }
+
+    @Override
+    public String toString() {
+        return (name.isEmpty() ? "<" + orderKey() + ">" : name) + ":" + qualifiedOpType();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.graphfuse.ir;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A named SSA value of one graph: a graph input, an initializer, a node output, or (in a subgraph) a
+ * reference to a value of an enclosing graph. Users are kept in the order they were attached.
+ */
+public final class Value {
+    private final Graph graph;
+    private String name;
+    private ValueType type;
+    private Node producer;
+    private int producerIndex = -1;
+    private Tensor initializer;
+    private byte[] sparseInitializer;
+    private boolean graphInput;
+    private boolean captured;
+    private String docString = "";
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final List<Use> users = new ArrayList<>(2);
+
+    Value(Graph graph, String name, ValueType type) {
+        this.graph = Objects.requireNonNull(graph, "graph is null");
+        this.name = Objects.requireNonNull(name, "name is null");
+        this.type = type;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    void setNameInternal(String name) {
+        this.name = name;
+    }
+
+    /** The declared type, or null when unknown. */
+    public ValueType type() {
+        return type;
+    }
+
+    public void setType(ValueType type) {
+        this.type = type;
+    }
+
+    /** The element type when this is a tensor of known element type, else null. */
+    public ElementType elementType() {
+        return type instanceof ValueType.TensorType t && t.elementType() != ElementType.UNDEFINED
+                ? t.elementType() : null;
+    }
+
+    /** The shape when this is a tensor, else {@link Shape#UNKNOWN_RANK}. */
+    public Shape shape() {
+        return type instanceof ValueType.TensorType t ? t.shape() : Shape.UNKNOWN_RANK;
+    }
+
+    /** The node producing this value, or null for inputs, initializers and captured values. */
+    public Node producer() {
+        return producer;
+    }
+
+    public int producerIndex() {
+        return producerIndex;
+    }
+
+    void setProducer(Node node, int index) {
+        this.producer = node;
+        this.producerIndex = index;
+    }
+
+    public Tensor initializer() {
+        return initializer;
+    }
+
+    public boolean isInitializer() {
+        return initializer != null || sparseInitializer != null;
+    }
+
+    void setInitializer(Tensor t) {
+        this.initializer = t;
+    }
+
+    /** Replaces the constant data of an initializer value (same name). */
+    public void replaceInitializer(Tensor t) {
+        if (initializer == null) {
+            throw new IllegalStateException(name + " is not an initializer");
+        }
+        this.initializer = t.name().equals(name) ? t : t.withName(name);
+    }
+
+    /** Serialized SparseTensorProto when this value is a sparse initializer. */
+    public byte[] sparseInitializer() {
+        return sparseInitializer;
+    }
+
+    void setSparseInitializer(byte[] proto) {
+        this.sparseInitializer = proto;
+    }
+
+    public boolean isGraphInput() {
+        return graphInput;
+    }
+
+    void setGraphInput(boolean b) {
+        this.graphInput = b;
+    }
+
+    /** True for a subgraph value that refers to a value of an enclosing graph by name. */
+    public boolean isCaptured() {
+        return captured;
+    }
+
+    void setCaptured(boolean b) {
+        this.captured = b;
+    }
+
+    public boolean isGraphOutput() {
+        return graph.outputs().contains(this);
+    }
+
+    public List<Use> uses() {
+        return Collections.unmodifiableList(users);
+    }
+
+    /** Distinct user nodes, in first-use order. */
+    public List<Node> users() {
+        List<Node> out = new ArrayList<>(users.size());
+        for (Use u : users) {
+            if (!out.contains(u.node())) {
+                out.add(u.node());
+            }
+        }
+        return out;
+    }
+
+    public boolean hasUses() {
+        return !users.isEmpty();
+    }
+
+    void addUse(Use use) {
+        users.add(use);
+    }
+
+    void removeUse(Node node, int index) {
+        for (int i = 0; i < users.size(); i++) {
+            Use u = users.get(i);
+            if (u.node() == node && u.inputIndex() == index) {
+                users.remove(i);
+                return;
+            }
+        }
+        throw new IllegalStateException("value " + name + " has no use at " + node + " input " + index);
+    }
+
+    /** Points every use of this value (and graph-output slots holding it) at {@code replacement}. */
+    public void replaceAllUsesWith(Value replacement) {
+        if (replacement == this) {
+            return;
+        }
+        for (Use u : List.copyOf(users)) {
+            u.node().setInput(u.inputIndex(), replacement);
+        }
+    }
+
+    public String docString() {
+        return docString;
+    }
+
+    public void setDocString(String doc) {
+        this.docString = doc == null ? "" : doc;
+    }
+
+    /** Value-info metadata, in insertion order. */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

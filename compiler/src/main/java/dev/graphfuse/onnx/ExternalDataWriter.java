@@ -1,0 +1,91 @@
+package dev.graphfuse.onnx;
+
+import dev.graphfuse.ir.Tensor;
+import dev.graphfuse.ir.TensorData;
+import dev.graphfuse.util.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Collects external tensor payloads into one data file beside an exported model. Payloads are
+ * copied file-to-file (never through the Java heap) at 64-byte aligned offsets; the file is written
+ * under a temporary name and renamed by {@link #commit()}.
+ */
+final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseable {
+    private static final int ALIGN = 64;
+
+    private final Path dir;
+    private final String name;
+    private Path tmp;
+    private FileChannel channel;
+    private long position;
+    private boolean committed;
+
+    ExternalDataWriter(Path dir, String name) {
+        this.dir = dir;
+        this.name = name;
+    }
+
+    @Override
+    public Map<String, String> write(Tensor t) {
+        TensorData.External ext = (TensorData.External) t.data();
+        try {
+            if (channel == null) {
+                tmp = AtomicFiles.temporarySibling(dir.resolve(name));
+                channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            }
+            long pad = (ALIGN - position % ALIGN) % ALIGN;
+            position += pad;
+            long start = position;
+            try (FileChannel src = FileChannel.open(ext.file(), StandardOpenOption.READ)) {
+                long done = 0;
+                while (done < ext.length()) {
+                    long n = src.transferTo(ext.offset() + done, ext.length() - done, channel.position(start + done));
+                    if (n <= 0) {
+                        throw new IOException(ext.file() + " ended early while copying tensor " + t.name());
+                    }
+                    done += n;
+                }
+            }
+            position = start + ext.length();
+            Map<String, String> entries = new LinkedHashMap<>();
+            entries.put("location", name);
+            entries.put("offset", Long.toString(start));
+            entries.put("length", Long.toString(ext.length()));
+            if (ext.checksum() != null) {
+                entries.put("checksum", ext.checksum());
+            }
+            entries.putAll(ext.extra());
+            return entries;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Renames the data file into place; a no-op when no tensor was written. */
+    void commit() throws IOException {
+        if (channel != null) {
+            channel.force(false);
+            channel.close();
+            channel = null;
+            AtomicFiles.makeReadable(tmp);
+            AtomicFiles.moveIntoPlace(tmp, dir.resolve(name));
+        }
+        committed = true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+        if (!committed && tmp != null) {
+            OnnxExporter.deleteQuietly(tmp);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.graphfuse.text;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Quoting, escaping and name rules shared by the text writer and reader. */
+final class TextStrings {
+    private static final Pattern ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+    /** Words the grammar reserves; names spelled like them are quoted to keep parsing unambiguous. */
+    private static final Set<String> KEYWORDS = Set.of("model", "opset", "metadata", "graph", "function",
+            "attributes", "defaults", "doc", "init", "sparse_init", "value", "preserved", "tensor", "raw",
+            "external", "offset", "length", "checksum", "extra", "seq", "optional", "map", "sparse", "opaque");
+
+    private TextStrings() {
+    }
+
+    static String name(String s) {
+        return ID.matcher(s).matches() && !KEYWORDS.contains(s) ? s : quote(s);
+    }
+
+    static String quote(String s) {
+        return quote(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String quote(byte[] bytes) {
+        StringBuilder sb = new StringBuilder(bytes.length + 2).append('"');
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append(String.format("\\x%02x", c));
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** Decodes a STRING token (with its quotes) to bytes; returns null on a bad escape. */
+    static byte[] unquote(String token) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(token.length());
+        String body = token.substring(1, token.length() - 1);
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c != '\\') {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < body.length()) {
+                    utf8 = body.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                out.writeBytes(utf8);
+                continue;
+            }
+            if (++i >= body.length()) {
+                return null;
+            }
+            char e = body.charAt(i);
+            switch (e) {
+                case 'n' -> out.write('\n');
+                case 't' -> out.write('\t');
+                case 'r' -> out.write('\r');
+                case '"' -> out.write('"');
+                case '\\' -> out.write('\\');
+                case 'x' -> {
+                    if (i + 2 >= body.length()) {
+                        return null;
+                    }
+                    try {
+                        out.write(Integer.parseInt(body.substring(i + 1, i + 3), 16));
+                    } catch (RuntimeException ex) {
+                        return null;
+                    }
+                    i += 2;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static String unquoteUtf8(String token) {
+        byte[] b = unquote(token);
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+}
