@@ -3,6 +3,7 @@ package dev.graphfuse.cli;
 import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.io.ModelFormat;
 import dev.graphfuse.ir.Model;
+import dev.graphfuse.text.TextWriterOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -33,6 +34,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON report of what was written")
     boolean json;
 
+    @Option(names = "--brief", description = "text only: elide large tensors as '...' and omit node metadata "
+            + "(for reading; such text cannot be parsed back)")
+    boolean brief;
+
     @Spec
     CommandSpec spec;
 
@@ -40,7 +45,11 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Model m = ModelFiles.read(model);
         ModelFormat format = to == Target.onnx ? ModelFormat.ONNX : ModelFormat.TEXT;
-        ModelFiles.write(m, output, format);
+        if (brief && format == ModelFormat.TEXT) {
+            ModelFiles.writeText(m, output, TextWriterOptions.GOLDEN);
+        } else {
+            ModelFiles.write(m, output, format);
+        }
         Path data = output.resolveSibling(output.getFileName() + ".data");
         boolean wroteData = format == ModelFormat.ONNX && Files.exists(data)
                 && Files.getLastModifiedTime(data).compareTo(Files.getLastModifiedTime(output)) <= 0;

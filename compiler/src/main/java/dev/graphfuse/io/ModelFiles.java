@@ -25,8 +25,13 @@ public final class ModelFiles {
             OnnxExporter.write(model, out);
             return;
         }
+        writeText(model, out, TextWriterOptions.FULL);
+    }
+
+    /** Writes text with the given options; external data locations are made relative to OUT's directory. */
+    public static void writeText(Model model, Path out, TextWriterOptions options) {
         Path dir = out.toAbsolutePath().getParent();
-        String text = GraphTextWriter.print(model, TextWriterOptions.FULL.withExternalBase(dir));
+        String text = GraphTextWriter.print(model, options.withExternalBase(dir));
         try {
             AtomicFiles.writeString(out, text);
         } catch (IOException e) {

@@ -333,6 +333,12 @@ public final class GraphTextWriter {
 
     private void tensorData(Tensor t) {
         switch (t.data()) {
+            case TensorData.External e when options.inlineExternal() -> {
+                ByteBuffer b = e.bytes();
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                out.append("raw ").append(TextStrings.quote(Base64.getEncoder().encodeToString(bytes)));
+            }
             case TensorData.External e -> {
                 String location = e.location();
                 if (options.externalBase() != null) {
