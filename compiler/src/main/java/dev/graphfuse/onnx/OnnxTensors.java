@@ -53,6 +53,11 @@ final class OnnxTensors {
                 throw new BadTensor("element count overflows");
             }
         }
+        try {
+            Math.multiplyExact(count, (long) Math.max(type.bits(), 1));
+        } catch (ArithmeticException e) {
+            throw new BadTensor("element count overflows");
+        }
         Map<String, String> meta = entries(tp.getMetadataPropsList());
         TensorData data = tp.getDataLocation() == TensorProto.DataLocation.EXTERNAL
                 ? external(tp, type, count, baseDir)
@@ -85,13 +90,16 @@ final class OnnxTensors {
             throw new BadTensor("external data '" + location + "' cannot be resolved: the model was not read from a file");
         }
         Path file = baseDir.resolve(rel);
+        if (!Files.isRegularFile(file)) {
+            throw new BadTensor("external data file '" + location + "' is missing or not a regular file (looked in " + baseDir + ")");
+        }
         long size;
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw new BadTensor("external data file '" + location + "' is missing (looked in " + baseDir + ")");
+            throw new BadTensor("external data file '" + location + "' cannot be read: " + e.getMessage());
         }
-        if (offset < 0 || size < offset + length) {
+        if (offset < 0 || length < 0 || offset > size || size - offset < length) {
             throw new BadTensor("external data file '" + location + "' has " + size + " bytes, shorter than offset "
                     + offset + " + length " + length);
         }
@@ -131,6 +139,17 @@ final class OnnxTensors {
                         + " for " + count + " " + type.shortName() + " elements");
             }
             return new TensorData.Inline(raw.asReadOnlyByteBuffer());
+        }
+        int provided = switch (type) {
+            case FLOAT, COMPLEX64 -> tp.getFloatDataCount();
+            case DOUBLE, COMPLEX128 -> tp.getDoubleDataCount();
+            case INT64 -> tp.getInt64DataCount();
+            case UINT32, UINT64 -> tp.getUint64DataCount();
+            default -> tp.getInt32DataCount();
+        };
+        long wanted = count * (type == ElementType.COMPLEX64 || type == ElementType.COMPLEX128 ? 2 : 1);
+        if (count > 0 && provided != wanted) {
+            throw new BadTensor("has " + provided + " typed values, expected " + wanted + " (or raw_data)");
         }
         ByteBuffer out = ByteBuffer.allocate((int) expected).order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {

@@ -184,8 +184,12 @@ public final class GraphTextReader {
         if (lit.INT() == null) {
             throw error(lit, "expected an integer, found " + lit.getText());
         }
-        long v = parseInt(lit.INT().getSymbol());
-        return lit.sign != null ? -v : v;
+        Token t = lit.INT().getSymbol();
+        try {
+            return Long.parseLong((lit.sign != null ? "-" : "") + t.getText());
+        } catch (NumberFormatException e) {
+            throw error(t, "integer " + lit.getText() + " is out of range");
+        }
     }
 
     private String stringLiteral(LiteralContext lit) {
@@ -339,6 +343,8 @@ public final class GraphTextReader {
             return d.define();
         } catch (DuplicateValueException e) {
             throw error(at, "value '" + e.valueName() + "' is defined more than once");
+        } catch (IllegalArgumentException e) {
+            throw error(at, e.getMessage());
         }
     }
 
@@ -593,9 +599,11 @@ public final class GraphTextReader {
         List<Dim> out = new ArrayList<>(ds.size());
         for (DimContext d : ds) {
             if (d.INT() != null) {
-                out.add(Dim.of(parseInt(d.INT().getSymbol())));
+                long v = parseInt(d.INT().getSymbol());
+                out.add(Dim.of(d.sign != null ? -v : v));
             } else if (d.name() != null) {
-                out.add(Dim.of(name(d.name())));
+                String sym = name(d.name());
+                out.add(sym.isEmpty() ? Dim.UNKNOWN : Dim.of(sym));
             } else {
                 out.add(Dim.UNKNOWN);
             }
@@ -613,7 +621,18 @@ public final class GraphTextReader {
             throw error(typeCtx, "a constant tensor needs a defined element type");
         }
         long[] dims = tt.shape().dims().stream().mapToLong(d -> ((Dim.Fixed) d).size()).toArray();
-        long count = tt.shape().elementCount();
+        long count;
+        try {
+            count = tt.shape().elementCount();
+            Math.multiplyExact(count, (long) Math.max(et.bits(), 1));
+        } catch (ArithmeticException e) {
+            throw error(typeCtx, "element count of " + tt.shape() + " overflows");
+        }
+        for (long d : dims) {
+            if (d < 0) {
+                throw error(typeCtx, "a constant tensor cannot have negative dimension " + d);
+            }
+        }
         TensorData td = switch (data) {
             case ListDataContext l -> listData(l, et, count);
             case RawDataContext r -> {

@@ -5,8 +5,9 @@ grammar GraphText;
 file      : modelHeader? graphDecl functionDecl* EOF ;
 
 modelHeader : 'model' '{' headerEntry* '}' ;
+headerKey : ID | 'doc' | 'preserved' ;
 headerEntry
-    : key=ID ':' literal                       # headerField
+    : key=headerKey ':' literal                # headerField
     | 'opset' domain=STRING ':' version=INT    # headerOpset
     | 'metadata' key2=STRING ':' val=STRING    # headerMetadata
     ;
@@ -60,7 +61,7 @@ metadataEntry : key=STRING ':' val=STRING ;
 
 attrBlock : '{' (attr (',' attr)*)? '}' ;
 attr      : name ':' kind=attrKind '=' attrValue ;
-attrKind  : ID | 'tensor' ;
+attrKind  : ID | 'tensor' | 'graph' ;
 attrValue
     : '@' name                                   # refValue
     | literal                                    # scalarValue
@@ -87,7 +88,7 @@ type
     | 'sparse' '(' elem=ID ('[' (dim (',' dim)*)? ']')? ')'  # sparseType
     | 'opaque' '(' dom=STRING ',' nm=STRING ')'              # opaqueType
     ;
-dim : INT | name | '?' ;
+dim : sign='-'? INT | name | '?' ;
 
 literal : sign='-'? (INT | FLOAT | ID) | STRING ;
 
