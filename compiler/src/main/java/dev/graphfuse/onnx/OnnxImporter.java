@@ -364,6 +364,8 @@ public final class OnnxImporter {
             return d.define();
         } catch (DuplicateValueException e) {
             throw error(loc, what + " is defined more than once");
+        } catch (IllegalArgumentException e) {
+            throw error(loc, what + ": " + e.getMessage());
         }
     }
 

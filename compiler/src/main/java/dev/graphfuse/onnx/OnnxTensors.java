@@ -90,8 +90,11 @@ final class OnnxTensors {
             throw new BadTensor("external data '" + location + "' cannot be resolved: the model was not read from a file");
         }
         Path file = baseDir.resolve(rel);
+        if (!Files.exists(file)) {
+            throw new BadTensor("external data file '" + location + "' is missing (looked in " + baseDir + ")");
+        }
         if (!Files.isRegularFile(file)) {
-            throw new BadTensor("external data file '" + location + "' is missing or not a regular file (looked in " + baseDir + ")");
+            throw new BadTensor("external data location '" + location + "' is not a regular file");
         }
         long size;
         try {
@@ -147,9 +150,16 @@ final class OnnxTensors {
             case UINT32, UINT64 -> tp.getUint64DataCount();
             default -> tp.getInt32DataCount();
         };
+        String field = switch (type) {
+            case FLOAT, COMPLEX64 -> "float_data";
+            case DOUBLE, COMPLEX128 -> "double_data";
+            case INT64 -> "int64_data";
+            case UINT32, UINT64 -> "uint64_data";
+            default -> "int32_data";
+        };
         long wanted = count * (type == ElementType.COMPLEX64 || type == ElementType.COMPLEX128 ? 2 : 1);
         if (count > 0 && provided != wanted) {
-            throw new BadTensor("has " + provided + " typed values, expected " + wanted + " (or raw_data)");
+            throw new BadTensor(field + " has " + provided + " values, expected " + wanted);
         }
         ByteBuffer out = ByteBuffer.allocate((int) expected).order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {

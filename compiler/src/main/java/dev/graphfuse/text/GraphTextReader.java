@@ -599,8 +599,12 @@ public final class GraphTextReader {
         List<Dim> out = new ArrayList<>(ds.size());
         for (DimContext d : ds) {
             if (d.INT() != null) {
-                long v = parseInt(d.INT().getSymbol());
-                out.add(Dim.of(d.sign != null ? -v : v));
+                Token t = d.INT().getSymbol();
+                try {
+                    out.add(Dim.of(Long.parseLong((d.sign != null ? "-" : "") + t.getText())));
+                } catch (NumberFormatException e) {
+                    throw error(t, "dimension " + d.getText() + " is out of range");
+                }
             } else if (d.name() != null) {
                 String sym = name(d.name());
                 out.add(sym.isEmpty() ? Dim.UNKNOWN : Dim.of(sym));
