@@ -47,23 +47,23 @@ public final class RuleStats {
         return Collections.unmodifiableMap(rejected);
     }
 
-    public void candidate() {
+    public void countCandidate() {
         candidates++;
     }
 
-    public void matched() {
+    public void countMatched() {
         matched++;
     }
 
-    public void rewritten() {
+    public void countRewritten() {
         rewritten++;
     }
 
-    public void rewritten(long n) {
+    public void countRewritten(long n) {
         rewritten += n;
     }
 
-    public void rejected(String reasonKind) {
+    public void countRejected(String reasonKind) {
         rejected.merge(reasonKind, 1L, Long::sum);
     }
 
