@@ -1,0 +1,298 @@
+package dev.graphfuse.dsl;
+
+import dev.graphfuse.dsl.ast.Decl;
+import dev.graphfuse.dsl.ast.FuseFile;
+import dev.graphfuse.dsl.ast.SourceLocation;
+import dev.graphfuse.dsl.parse.FuseFileParser;
+import dev.graphfuse.match.CompiledPattern;
+import dev.graphfuse.match.NativePredicate;
+import dev.graphfuse.match.OpSignature;
+import dev.graphfuse.match.PredicateRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads .fuse files (from disk or the classpath) with their imports, checks every declaration and
+ * compiles the patterns. All problems are collected and thrown together as one {@link DslException},
+ * sorted by location; nothing is checked later, at match time.
+ */
+public final class PatternLoader {
+    /** The ONNX op signatures every file sees without importing them. */
+    public static final String PRELUDE = "dev/graphfuse/dsl/onnx.fuse";
+    private static final Set<String> ATTR_KINDS = Set.of("int", "float", "string", "ints", "floats", "strings",
+            "tensor", "tensors", "graph", "graphs", "type", "types");
+
+    private final PredicateRegistry predicates;
+    private final List<Source> requested = new ArrayList<>();
+
+    public PatternLoader(PredicateRegistry predicates) {
+        this.predicates = predicates;
+    }
+
+    /** A .fuse file on disk, named in messages as given. */
+    public PatternLoader file(Path path) {
+        requested.add(new Source(path.toString(), path, null, null));
+        return this;
+    }
+
+    /** A .fuse file on the classpath, e.g. {@code dev/graphfuse/patterns/fuse/qk_norm_rope.fuse}. */
+    public PatternLoader resource(String resourcePath) {
+        requested.add(new Source(resourcePath, null, resourcePath, null));
+        return this;
+    }
+
+    /** In-memory source (tests, API users); its imports resolve against the working directory. */
+    public PatternLoader source(String name, String text) {
+        requested.add(new Source(name, null, null, text));
+        return this;
+    }
+
+    /** The names the requested sources are known by, e.g. for {@link PatternLibrary#patternsOf}. */
+    public List<String> requestedNames() {
+        return requested.stream().map(Source::name).toList();
+    }
+
+    private record Source(String name, Path path, String resource, String text) {
+        String key() {
+            return path != null ? "file:" + path.toAbsolutePath().normalize() : resource != null ? "res:" + resource
+                    : "mem:" + name;
+        }
+
+        Source resolve(String imported) {
+            if (resource != null) {
+                String dir = resource.contains("/") ? resource.substring(0, resource.lastIndexOf('/') + 1) : "";
+                String res = Path.of(dir + imported).normalize().toString().replace('\\', '/');
+                return new Source(res, null, res, null);
+            }
+            Path base = path != null && path.getParent() != null ? path.getParent() : Path.of("");
+            Path p = base.resolve(imported).normalize();
+            return new Source(p.toString(), p, null, null);
+        }
+    }
+
+    public PatternLibrary load() {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        Map<String, FuseFile> files = new LinkedHashMap<>();
+        Set<String> visiting = new LinkedHashSet<>();
+        visit(new Source(PRELUDE, null, PRELUDE, null), null, files, visiting, diagnostics);
+        for (Source s : requested) {
+            visit(s, null, files, visiting, diagnostics);
+        }
+        Map<String, OpSignature> ops = new LinkedHashMap<>();
+        Map<String, Decl.Op> opDecls = new HashMap<>();
+        Map<String, Decl.Predicate> predicateDecls = new LinkedHashMap<>();
+        Map<String, Decl.Def> defs = new LinkedHashMap<>();
+        Map<String, Decl.Pattern> patternDecls = new LinkedHashMap<>();
+        Map<String, String> fileOf = new LinkedHashMap<>();
+        Map<String, SourceLocation> names = new HashMap<>();
+        for (FuseFile f : files.values()) {
+            for (Decl d : f.decls()) {
+                switch (d) {
+                    case Decl.Import i -> {
+                    }
+                    case Decl.Op op -> {
+                        String q = op.domain().isEmpty() ? op.name() : op.domain() + "." + op.name();
+                        Decl.Op prev = opDecls.putIfAbsent(q, op);
+                        if (prev != null) {
+                            diagnostics.add(new Diagnostic(op.location(), "op '" + q + "' is already declared",
+                                    List.of(new Diagnostic.Note(prev.location(), "previous declaration is here"))));
+                            continue;
+                        }
+                        OpSignature sig = signature(op, diagnostics);
+                        if (sig != null) {
+                            ops.put(q, sig);
+                        }
+                    }
+                    case Decl.Predicate p -> {
+                        if (declareName("predicate", p.name(), p.location(), names, diagnostics)) {
+                            predicateDecls.put(p.name(), p);
+                        }
+                    }
+                    case Decl.Def def -> {
+                        if (declareName("def", def.name(), def.location(), names, diagnostics)) {
+                            defs.put(def.name(), def);
+                        }
+                    }
+                    case Decl.Pattern p -> {
+                        if (declareName("pattern", p.name(), p.location(), names, diagnostics)) {
+                            patternDecls.put(p.name(), p);
+                            fileOf.put(p.name(), f.path());
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, NativePredicate> impls = new HashMap<>();
+        for (String n : predicates.names()) {
+            impls.put(n, predicates.get(n));
+        }
+        List<CompiledPattern> compiled = new ArrayList<>();
+        for (Decl.Pattern p : patternDecls.values()) {
+            PatternCompiler c = new PatternCompiler(ops, defs, predicateDecls, impls, diagnostics);
+            CompiledPattern cp = c.compile(p);
+            if (cp != null) {
+                compiled.add(cp);
+            }
+        }
+        if (!diagnostics.isEmpty()) {
+            List<Diagnostic> sorted = new ArrayList<>(diagnostics);
+            sorted.sort(Comparator.comparing((Diagnostic d) -> d.location().file())
+                    .thenComparingInt(d -> d.location().line()).thenComparingInt(d -> d.location().column()));
+            throw new DslException(sorted);
+        }
+        return new PatternLibrary(ops, compiled, fileOf);
+    }
+
+    private static boolean declareName(String what, String name, SourceLocation loc, Map<String, SourceLocation> names,
+                                       List<Diagnostic> diagnostics) {
+        SourceLocation prev = names.putIfAbsent(name, loc);
+        if (prev != null) {
+            diagnostics.add(new Diagnostic(loc, "'" + name + "' is already declared",
+                    List.of(new Diagnostic.Note(prev, "previous declaration is here"))));
+            return false;
+        }
+        return true;
+    }
+
+    private void visit(Source s, SourceLocation importedAt, Map<String, FuseFile> files, Set<String> visiting,
+                       List<Diagnostic> diagnostics) {
+        String key = s.key();
+        if (files.containsKey(key) || visiting.contains(key)) {
+            return;
+        }
+        String text;
+        try {
+            text = read(s);
+        } catch (IOException e) {
+            SourceLocation at = importedAt != null ? importedAt : new SourceLocation(s.name(), 1, 1);
+            diagnostics.add(new Diagnostic(at, importedAt != null ? "cannot read imported file '" + s.name() + "': "
+                    + reason(e) : "cannot read '" + s.name() + "': " + reason(e)));
+            return;
+        }
+        FuseFile f;
+        try {
+            f = FuseFileParser.parse(text, s.name());
+        } catch (DslException e) {
+            diagnostics.addAll(e.diagnostics());
+            return;
+        }
+        visiting.add(key);
+        for (Decl d : f.decls()) {
+            if (d instanceof Decl.Import i) {
+                visit(s.resolve(i.path()), i.location(), files, visiting, diagnostics);
+            }
+        }
+        visiting.remove(key);
+        files.put(key, f);
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static String read(Source s) throws IOException {
+        if (s.text() != null) {
+            return s.text();
+        }
+        byte[] bytes;
+        if (s.path() != null) {
+            if (Files.isDirectory(s.path())) {
+                throw new IOException("is a directory");
+            }
+            bytes = Files.readAllBytes(s.path());
+        } else {
+            try (InputStream in = PatternLoader.class.getClassLoader().getResourceAsStream(s.resource())) {
+                if (in == null) {
+                    throw new java.nio.file.NoSuchFileException(s.resource());
+                }
+                bytes = in.readAllBytes();
+            }
+        }
+        return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    }
+
+    private static OpSignature signature(Decl.Op op, List<Diagnostic> diagnostics) {
+        boolean ok = true;
+        List<OpSignature.Port> inputs = new ArrayList<>();
+        List<OpSignature.Port> outputs = new ArrayList<>();
+        for (List<Decl.Port> ports : List.of(op.inputs(), op.outputs())) {
+            for (int i = 0; i < ports.size(); i++) {
+                Decl.Port p = ports.get(i);
+                if (p.variadic() && i != ports.size() - 1) {
+                    diagnostics.add(new Diagnostic(p.location(), "only the last port may be variadic ('...')"));
+                    ok = false;
+                }
+                (ports == op.inputs() ? inputs : outputs).add(new OpSignature.Port(p.name(), p.optional(), p.variadic()));
+            }
+        }
+        if (op.commutative() && (op.inputs().size() < 2 || op.inputs().get(0).optional() || op.inputs().get(1).optional())) {
+            diagnostics.add(new Diagnostic(op.location(), "'commutative' needs two required operands"));
+            ok = false;
+        }
+        Map<String, OpSignature.AttrSpec> attrs = new LinkedHashMap<>();
+        for (Decl.AttrDecl a : op.attributes()) {
+            if (!ATTR_KINDS.contains(a.kind())) {
+                diagnostics.add(new Diagnostic(a.location(), "unknown attribute kind '" + a.kind() + "' (one of "
+                        + String.join(", ", new java.util.TreeSet<>(ATTR_KINDS)) + ")"));
+                ok = false;
+                continue;
+            }
+            Object dflt = a.defaultValue();
+            if (dflt != null) {
+                String problem = defaultProblem(a.kind(), dflt);
+                if (problem != null) {
+                    diagnostics.add(new Diagnostic(a.location(), "default of '" + a.name() + "' " + problem));
+                    ok = false;
+                    continue;
+                }
+                dflt = normalizeDefault(a.kind(), dflt);
+            }
+            if (attrs.put(a.name(), new OpSignature.AttrSpec(a.name(), a.kind(), a.optional(), dflt)) != null) {
+                diagnostics.add(new Diagnostic(a.location(), "attribute '" + a.name() + "' is declared twice"));
+                ok = false;
+            }
+        }
+        return ok ? new OpSignature(op.domain(), op.name(), inputs, outputs, op.commutative(), attrs, op.location())
+                : null;
+    }
+
+    private static String defaultProblem(String kind, Object dflt) {
+        boolean list = dflt instanceof List<?>;
+        return switch (kind) {
+            case "int" -> dflt instanceof Double d && d == Math.rint(d) ? null : "must be an integer";
+            case "float" -> dflt instanceof Double ? null : "must be a number";
+            case "ints" -> list && ((List<?>) dflt).stream().allMatch(x -> (Double) x == Math.rint((Double) x)) ? null
+                    : "must be a list of integers";
+            case "floats" -> list ? null : "must be a list of numbers";
+            case "string" -> dflt instanceof String ? null : "must be a string";
+            default -> "cannot be given for kind " + kind;
+        };
+    }
+
+    /** Defaults compare like node attributes: Long for ints, Double for floats. */
+    private static Object normalizeDefault(String kind, Object dflt) {
+        return switch (kind) {
+            case "int" -> (long) (double) (Double) dflt;
+            case "ints" -> ((List<?>) dflt).stream().map(x -> (long) (double) (Double) x).toList();
+            default -> dflt;
+        };
+    }
+}

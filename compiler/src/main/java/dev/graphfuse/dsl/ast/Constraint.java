@@ -1,0 +1,23 @@
+package dev.graphfuse.dsl.ast;
+
+import java.util.List;
+
+/**
+ * A constraint on a captured value: {@code Tensor<f16|f32>[T, H, D]}, {@code Const}, {@code Scalar<f32>}.
+ *
+ * @param kind        TENSOR (any value), CONST (a constant) or SCALAR (a constant with one element)
+ * @param elementTypes allowed element types by short name; empty means any
+ * @param dims        dimension patterns (null: rank not constrained)
+ */
+public record Constraint(Kind kind, List<String> elementTypes, List<DimPattern> dims, SourceLocation location) {
+    public enum Kind { TENSOR, CONST, SCALAR }
+
+    public Constraint {
+        elementTypes = List.copyOf(elementTypes);
+        dims = dims == null ? null : List.copyOf(dims);
+    }
+
+    /** One dimension: a size, a symbol bound on first use, {@code _}, or {@code ...} (any number of dims). */
+    public record DimPattern(Long size, String symbol, boolean rest, SourceLocation location) {
+    }
+}

@@ -1,0 +1,60 @@
+package dev.graphfuse.match;
+
+import dev.graphfuse.dsl.ast.AttrExpr;
+import dev.graphfuse.dsl.ast.SourceLocation;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checked pattern ready to run: roots (the values the replacement's outputs take over), the
+ * slots it binds, its {@code require} calls and its replacement.
+ *
+ * @param anchors for each root after the first, the slots whose bound values lead to it by a
+ *                forward walk of at most the given number of users (see {@link Anchor})
+ */
+public record CompiledPattern(String name, String doc, int benefit, List<PNode> roots, List<Slot> slots,
+                              Map<String, Slot> slotsByName, List<Require> requires, Replacement replacement,
+                              List<List<Anchor>> anchors, SourceLocation location) {
+    public CompiledPattern {
+        roots = List.copyOf(roots);
+        slots = List.copyOf(slots);
+        slotsByName = Map.copyOf(slotsByName);
+        requires = List.copyOf(requires);
+        anchors = List.copyOf(anchors);
+    }
+
+    /** The op kinds a root can be produced by (more than one under alternation). */
+    public static List<OpSignature> rootOps(PNode root) {
+        return switch (root) {
+            case PNode.Op op -> List.of(op.op());
+            case PNode.Output out -> List.of(out.op().op());
+            case PNode.Bind b -> b.inner() == null ? List.of() : rootOps(b.inner());
+            case PNode.Alt alt -> alt.alternatives().stream().flatMap(a -> rootOps(a).stream()).distinct().toList();
+            default -> List.of();
+        };
+    }
+
+    /** A bound slot from which a later root is reachable within {@code depth} user steps. */
+    public record Anchor(int slot, int depth) {
+    }
+
+    public record Require(String name, NativePredicate predicate, boolean negated, List<AttrExpr> args,
+                          SourceLocation location) {
+        public Require {
+            args = List.copyOf(args);
+        }
+    }
+
+    /** @param inputSlots a slot per operand of the new node, -1 for an omitted optional operand */
+    public record Replacement(OpSignature op, List<Integer> inputSlots, List<AttrAssign> attributes,
+                              SourceLocation location) {
+        public Replacement {
+            inputSlots = List.copyOf(inputSlots);
+            attributes = List.copyOf(attributes);
+        }
+    }
+
+    /** @param kind the attribute kind from the op's schema */
+    public record AttrAssign(String name, String kind, AttrExpr value, SourceLocation location) {
+    }
+}

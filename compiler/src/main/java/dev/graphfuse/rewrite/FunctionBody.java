@@ -1,0 +1,161 @@
+package dev.graphfuse.rewrite;
+
+import dev.graphfuse.ir.Attribute;
+import dev.graphfuse.ir.Graph;
+import dev.graphfuse.ir.Node;
+import dev.graphfuse.ir.Tensor;
+import dev.graphfuse.ir.Value;
+import dev.graphfuse.match.Constant;
+import dev.graphfuse.match.Match;
+import dev.graphfuse.match.OpSignature;
+import dev.graphfuse.text.GraphTextWriter;
+import dev.graphfuse.text.TextWriterOptions;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of a fused node's model-local function: a copy of the matched subgraph, with the
+ * replacement's operands as formal inputs and the roots as outputs. Constants it reads become
+ * Constant nodes; a run-time value it needs that is not an operand (e.g. a Reshape target computed
+ * from a Shape) is recomputed inside the body when it derives from operands and constants alone.
+ * Values are renamed canonically so identical matches give identical bodies.
+ */
+final class FunctionBody {
+    /** Most nodes pulled in to recompute values that are not operands. */
+    static final int MAX_RECOMPUTED = 32;
+
+    private FunctionBody() {
+    }
+
+    /** A built body, or why none can be built. */
+    record Result(Graph body, String problem) {
+    }
+
+    static Result build(Match match, OpSignature op, List<Value> operands, List<Node> matchedInOrder) {
+        Graph body = new Graph(op.name());
+        Map<Value, Value> inner = new IdentityHashMap<>();
+        for (int i = 0; i < operands.size(); i++) {
+            Value outer = operands.get(i);
+            if (outer == null) {
+                continue;
+            }
+            String formal = i < op.inputs().size() ? op.inputs().get(i).name()
+                    : op.inputs().get(op.inputs().size() - 1).name() + "_" + i;
+            Value in = body.addInput(body.freshName(formal), null);
+            inner.putIfAbsent(outer, in);
+        }
+        Map<Node, Boolean> inMatch = new IdentityHashMap<>();
+        for (Node n : matchedInOrder) {
+            inMatch.put(n, Boolean.TRUE);
+        }
+        int[] counter = {0};
+        int[] recomputed = {0};
+        for (Node n : matchedInOrder) {
+            String problem = copy(n, body, inner, inMatch, counter, recomputed, match);
+            if (problem != null) {
+                return new Result(null, problem);
+            }
+        }
+        for (int i = 0; i < match.roots().size(); i++) {
+            Value root = match.roots().get(i);
+            Value v = inner.get(root);
+            String formal = i < op.outputs().size() ? op.outputs().get(i).name()
+                    : op.outputs().get(op.outputs().size() - 1).name() + "_" + i;
+            if (body.hasValue(formal) && body.value(formal) != v) {
+                body.rename(body.value(formal), body.freshName("t"));
+            }
+            if (v.isGraphInput()) {
+                // The root is an operand passed straight through: outputs must be defined by a node.
+                Node id = body.addNode("", "", "Identity", List.of(v), List.of(body.freshName(formal)));
+                v = id.output();
+            } else {
+                body.rename(v, formal);
+            }
+            body.addOutput(v);
+        }
+        return new Result(body, null);
+    }
+
+    private static String copy(Node n, Graph body, Map<Value, Value> inner, Map<Node, Boolean> inMatch, int[] counter,
+                               int[] recomputed, Match match) {
+        if (n.outputs().stream().anyMatch(o -> o != null && inner.containsKey(o))) {
+            return null;
+        }
+        if (!n.subgraphs().isEmpty()) {
+            return "node " + n.name() + " has subgraphs, which function bodies here do not copy";
+        }
+        List<Value> inputs = new ArrayList<>();
+        for (Value in : n.inputs()) {
+            if (in == null) {
+                inputs.add(null);
+                continue;
+            }
+            Value mapped = inner.get(in);
+            if (mapped == null) {
+                mapped = constantOrRecomputed(in, body, inner, inMatch, counter, recomputed, match);
+                if (mapped == null) {
+                    return "value " + in.name() + " is needed by the matched nodes but is neither an operand of "
+                            + "the replacement nor a constant, and cannot be recomputed from them";
+                }
+            }
+            inputs.add(mapped);
+        }
+        List<String> outs = new ArrayList<>();
+        for (Value o : n.outputs()) {
+            outs.add(o == null ? "" : "t" + counter[0]++);
+        }
+        Node copy = body.addNode("", n.domain(), n.opType(), inputs, outs);
+        for (var e : n.attributes().entrySet()) {
+            copy.setAttribute(e.getKey(), e.getValue());
+        }
+        copy.setOverload(n.overload());
+        for (int i = 0; i < n.outputs().size(); i++) {
+            if (n.output(i) != null) {
+                inner.put(n.output(i), copy.output(i));
+            }
+        }
+        return null;
+    }
+
+    private static Value constantOrRecomputed(Value v, Graph body, Map<Value, Value> inner, Map<Node, Boolean> inMatch,
+                                              int[] counter, int[] recomputed, Match match) {
+        Constant c = Constant.of(v);
+        if (c != null && (v.producer() == null || v.producer().is("Constant"))) {
+            Tensor t = c.tensor();
+            Attribute attr;
+            if (t != null) {
+                ByteBuffer b = t.bytes();
+                byte[] bytes = new byte[b.remaining()];
+                b.duplicate().get(bytes);
+                attr = new Attribute.TensorAttr(Tensor.of("", t.elementType(), t.dims(), bytes));
+            } else if (v.producer() != null) {
+                Node k = v.producer();
+                var e = k.attributes().entrySet().iterator().next();
+                Node copy = body.addNode("", "", "Constant", List.of(), List.of("t" + counter[0]++));
+                copy.setAttribute(e.getKey(), e.getValue());
+                inner.put(v, copy.output());
+                return copy.output();
+            } else {
+                return null;
+            }
+            Node copy = body.addNode("", "", "Constant", List.of(), List.of("t" + counter[0]++));
+            copy.setAttribute("value", attr);
+            inner.put(v, copy.output());
+            return copy.output();
+        }
+        Node p = v.producer();
+        if (p == null || inMatch.containsKey(p) || ++recomputed[0] > MAX_RECOMPUTED) {
+            return null;
+        }
+        String problem = copy(p, body, inner, inMatch, counter, recomputed, match);
+        return problem == null ? inner.get(v) : null;
+    }
+
+    /** Text two bodies share exactly when they compute the same thing. */
+    static String canonicalText(Graph body) {
+        return GraphTextWriter.print(body, TextWriterOptions.CANONICAL);
+    }
+}

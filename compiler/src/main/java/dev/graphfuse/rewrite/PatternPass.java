@@ -1,0 +1,121 @@
+package dev.graphfuse.rewrite;
+
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Node;
+import dev.graphfuse.match.CompiledPattern;
+import dev.graphfuse.match.Match;
+import dev.graphfuse.match.MatchFailure;
+import dev.graphfuse.match.Matcher;
+import dev.graphfuse.match.OpSignature;
+import dev.graphfuse.pass.Pass;
+import dev.graphfuse.pass.PassContext;
+import dev.graphfuse.pass.RuleStats;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pass made of .fuse patterns. Each sweep visits nodes in topological order and tries, at each,
+ * the patterns whose first root is that node's op kind, highest benefit first; the first that
+ * matches is rewritten. Sweeps repeat until nothing changes, so a pattern can match what another
+ * produced. Statistics count each anchor once per pattern: its final outcome.
+ */
+public final class PatternPass implements Pass {
+    /** Sweeps before the pass gives up on reaching a fixed point (reported as a fallback). */
+    static final int MAX_SWEEPS = 8;
+
+    private final String name;
+    private final List<CompiledPattern> patterns;
+    private final Map<String, List<CompiledPattern>> byRootOp = new HashMap<>();
+
+    public PatternPass(String name, List<CompiledPattern> patterns) {
+        this.name = name;
+        this.patterns = List.copyOf(patterns);
+        List<CompiledPattern> ordered = new ArrayList<>(patterns);
+        // Stable: equal benefits keep declaration order.
+        ordered.sort(Comparator.comparingInt(CompiledPattern::benefit).reversed());
+        for (CompiledPattern p : ordered) {
+            for (OpSignature s : CompiledPattern.rootOps(p.roots().get(0))) {
+                byRootOp.computeIfAbsent(key(s.domain(), s.name()), k -> new ArrayList<>()).add(p);
+            }
+        }
+    }
+
+    private static String key(String domain, String op) {
+        return domain + "::" + op;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String summary() {
+        return patterns.size() + " pattern" + (patterns.size() == 1 ? "" : "s") + ": "
+                + String.join(", ", patterns.stream().map(CompiledPattern::name).toList());
+    }
+
+    public List<CompiledPattern> patterns() {
+        return patterns;
+    }
+
+    @Override
+    public void run(Model model, PassContext context) {
+        Rewriter rewriter = new Rewriter(model);
+        Map<CompiledPattern, Matcher> matchers = new IdentityHashMap<>();
+        Map<CompiledPattern, Map<Node, String>> lastFailure = new LinkedHashMap<>();
+        Map<CompiledPattern, Long> rewrites = new IdentityHashMap<>();
+        for (CompiledPattern p : patterns) {
+            matchers.put(p, new Matcher(p, rewriter::check));
+            lastFailure.put(p, new IdentityHashMap<>());
+            rewrites.put(p, 0L);
+        }
+        boolean changed = true;
+        int sweeps = 0;
+        while (changed) {
+            if (++sweeps > MAX_SWEEPS) {
+                context.fallback("pass " + name, "stopped after " + MAX_SWEEPS + " sweeps without reaching a fixed point");
+                break;
+            }
+            changed = false;
+            for (Node n : TopologicalPositions.order(model.graph())) {
+                if (n.isRemoved()) {
+                    continue;
+                }
+                List<CompiledPattern> candidates = byRootOp.get(key(n.domain(), n.opType()));
+                if (candidates == null) {
+                    continue;
+                }
+                for (CompiledPattern p : candidates) {
+                    Object r = matchers.get(p).matchAt(n);
+                    if (r instanceof Match m) {
+                        rewriter.apply(m);
+                        lastFailure.get(p).remove(n);
+                        rewrites.merge(p, 1L, Long::sum);
+                        changed = true;
+                        break;
+                    }
+                    lastFailure.get(p).put(n, ((MatchFailure) r).kind());
+                }
+            }
+        }
+        for (CompiledPattern p : patterns) {
+            RuleStats s = context.stats(name, p.name());
+            long done = rewrites.get(p);
+            for (int i = 0; i < done; i++) {
+                s.countCandidate();
+                s.countMatched();
+                s.countRewritten();
+            }
+            for (String kind : lastFailure.get(p).values()) {
+                s.countCandidate();
+                s.countRejected(kind);
+            }
+        }
+    }
+}

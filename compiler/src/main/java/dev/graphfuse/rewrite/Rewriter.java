@@ -1,0 +1,280 @@
+package dev.graphfuse.rewrite;
+
+import dev.graphfuse.ir.Attribute;
+import dev.graphfuse.ir.Function;
+import dev.graphfuse.ir.Graph;
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Node;
+import dev.graphfuse.ir.Use;
+import dev.graphfuse.ir.Value;
+import dev.graphfuse.match.AttrEvaluator;
+import dev.graphfuse.match.CompiledPattern;
+import dev.graphfuse.match.Match;
+import dev.graphfuse.match.Matcher;
+import dev.graphfuse.match.OpSignature;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a match into one node. Everything that can fail (attribute expressions, the function body,
+ * the cycle check) runs in {@link #check}, while the matcher can still backtrack; {@link #apply} then
+ * cannot fail. The fused node keeps the roots' value names, so graph outputs and later consumers
+ * see the same names; matched nodes and anything only they used are removed.
+ */
+final class Rewriter {
+    /** Metadata keys recording where a fused node came from. */
+    static final String PATTERN_KEY = "graphfuse.pattern";
+    static final String MATCHED_KEY = "graphfuse.matched";
+
+    private final Model model;
+    private final Graph graph;
+    private final TopologicalPositions positions;
+    private Prepared prepared;
+
+    private record Prepared(Match match, Map<String, Attribute> attributes, List<Value> operands, Graph body,
+                            List<Node> ordered) {
+    }
+
+    /** Names subgraphs (If/Loop bodies) read from this graph: such values look unused but are not. */
+    private final Set<String> captured = new java.util.HashSet<>();
+
+    Rewriter(Model model) {
+        this.model = model;
+        this.graph = model.graph();
+        this.positions = new TopologicalPositions(graph);
+        for (Node n : graph.nodes()) {
+            for (Graph sub : n.subgraphs()) {
+                collectCaptured(sub, captured);
+            }
+        }
+    }
+
+    private static void collectCaptured(Graph g, Set<String> out) {
+        for (Value v : g.values()) {
+            if (v.isCaptured()) {
+                out.add(v.name());
+            }
+        }
+        for (Node n : g.nodes()) {
+            for (Graph sub : n.subgraphs()) {
+                collectCaptured(sub, out);
+            }
+        }
+    }
+
+    TopologicalPositions positions() {
+        return positions;
+    }
+
+    /** The matcher's acceptor: null when {@code m} can be rewritten. */
+    Matcher.Rejection check(Match m) {
+        CompiledPattern.Replacement r = m.pattern().replacement();
+        Map<String, Attribute> attrs = new LinkedHashMap<>();
+        for (CompiledPattern.AttrAssign a : r.attributes()) {
+            try {
+                Object v = AttrEvaluator.evaluate(a.value(), m.pattern(), slotsOf(m));
+                attrs.put(a.name(), AttrEvaluator.toAttribute(a.kind(), v));
+            } catch (AttrEvaluator.EvaluationException | ArithmeticException | ClassCastException e) {
+                String why = e.getMessage();
+                return new Matcher.Rejection("attribute-evaluation", () -> "attribute '" + a.name() + "' of "
+                        + r.op().qualifiedName() + ": " + why);
+            }
+        }
+        List<Value> operands = new ArrayList<>();
+        for (int slot : r.inputSlots()) {
+            operands.add(slot < 0 ? null : (Value) m.binding(slot));
+        }
+        List<Node> ordered = new ArrayList<>(m.nodes());
+        ordered.sort(Comparator.comparingInt(positions::of));
+        String cycle = cycleThrough(m, ordered);
+        if (cycle != null) {
+            return new Matcher.Rejection("cycle", () -> cycle);
+        }
+        Graph body = null;
+        if (needsFunction(r.op())) {
+            FunctionBody.Result b = FunctionBody.build(m, r.op(), operands, ordered);
+            if (b.problem() != null) {
+                return new Matcher.Rejection("function-body", b::problem);
+            }
+            body = b.body();
+        }
+        prepared = new Prepared(m, attrs, operands, body, ordered);
+        return null;
+    }
+
+    private static Object[] slotsOf(Match m) {
+        Object[] s = new Object[m.pattern().slots().size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = m.binding(i);
+        }
+        return s;
+    }
+
+    /** Custom-domain replacements carry a function body so stock runtimes can execute them. */
+    static boolean needsFunction(OpSignature op) {
+        return !op.domain().isEmpty();
+    }
+
+    /**
+     * Contracting the match into one node creates a cycle when a value leaving the match comes back
+     * into it through nodes outside. Only values that leave (roots, shared nodes' outputs) can start
+     * such a path, and nodes positioned after the match's last node cannot reach it.
+     */
+    private String cycleThrough(Match m, List<Node> ordered) {
+        Set<Node> inMatch = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        inMatch.addAll(ordered);
+        int last = positions.of(ordered.get(ordered.size() - 1));
+        ArrayDeque<Node> work = new ArrayDeque<>();
+        Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Node n : ordered) {
+            for (Value o : n.outputs()) {
+                if (o == null) {
+                    continue;
+                }
+                for (Use u : o.uses()) {
+                    if (!inMatch.contains(u.node()) && seen.add(u.node())) {
+                        work.add(u.node());
+                    }
+                }
+            }
+        }
+        while (!work.isEmpty()) {
+            Node n = work.poll();
+            if (positions.of(n) > last) {
+                continue;
+            }
+            for (Value o : n.outputs()) {
+                if (o == null) {
+                    continue;
+                }
+                for (Use u : o.uses()) {
+                    if (inMatch.contains(u.node())) {
+                        return "fusing would create a cycle: node " + n.name() + " is computed from the match "
+                                + "and feeds node " + u.node().name() + " inside it";
+                    }
+                    if (seen.add(u.node())) {
+                        work.add(u.node());
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Rewrites the match last accepted by {@link #check}; returns the fused node. */
+    Node apply(Match m) {
+        if (prepared == null || prepared.match() != m) {
+            throw new IllegalStateException("apply() without a successful check() of the same match");
+        }
+        Prepared p = prepared;
+        prepared = null;
+        CompiledPattern.Replacement r = m.pattern().replacement();
+        OpSignature op = r.op();
+        int maxPos = positions.of(p.ordered().get(p.ordered().size() - 1));
+        List<String> outputNames = new ArrayList<>();
+        for (Value root : m.roots()) {
+            String name = root.name();
+            graph.rename(root, graph.freshName(name + "_unfused"));
+            outputNames.add(name);
+        }
+        Node first = m.roots().get(0).producer();
+        Node fused = graph.addNode(first.name(), op.domain(), op.name(), p.operands(), outputNames);
+        p.attributes().forEach(fused::setAttribute);
+        fused.metadata().put(PATTERN_KEY, m.pattern().name());
+        fused.metadata().put(MATCHED_KEY, String.join(",", m.nodes().stream().map(Node::name).toList()));
+        for (int i = 0; i < m.roots().size(); i++) {
+            Value root = m.roots().get(i);
+            Value out = fused.output(i);
+            out.setType(root.type());
+            root.replaceAllUsesWith(out);
+            List<Value> graphOutputs = graph.outputs();
+            for (int k = 0; k < graphOutputs.size(); k++) {
+                if (graphOutputs.get(k) == root) {
+                    graph.setOutput(k, out);
+                }
+            }
+        }
+        if (p.body() != null) {
+            String overload = registerFunction(op, p.body(), p.attributes());
+            fused.setOverload(overload);
+        }
+        removeDead(p.ordered());
+        positions.placed(fused, maxPos);
+        return fused;
+    }
+
+    /** Finds or adds the function for {@code body}; returns its overload ("" for the first body of an op). */
+    private String registerFunction(OpSignature op, Graph body, Map<String, Attribute> attrs) {
+        model.opsetImports().putIfAbsent(op.domain(), 1L);
+        String text = FunctionBody.canonicalText(body);
+        int variants = 0;
+        for (Function f : model.functions()) {
+            if (f.domain().equals(op.domain()) && f.name().equals(op.name())) {
+                if (FunctionBody.canonicalText(f.body()).equals(text)) {
+                    return f.overload();
+                }
+                variants++;
+            }
+        }
+        String overload = variants == 0 ? "" : "v" + (variants + 1);
+        if (!overload.isEmpty() && model.irVersion() < 10) {
+            // Function overloads exist from IR version 10 on (ONNX 1.16).
+            model.setIrVersion(10);
+        }
+        Map<String, Long> opsets = new LinkedHashMap<>(model.opsetImports());
+        opsets.remove(op.domain());
+        Function f = new Function(op.domain(), op.name(), overload, body, new ArrayList<>(attrs.keySet()), Map.of(),
+                opsets);
+        f.setDocString("graphfuse: the subgraph " + op.qualifiedName() + " replaced");
+        model.functions().add(f);
+        return overload;
+    }
+
+    /** Removes matched nodes that no longer have users, then whatever only they used. */
+    private void removeDead(List<Node> ordered) {
+        ArrayDeque<Node> work = new ArrayDeque<>();
+        for (int i = ordered.size() - 1; i >= 0; i--) {
+            work.add(ordered.get(i));
+        }
+        List<Value> maybeDeadInitializers = new ArrayList<>();
+        while (!work.isEmpty()) {
+            Node n = work.poll();
+            if (n.isRemoved() || !dead(n)) {
+                continue;
+            }
+            List<Value> inputs = new ArrayList<>(n.inputs());
+            graph.removeNode(n);
+            for (Value in : inputs) {
+                if (in == null) {
+                    continue;
+                }
+                if (in.producer() != null) {
+                    work.add(in.producer());
+                } else if (in.isInitializer()) {
+                    maybeDeadInitializers.add(in);
+                }
+            }
+        }
+        for (Value v : maybeDeadInitializers) {
+            if (graph.value(v.name()) == v && !v.hasUses() && !v.isGraphInput() && !v.isGraphOutput()
+                    && !captured.contains(v.name())) {
+                graph.removeInitializer(v);
+            }
+        }
+    }
+
+    private boolean dead(Node n) {
+        for (Value o : n.outputs()) {
+            if (o != null && (o.hasUses() || o.isGraphOutput() || captured.contains(o.name()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
