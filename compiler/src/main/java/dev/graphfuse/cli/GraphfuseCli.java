@@ -1,16 +1,22 @@
 package dev.graphfuse.cli;
 
 import dev.graphfuse.diag.BadInputException;
+import dev.graphfuse.dsl.DslException;
+import dev.graphfuse.pass.FallbackException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code graphfuse} command. Exit codes: 0 ok, 1 internal error, 2 bad input or usage. */
+/** Entry point of the {@code graphfuse} command. Exit codes: 0 ok, 1 internal error, 2 bad input or usage,
+ * 3 a fallback under {@code --strict}. */
 @Command(name = "graphfuse", mixinStandardHelpOptions = true, version = "graphfuse 0.1.0",
         description = "Imports, inspects, converts and fuses exported model graphs.",
-        subcommands = {InspectCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class, OptimizeCommand.class, ExplainCommand.class,
+                PatternsCommand.class, CommandLine.HelpCommand.class})
 public final class GraphfuseCli implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
+    /** A fallback that --strict turned into an error. */
+    public static final int EXIT_STRICT_FALLBACK = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,8 +37,16 @@ public final class GraphfuseCli implements Runnable {
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? EXIT_BAD_INPUT : 1);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof BadInputException bad) {
-                commandLine.getErr().println(bad.getMessage());
+            if (e instanceof BadInputException || e instanceof DslException) {
+                commandLine.getErr().println(e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (e instanceof FallbackException) {
+                commandLine.getErr().println("graphfuse: error: " + e.getMessage());
+                return EXIT_STRICT_FALLBACK;
+            }
+            if (e instanceof picocli.CommandLine.ParameterException pe) {
+                commandLine.getErr().println("graphfuse: error: " + pe.getMessage());
                 return EXIT_BAD_INPUT;
             }
             commandLine.getErr().println("graphfuse: internal error: " + e);

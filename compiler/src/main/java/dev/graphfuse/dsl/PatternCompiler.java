@@ -749,7 +749,7 @@ final class PatternCompiler {
         switch (n) {
             case PNode.Bind b -> {
                 if (depth > 0 && earlier.contains(b.slot())) {
-                    out.add(new CompiledPattern.Anchor(b.slot(), depth));
+                    out.add(new CompiledPattern.Anchor(b.slot(), depth, -1));
                     return;
                 }
                 collectAnchors(b.inner(), depth, earlier, out, seen);
@@ -761,7 +761,7 @@ final class PatternCompiler {
             }
             case PNode.Output o -> {
                 if (earlier.contains(o.nodeSlot())) {
-                    out.add(new CompiledPattern.Anchor(o.nodeSlot(), 0));
+                    out.add(new CompiledPattern.Anchor(o.nodeSlot(), depth, o.index()));
                     return;
                 }
                 collectAnchors(o.op(), depth, earlier, out, seen);

@@ -34,8 +34,11 @@ public record CompiledPattern(String name, String doc, int benefit, List<PNode> 
         };
     }
 
-    /** A bound slot from which a later root is reachable within {@code depth} user steps. */
-    public record Anchor(int slot, int depth) {
+    /**
+     * A bound slot from which a later root is reachable within {@code depth} user steps; for a node
+     * slot (a tuple {@code let}), the walk starts at its output {@code outputIndex}.
+     */
+    public record Anchor(int slot, int depth, int outputIndex) {
     }
 
     public record Require(String name, NativePredicate predicate, boolean negated, List<AttrExpr> args,

@@ -143,7 +143,11 @@ public final class Matcher {
             Object bound = slots[a.slot()];
             List<Node> found;
             if (bound instanceof Node n) {
-                found = List.of(n);
+                Value out = a.outputIndex() < n.outputs().size() ? n.output(a.outputIndex()) : null;
+                if (out == null) {
+                    continue;
+                }
+                found = a.depth() == 0 ? List.of(n) : walkForward(out, a.depth(), ops);
             } else if (bound instanceof Value v) {
                 found = walkForward(v, a.depth(), ops);
             } else {

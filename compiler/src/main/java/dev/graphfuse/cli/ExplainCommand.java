@@ -1,0 +1,114 @@
+package dev.graphfuse.cli;
+
+import dev.graphfuse.io.ModelFiles;
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.match.CompiledPattern;
+import dev.graphfuse.pass.PassContext;
+import dev.graphfuse.pass.PassManager;
+import dev.graphfuse.pipeline.PassRegistry;
+import dev.graphfuse.rewrite.Explainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code graphfuse explain IN --pattern NAME}: why each candidate did or did not match. */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "For every candidate anchor of a pattern, print the match or how far it got and the first "
+                + "reason it failed. The passes before the pattern's own stage run first (override with --passes).")
+final class ExplainCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN", description = "an .onnx model or a graphfuse text file")
+    Path input;
+
+    @Option(names = "--pattern", required = true, paramLabel = "NAME", description = "the pattern to explain")
+    String patternName;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PassRegistry registry = pipeline.registry();
+        CompiledPattern pattern = registry.library().pattern(patternName);
+        if (pattern == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown pattern '" + patternName
+                    + "' (known: " + String.join(", ", registry.library().patterns().stream()
+                    .map(CompiledPattern::name).toList()) + ")");
+        }
+        List<String> before = new ArrayList<>();
+        if (pipeline.passes != null) {
+            before.addAll(pipeline.passes);
+        } else {
+            String owner = registry.passOf(patternName);
+            for (String p : pipeline.pipelineNames()) {
+                if (p.equals(owner)) {
+                    break;
+                }
+                before.add(p);
+            }
+        }
+        Model m = ModelFiles.read(input);
+        new PassManager().run(m, registry.pipeline(before), new PassContext(s -> { }, false));
+        List<Explainer.Outcome> outcomes = Explainer.explain(m, pattern);
+        long matched = outcomes.stream().filter(Explainer.Outcome::matched).count();
+        if (json) {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (Explainer.Outcome o : outcomes) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("anchor", o.anchor().name());
+                e.put("matched", o.matched());
+                if (o.matched()) {
+                    e.put("nodes", o.matchedNodes());
+                } else {
+                    e.put("kind", o.kind());
+                    e.put("progress", o.progress());
+                    e.put("reason", o.reason());
+                }
+                list.add(e);
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("pattern", patternName);
+            r.put("defined_at", pattern.location().toString());
+            r.put("ran_before", before);
+            r.put("candidates", outcomes.size());
+            r.put("matched", matched);
+            r.put("outcomes", list);
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+            return 0;
+        }
+        out.printf("pattern %s (%s), after %s: %d candidate%s, %d matched%n", patternName, pattern.location(),
+                before.isEmpty() ? "no passes" : String.join(",", before), outcomes.size(),
+                outcomes.size() == 1 ? "" : "s", matched);
+        if (outcomes.isEmpty()) {
+            out.println("  no node has the op kind of the pattern's root ("
+                    + String.join(" or ", CompiledPattern.rootOps(pattern.roots().get(0)).stream()
+                    .map(s -> s.qualifiedName()).toList()) + ")");
+        }
+        for (Explainer.Outcome o : outcomes) {
+            if (o.matched()) {
+                out.printf("  %s: matched %d nodes (%s)%n", o.anchor().name(), o.matchedNodes().size(),
+                        String.join(", ", o.matchedNodes()));
+            } else {
+                out.printf("  %s: no match after %d op%s: %s%n", o.anchor().name(), o.progress(),
+                        o.progress() == 1 ? "" : "s", o.reason());
+            }
+        }
+        return 0;
+    }
+}

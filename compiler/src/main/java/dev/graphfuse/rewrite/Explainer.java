@@ -1,0 +1,51 @@
+package dev.graphfuse.rewrite;
+
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Node;
+import dev.graphfuse.match.CompiledPattern;
+import dev.graphfuse.match.Match;
+import dev.graphfuse.match.MatchFailure;
+import dev.graphfuse.match.Matcher;
+import dev.graphfuse.match.OpSignature;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code graphfuse explain}: tries one pattern at every candidate anchor without rewriting, and
+ * reports, per anchor, either the match or how far it got and the first reason it failed there.
+ */
+public final class Explainer {
+    private Explainer() {
+    }
+
+    /**
+     * One anchor's outcome.
+     *
+     * @param progress pattern ops matched before the failure (the deepest attempt is reported)
+     */
+    public record Outcome(Node anchor, boolean matched, List<String> matchedNodes, String kind, String reason,
+                          int progress) {
+    }
+
+    public static List<Outcome> explain(Model model, CompiledPattern pattern) {
+        Rewriter rewriter = new Rewriter(model);
+        Matcher matcher = new Matcher(pattern, rewriter::check);
+        List<OpSignature> rootOps = CompiledPattern.rootOps(pattern.roots().get(0));
+        List<Outcome> out = new ArrayList<>();
+        for (Node n : TopologicalPositions.order(model.graph())) {
+            boolean candidate = rootOps.stream().anyMatch(s -> s.name().equals(n.opType())
+                    && s.domain().equals(n.domain()));
+            if (!candidate) {
+                continue;
+            }
+            Object r = matcher.matchAt(n);
+            if (r instanceof Match m) {
+                out.add(new Outcome(n, true, m.nodes().stream().map(Node::name).toList(), "matched", "", m.nodes().size()));
+            } else {
+                MatchFailure f = (MatchFailure) r;
+                out.add(new Outcome(n, false, List.of(), f.kind(), f.reason(), f.progress()));
+            }
+        }
+        return out;
+    }
+}
