@@ -65,12 +65,14 @@ public sealed interface TensorData {
 
         /**
          * Checks a reference read from a model file before it is trusted: {@code location} must be a
-         * non-empty relative path inside {@code baseDir} (null: the model was not read from a file)
-         * naming a regular file that holds {@code offset + length} bytes. The ONNX importer and the
-         * text reader both call this, so they accept and reject the same references in the same
-         * words. Throws {@link IllegalArgumentException} with a one-line message.
+         * non-empty relative path resolving against {@code baseDir} (null: the model was not read
+         * from a file), and with {@code insideBaseDir} not climbing out of it with {@code ..}, to a
+         * regular file that holds {@code offset + length} bytes. The ONNX importer and the text
+         * reader both call this, so they accept and reject the same references in the same words.
+         * Throws {@link IllegalArgumentException} with a one-line message.
          */
-        public static void checkReference(Path baseDir, String location, long offset, long length) {
+        public static void checkReference(Path baseDir, String location, long offset, long length,
+                                          boolean insideBaseDir) {
             if (location.isEmpty()) {
                 // "" resolves to baseDir itself
                 throw new IllegalArgumentException("external data location is empty");
@@ -81,7 +83,7 @@ public sealed interface TensorData {
             } catch (InvalidPathException e) {
                 throw new IllegalArgumentException("external data location " + quote(location) + " is not a valid path");
             }
-            if (rel.isAbsolute() || rel.normalize().startsWith("..")) {
+            if (rel.isAbsolute() || insideBaseDir && rel.normalize().startsWith("..")) {
                 throw new IllegalArgumentException("external data location " + quote(location)
                         + " must be a relative path inside the model's directory");
             }

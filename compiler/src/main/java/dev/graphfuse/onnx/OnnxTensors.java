@@ -82,7 +82,7 @@ final class OnnxTensors {
                     + " bytes for " + count + " " + type.shortName() + " elements");
         }
         try {
-            TensorData.External.checkReference(baseDir, location, offset, length);
+            TensorData.External.checkReference(baseDir, location, offset, length, true);
         } catch (IllegalArgumentException e) {
             throw new BadTensor(e.getMessage());
         }
