@@ -22,6 +22,11 @@ public final class BadInputException extends RuntimeException {
     }
 
     private static String format(String file, String location, String detail) {
+        // callers quote the names they put in (Quote.quote); this is the last line of defence for
+        // the "one line" promise against text they did not quote (a path, a library's message)
+        file = file == null ? null : Quote.oneLine(file);
+        location = location == null ? null : Quote.oneLine(location);
+        detail = Quote.oneLine(detail);
         StringBuilder sb = new StringBuilder();
         boolean lineCol = location != null && location.matches("\\d+:\\d+");
         if (file != null && !file.isEmpty()) {

@@ -133,7 +133,14 @@ public final class GraphVerifier {
         }
         if (n.attribute("to") instanceof Attribute.IntAttr to) {
             ElementType declared = n.output(0).elementType();
-            ElementType target = ElementType.fromCode((int) to.value());
+            // 'to' is an int64 but type codes are int32: narrowed unchecked, 2^32 + 1 read as FLOAT (1).
+            // A code in range that graphfuse does not know (a newer ONNX type) is no claim either way.
+            long code = to.value();
+            if (code != (int) code) {
+                out.add(where + ": " + n + " casts to " + code + ", which is not an element type");
+                return;
+            }
+            ElementType target = ElementType.fromCode((int) code);
             if (declared != null && target != null && declared != target) {
                 out.add(where + ": " + n + " casts to " + target.shortName() + " but its output '"
                         + n.output(0).name() + "' is typed " + declared.shortName());

@@ -2,9 +2,11 @@ package dev.graphfuse.ir;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import org.jgrapht.alg.cycle.CycleDetector;
+import org.jgrapht.graph.AsSubgraph;
 import org.jgrapht.graph.DefaultDirectedGraph;
 import org.jgrapht.graph.DefaultEdge;
 import org.jgrapht.traverse.TopologicalOrderIterator;
@@ -100,6 +102,42 @@ public final class GraphViews {
         List<Node> cyc = new ArrayList<>(detector.findCycles());
         cyc.sort(ORDER);
         return Optional.of(cyc);
+    }
+
+    /**
+     * The first cycle to close when the nodes are read in {@code order} (a file's order): the
+     * closing node, the first one by which the nodes read so far form a cycle, followed by the other
+     * nodes on cycles through it, ordered by key. Empty when the graph is acyclic. For pointing an
+     * error at the place where a cycle became one, rather than at some node on it.
+     */
+    public static Optional<List<Node>> firstCycle(Graph graph, List<Node> order) {
+        var deps = dependencies(graph);
+        if (!new CycleDetector<>(deps).detectCycles()) {
+            return Optional.empty();
+        }
+        if (order.isEmpty() || !new CycleDetector<>(new AsSubgraph<>(deps, new HashSet<>(order))).detectCycles()) {
+            return findCycle(deps); // the cycle is among nodes outside order
+        }
+        // "the first k nodes contain a cycle" is monotone in k: binary search for the least k
+        int lo = 1;
+        int hi = order.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (new CycleDetector<>(new AsSubgraph<>(deps, new HashSet<>(order.subList(0, mid)))).detectCycles()) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Node closing = order.get(lo - 1);
+        var prefix = new AsSubgraph<>(deps, new HashSet<>(order.subList(0, lo)));
+        List<Node> others = new ArrayList<>(new CycleDetector<>(prefix).findCyclesContainingVertex(closing));
+        others.remove(closing);
+        others.sort(ORDER);
+        List<Node> out = new ArrayList<>(others.size() + 1);
+        out.add(closing);
+        out.addAll(others);
+        return Optional.of(out);
     }
 
     /** Dominator tree over the node dependency graph, rooted at a virtual entry before all sources. */

@@ -1,5 +1,6 @@
 package dev.graphfuse.ir;
 
+import dev.graphfuse.diag.Quote;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -242,6 +243,14 @@ public final class Node {
             }
         }
         return "\u0000" + name + "\u0000" + qualifiedOpType();
+    }
+
+    /**
+     * The node for an error message: {@code 'name' (op)}, or {@code 'output' (op)} when it has no
+     * name. Names are quoted with {@link Quote#quote}, so a name holding a line break stays on one line.
+     */
+    public String describe() {
+        return Quote.quote(name.isEmpty() ? orderKey() : name) + " (" + Quote.oneLine(qualifiedOpType()) + ")";
     }
 
     @Override

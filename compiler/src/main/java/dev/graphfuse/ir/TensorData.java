@@ -1,10 +1,14 @@
 package dev.graphfuse.ir;
 
+import static dev.graphfuse.diag.Quote.quote;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -57,6 +61,57 @@ public sealed interface TensorData {
 
         public Path file() {
             return baseDir.resolve(location);
+        }
+
+        /**
+         * Checks a reference read from a model file before it is trusted: {@code location} must be a
+         * non-empty relative path resolving against {@code baseDir} (null: the model was not read
+         * from a file), and with {@code insideBaseDir} not climbing out of it with {@code ..}, to a
+         * regular file that holds {@code offset + length} bytes. The ONNX importer and the text
+         * reader both call this, so they accept and reject the same references in the same words.
+         * Throws {@link IllegalArgumentException} with a one-line message.
+         */
+        public static void checkReference(Path baseDir, String location, long offset, long length,
+                                          boolean insideBaseDir) {
+            if (location.isEmpty()) {
+                // "" resolves to baseDir itself
+                throw new IllegalArgumentException("external data location is empty");
+            }
+            Path rel;
+            try {
+                rel = Path.of(location);
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("external data location " + quote(location) + " is not a valid path");
+            }
+            if (rel.isAbsolute() || insideBaseDir && rel.normalize().startsWith("..")) {
+                throw new IllegalArgumentException("external data location " + quote(location)
+                        + " must be a relative path inside the model's directory");
+            }
+            if (baseDir == null) {
+                throw new IllegalArgumentException("external data " + quote(location)
+                        + " cannot be resolved: the model was not read from a file");
+            }
+            Path file = baseDir.resolve(rel);
+            if (!Files.exists(file)) {
+                throw new IllegalArgumentException("external data file " + quote(location) + " is missing (looked in "
+                        + baseDir + ")");
+            }
+            if (!Files.isRegularFile(file)) {
+                // a directory passes Files.size (4096 on most file systems) and fails only when read
+                throw new IllegalArgumentException("external data location " + quote(location) + " is not a regular file");
+            }
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("external data file " + quote(location) + " cannot be read: "
+                        + e.getMessage());
+            }
+            // written without offset + length, which can overflow to a negative number and pass
+            if (offset < 0 || length < 0 || offset > size || size - offset < length) {
+                throw new IllegalArgumentException("external data file " + quote(location) + " has " + size
+                        + " bytes, shorter than offset " + offset + " + length " + length);
+            }
         }
 
         @Override

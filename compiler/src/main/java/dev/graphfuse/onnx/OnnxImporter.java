@@ -3,7 +3,10 @@ package dev.graphfuse.onnx;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import static dev.graphfuse.diag.Quote.quote;
+
 import dev.graphfuse.diag.BadInputException;
+import dev.graphfuse.diag.Quote;
 import dev.graphfuse.ir.Attribute;
 import dev.graphfuse.ir.DuplicateValueException;
 import dev.graphfuse.ir.Function;
@@ -128,9 +131,9 @@ public final class OnnxImporter {
         m.setUnknownFields(mp.getUnknownFields().toByteArray());
         for (int i = 0; i < mp.getFunctionsCount(); i++) {
             FunctionProto fp = mp.getFunctions(i);
-            String loc = "model.functions[" + i + "] '" + fp.getName() + "'";
+            String loc = "model.functions[" + i + "] " + quote(fp.getName());
             if (m.function(fp.getDomain(), fp.getName(), fp.getOverload()) != null) {
-                throw error(loc, "function '" + fp.getDomain() + "::" + fp.getName() + "' is defined twice");
+                throw error(loc, "function " + quote(fp.getDomain() + "::" + fp.getName()) + " is defined twice");
             }
             m.functions().add(function(fp, loc));
         }
@@ -142,7 +145,7 @@ public final class OnnxImporter {
         for (OperatorSetIdProto o : list) {
             String d = Node.normalizeDomain(o.getDomain());
             if (out.put(d, o.getVersion()) != null) {
-                throw error(loc, "domain '" + d + "' is imported twice");
+                throw error(loc, "domain " + quote(d) + " is imported twice");
             }
         }
         return out;
@@ -154,21 +157,28 @@ public final class OnnxImporter {
         }
         Graph body = new Graph(fp.getName());
         for (String in : fp.getInputList()) {
-            defineOrFail(() -> body.addInput(in, null), loc, "input '" + in + "'");
+            // worded like "graph input has no name", not as Graph's IllegalArgumentException
+            if (in.isEmpty()) {
+                throw error(loc, "function input has no name");
+            }
+            defineOrFail(() -> body.addInput(in, null), loc, "function input " + quote(in));
         }
         Map<String, ValueInfoProto> infos = valueInfos(fp.getValueInfoList(), loc);
         nodes(body, fp.getNodeList(), loc, infos);
         for (String out : fp.getOutputList()) {
+            if (out.isEmpty()) {
+                throw error(loc, "function output has no name");
+            }
             Value v = body.value(out);
             if (v == null) {
-                throw error(loc, "function output '" + out + "' names no value");
+                throw error(loc, "function output " + quote(out) + " names no value");
             }
             body.addOutput(v);
         }
         checkAcyclic(body, loc);
         Map<String, Attribute> defaults = new LinkedHashMap<>();
         for (AttributeProto ap : fp.getAttributeProtoList()) {
-            defaults.put(ap.getName(), attribute(ap, body, loc + " attribute '" + ap.getName() + "'"));
+            defaults.put(ap.getName(), attribute(ap, body, loc + " attribute " + quote(ap.getName())));
         }
         Function f = new Function(fp.getDomain(), fp.getName(), fp.getOverload(), body, fp.getAttributeList(),
                 defaults, opsets(fp.getOpsetImportList(), loc + ".opset_import"));
@@ -184,26 +194,26 @@ public final class OnnxImporter {
         g.setUnknownFields(gp.getUnknownFields().toByteArray());
         for (int i = 0; i < gp.getInitializerCount(); i++) {
             TensorProto tp = gp.getInitializerList().get(i);
-            String tloc = loc + ".initializer[" + i + "] '" + tp.getName() + "'";
+            String tloc = loc + ".initializer[" + i + "] " + quote(tp.getName());
             if (tp.getName().isEmpty()) {
                 throw error(tloc, "initializer has no name");
             }
             Tensor t = tensor(tp, tloc);
-            defineOrFail(() -> g.addInitializer(t), tloc, "initializer '" + tp.getName() + "'");
+            defineOrFail(() -> g.addInitializer(t), tloc, "initializer " + quote(tp.getName()));
         }
         for (int i = 0; i < gp.getSparseInitializerCount(); i++) {
             SparseTensorProto sp = gp.getSparseInitializer(i);
             String name = sp.getValues().getName();
-            String sloc = loc + ".sparse_initializer[" + i + "] '" + name + "'";
+            String sloc = loc + ".sparse_initializer[" + i + "] " + quote(name);
             if (name.isEmpty()) {
                 throw error(sloc, "sparse initializer has no name");
             }
-            defineOrFail(() -> g.addSparseInitializer(name, null, sp.toByteArray()), sloc, "sparse initializer '" + name + "'");
+            defineOrFail(() -> g.addSparseInitializer(name, null, sp.toByteArray()), sloc, "sparse initializer " + quote(name));
         }
         Map<String, ValueInfoProto> infos = valueInfos(gp.getValueInfoList(), loc + ".value_info");
         for (int i = 0; i < gp.getInputCount(); i++) {
             ValueInfoProto vi = gp.getInput(i);
-            String iloc = loc + ".input[" + i + "] '" + vi.getName() + "'";
+            String iloc = loc + ".input[" + i + "] " + quote(vi.getName());
             if (vi.getName().isEmpty()) {
                 throw error(iloc, "graph input has no name");
             }
@@ -217,20 +227,20 @@ public final class OnnxImporter {
                     v.setType(type);
                 }
             } else {
-                v = defineOrFail(() -> g.addInput(vi.getName(), type), iloc, "graph input '" + vi.getName() + "'");
+                v = defineOrFail(() -> g.addInput(vi.getName(), type), iloc, "graph input " + quote(vi.getName()));
             }
             applyInfo(v, vi);
         }
         nodes(g, gp.getNodeList(), loc, infos);
         for (int i = 0; i < gp.getOutputCount(); i++) {
             ValueInfoProto vi = gp.getOutput(i);
-            String oloc = loc + ".output[" + i + "] '" + vi.getName() + "'";
+            String oloc = loc + ".output[" + i + "] " + quote(vi.getName());
             Value v = g.value(vi.getName());
             if (v == null && parent != null && parent.resolve(vi.getName()) != null) {
                 v = g.capture(vi.getName());
             }
             if (v == null) {
-                throw error(oloc, "graph output '" + vi.getName() + "' names no value");
+                throw error(oloc, "graph output " + quote(vi.getName()) + " names no value");
             }
             ValueType type = type(vi, oloc);
             if (type != null) {
@@ -245,20 +255,17 @@ public final class OnnxImporter {
 
     private void checkAcyclic(Graph g, String loc) {
         GraphViews.findCycle(g).ifPresent(cycle -> {
-            throw error(loc, "the graph has a cycle through node " + describe(cycle.get(0))
+            throw error(loc, "the graph has a cycle through node " + cycle.get(0).describe()
                     + (cycle.size() > 1 ? " and " + (cycle.size() - 1) + " other node(s)" : ""));
         });
     }
 
-    private static String describe(Node n) {
-        return "'" + (n.name().isEmpty() ? n.orderKey() : n.name()) + "' (" + n.qualifiedOpType() + ")";
-    }
 
     private Map<String, ValueInfoProto> valueInfos(List<ValueInfoProto> list, String loc) {
         Map<String, ValueInfoProto> out = new HashMap<>();
         for (ValueInfoProto vi : list) {
             if (out.put(vi.getName(), vi) != null) {
-                throw error(loc, "value_info for '" + vi.getName() + "' appears twice");
+                throw error(loc, "value_info for " + quote(vi.getName()) + " appears twice");
             }
         }
         return out;
@@ -277,14 +284,14 @@ public final class OnnxImporter {
             for (String out : np.getOutputList()) {
                 Value clash = out.isEmpty() ? null : g.value(out);
                 if (clash != null) {
-                    throw error(nloc, "output '" + out + "' is already " + definedAs(clash));
+                    throw error(nloc, "output " + quote(out) + " is already " + definedAs(clash));
                 }
             }
             Node n;
             try {
                 n = g.addNode(np.getName(), np.getDomain(), np.getOpType(), List.of(), np.getOutputList());
             } catch (DuplicateValueException e) {
-                throw error(nloc, "output '" + e.valueName() + "' is listed twice");
+                throw error(nloc, "output " + quote(e.valueName()) + " is listed twice");
             }
             created.add(n);
         }
@@ -303,7 +310,7 @@ public final class OnnxImporter {
                     v = g.capture(in);
                 }
                 if (v == null) {
-                    throw error(nloc, "input " + k + " '" + in + "' names no value");
+                    throw error(nloc, "input " + k + " " + quote(in) + " names no value");
                 }
                 n.addInput(v);
             }
@@ -312,7 +319,7 @@ public final class OnnxImporter {
             n.metadata().putAll(OnnxTensors.entries(np.getMetadataPropsList()));
             n.setUnknownFields(np.getUnknownFields().toByteArray());
             for (AttributeProto ap : np.getAttributeList()) {
-                String aloc = nloc + " attribute '" + ap.getName() + "'";
+                String aloc = nloc + " attribute " + quote(ap.getName());
                 if (ap.getName().isEmpty()) {
                     throw error(nloc, "attribute has no name");
                 }
@@ -324,7 +331,7 @@ public final class OnnxImporter {
             for (Value out : n.outputs()) {
                 if (out != null && infos.containsKey(out.name())) {
                     ValueInfoProto vi = infos.get(out.name());
-                    out.setType(type(vi, loc + ".value_info '" + out.name() + "'"));
+                    out.setType(type(vi, loc + ".value_info " + quote(out.name())));
                     applyInfo(out, vi);
                 }
             }
@@ -332,7 +339,7 @@ public final class OnnxImporter {
         for (Map.Entry<String, ValueInfoProto> e : infos.entrySet()) {
             Value v = g.value(e.getKey());
             if (v != null && v.producer() == null) {
-                ValueType t = type(e.getValue(), loc + ".value_info '" + e.getKey() + "'");
+                ValueType t = type(e.getValue(), loc + ".value_info " + quote(e.getKey()));
                 if (t != null && v.type() == null) {
                     v.setType(t);
                 }
@@ -341,13 +348,13 @@ public final class OnnxImporter {
     }
 
     private static String nodeLoc(String loc, int i, NodeProto np) {
-        return loc + ".node[" + i + "]" + (np.getName().isEmpty() ? "" : " '" + np.getName() + "'")
-                + " (" + (np.getDomain().isEmpty() ? "" : np.getDomain() + "::") + np.getOpType() + ")";
+        return loc + ".node[" + i + "]" + (np.getName().isEmpty() ? "" : " " + quote(np.getName()))
+                + " (" + Quote.oneLine((np.getDomain().isEmpty() ? "" : np.getDomain() + "::") + np.getOpType()) + ")";
     }
 
     private static String definedAs(Value v) {
         if (v.producer() != null) {
-            return "produced by node " + describe(v.producer());
+            return "produced by node " + v.producer().describe();
         }
         if (v.isInitializer()) {
             return "an initializer";

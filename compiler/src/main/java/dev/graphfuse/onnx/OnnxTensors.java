@@ -1,15 +1,14 @@
 package dev.graphfuse.onnx;
 
 import com.google.protobuf.ByteString;
+import dev.graphfuse.diag.Quote;
 import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.ir.TensorData;
 import dev.graphfuse.onnx.wire.OnnxWire.StringStringEntryProto;
 import dev.graphfuse.onnx.wire.OnnxWire.TensorProto;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,29 +81,10 @@ final class OnnxTensors {
             throw new BadTensor("external data length " + length + " does not match " + expected
                     + " bytes for " + count + " " + type.shortName() + " elements");
         }
-        Path rel = Path.of(location);
-        if (rel.isAbsolute() || rel.normalize().startsWith("..")) {
-            throw new BadTensor("external data location '" + location + "' must be a relative path inside the model's directory");
-        }
-        if (baseDir == null) {
-            throw new BadTensor("external data '" + location + "' cannot be resolved: the model was not read from a file");
-        }
-        Path file = baseDir.resolve(rel);
-        if (!Files.exists(file)) {
-            throw new BadTensor("external data file '" + location + "' is missing (looked in " + baseDir + ")");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new BadTensor("external data location '" + location + "' is not a regular file");
-        }
-        long size;
         try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new BadTensor("external data file '" + location + "' cannot be read: " + e.getMessage());
-        }
-        if (offset < 0 || length < 0 || offset > size || size - offset < length) {
-            throw new BadTensor("external data file '" + location + "' has " + size + " bytes, shorter than offset "
-                    + offset + " + length " + length);
+            TensorData.External.checkReference(baseDir, location, offset, length, true);
+        } catch (IllegalArgumentException e) {
+            throw new BadTensor(e.getMessage());
         }
         return new TensorData.External(baseDir, location, offset, length, checksum, ext);
     }
@@ -116,7 +96,7 @@ final class OnnxTensors {
         try {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
-            throw new BadTensor("external data " + what + " '" + s + "' is not an integer");
+            throw new BadTensor("external data " + what + " " + Quote.quote(s) + " is not an integer");
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.graphfuse.text;
 
+import static dev.graphfuse.diag.Quote.quote;
+
 import dev.graphfuse.diag.BadInputException;
+import dev.graphfuse.diag.Quote;
 import dev.graphfuse.ir.Attribute;
 import dev.graphfuse.ir.Dim;
 import dev.graphfuse.ir.DuplicateValueException;
@@ -25,16 +28,23 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
+import org.antlr.v4.runtime.InputMismatchException;
+import org.antlr.v4.runtime.NoViableAltException;
+import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.Vocabulary;
+import org.antlr.v4.runtime.misc.IntervalSet;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
@@ -47,6 +57,8 @@ public final class GraphTextReader {
 
     private final String file;
     private final Path baseDir;
+    /** Where each node was written, to report a cycle at the node that closes it. */
+    private final Map<Node, ParserRuleContext> nodeSites = new IdentityHashMap<>();
 
     private GraphTextReader(String file, Path baseDir) {
         this.file = file;
@@ -87,6 +99,7 @@ public final class GraphTextReader {
         lexer.addErrorListener(listener);
         parser.removeErrorListeners();
         parser.addErrorListener(listener);
+        parser.setErrorHandler(new ShortMessages());
         FileContext ctx;
         try {
             ctx = parser.file();
@@ -101,11 +114,107 @@ public final class GraphTextReader {
         for (FunctionDeclContext f : ctx.functionDecl()) {
             Function fn = function(f);
             if (m.function(fn.domain(), fn.name(), fn.overload()) != null) {
-                throw error(f, "function '" + fn.qualifiedName() + "' is defined twice");
+                throw error(f.opRef(), "function " + quote(fn.qualifiedName()) + " is defined twice");
             }
             m.functions().add(fn);
         }
         return m;
+    }
+
+    /**
+     * Syntax errors in a few words. ANTLR's own messages list every token that could come next
+     * ("mismatched input 'x' expecting {'model', 'opset', …, STRING}": some thirty for a name); these
+     * say what was found and, when at most four kinds of token fit, what was expected.
+     */
+    private static final class ShortMessages extends DefaultErrorStrategy {
+        private static final int MAX_LISTED = 4;
+
+        @Override
+        protected void reportNoViableAlternative(Parser p, NoViableAltException e) {
+            p.notifyErrorListeners(e.getOffendingToken(), unexpected(e.getOffendingToken()), e);
+        }
+
+        @Override
+        protected void reportInputMismatch(Parser p, InputMismatchException e) {
+            Token t = e.getOffendingToken();
+            p.notifyErrorListeners(t, withExpected(unexpected(t), p, e.getExpectedTokens()), e);
+        }
+
+        @Override
+        protected void reportUnwantedToken(Parser p) {
+            if (inErrorRecoveryMode(p)) {
+                return;
+            }
+            beginErrorCondition(p);
+            Token t = p.getCurrentToken();
+            p.notifyErrorListeners(t, withExpected(unexpected(t), p, getExpectedTokens(p)), null);
+        }
+
+        @Override
+        protected void reportMissingToken(Parser p) {
+            if (inErrorRecoveryMode(p)) {
+                return;
+            }
+            beginErrorCondition(p);
+            Token t = p.getCurrentToken();
+            List<String> want = expected(p, getExpectedTokens(p));
+            p.notifyErrorListeners(t, want.size() == 1 ? "missing " + want.get(0) + " at " + display(t)
+                    : withExpected(unexpected(t), p, getExpectedTokens(p)), null);
+        }
+
+        private static String unexpected(Token t) {
+            if (t.getType() == GraphTextLexer.ERRCHAR) {
+                // a '"' the STRING rule could not close: no closing quote before the end of the line
+                return t.getText().equals("\"") ? "unterminated string" : "unexpected character " + display(t);
+            }
+            return "unexpected " + display(t);
+        }
+
+        private static String display(Token t) {
+            return t.getType() == Token.EOF ? "end of file" : "'" + Quote.excerpt(t.getText()) + "'";
+        }
+
+        private static String withExpected(String msg, Parser p, IntervalSet set) {
+            List<String> want = expected(p, set);
+            if (want.isEmpty() || want.size() > MAX_LISTED) {
+                return msg;
+            }
+            String last = want.get(want.size() - 1);
+            return msg + ", expected " + (want.size() == 1 ? last
+                    : String.join(", ", want.subList(0, want.size() - 1)) + " or " + last);
+        }
+
+        /** Token kinds in words; where a name fits, the keywords and STRING that may be names are one "a name". */
+        private static List<String> expected(Parser p, IntervalSet set) {
+            Vocabulary voc = p.getVocabulary();
+            boolean name = set.contains(GraphTextLexer.ID);
+            List<String> literals = new ArrayList<>();
+            List<String> kinds = new ArrayList<>();
+            for (int type : set.toList()) {
+                String literal = voc.getLiteralName(type);
+                if (type == Token.EOF) {
+                    kinds.add("end of file");
+                } else if (literal != null) {
+                    if (!(name && literal.matches("'[a-z_]+'"))) {
+                        literals.add(literal);
+                    }
+                } else if (type == GraphTextLexer.ID) {
+                    kinds.add("a name");
+                } else if (type == GraphTextLexer.STRING) {
+                    if (!name) {
+                        kinds.add("a string");
+                    }
+                } else if (type == GraphTextLexer.INT) {
+                    kinds.add("an integer");
+                } else if (type == GraphTextLexer.FLOAT) {
+                    kinds.add("a number");
+                } else {
+                    kinds.add(voc.getDisplayName(type));
+                }
+            }
+            literals.addAll(kinds);
+            return literals;
+        }
     }
 
     private BadInputException error(ParserRuleContext ctx, String msg) {
@@ -117,34 +226,33 @@ public final class GraphTextReader {
     }
 
     private String string(Token t) {
-        String s = TextStrings.unquoteUtf8(t.getText());
-        if (s == null) {
-            throw error(t, "bad escape in string " + t.getText());
-        }
-        return s;
+        return new String(bytes(t), StandardCharsets.UTF_8);
     }
 
     private byte[] bytes(Token t) {
-        byte[] b = TextStrings.unquote(t.getText());
-        if (b == null) {
-            throw error(t, "bad escape in string " + t.getText());
+        try {
+            return TextStrings.unquote(t.getText());
+        } catch (TextStrings.BadEscape e) {
+            throw error(t, "bad escape in string " + Quote.excerpt(t.getText())
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         }
-        return b;
     }
 
     private String name(NameContext n) {
         return n.STRING() != null ? string(n.STRING().getSymbol()) : n.getText();
     }
 
-    private static long integer(Token t, String text) {
-        return Long.parseLong(text);
+    private long parseInt(Token t) {
+        return parseInt(null, t);
     }
 
-    private long parseInt(Token t) {
+    /** An INT token with an optional '-' before it; sign and digits are parsed together to reach Long.MIN_VALUE. */
+    private long parseInt(Token sign, Token t) {
+        String text = (sign != null ? "-" : "") + t.getText();
         try {
-            return integer(t, t.getText());
+            return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw error(t, "integer " + t.getText() + " is out of range");
+            throw error(sign != null ? sign : t, "integer " + text + " is out of range");
         }
     }
 
@@ -153,8 +261,8 @@ public final class GraphTextReader {
             switch (e) {
                 case HeaderOpsetContext o -> {
                     String d = Node.normalizeDomain(string(o.domain));
-                    if (m.opsetImports().put(d, parseInt(o.version)) != null) {
-                        throw error(o, "domain '" + d + "' is imported twice");
+                    if (m.opsetImports().put(d, parseInt(o.sign, o.version)) != null) {
+                        throw error(o.domain, "domain " + quote(d) + " is imported twice");
                     }
                 }
                 case HeaderMetadataContext md -> m.metadata().put(string(md.key2), string(md.val));
@@ -182,19 +290,14 @@ public final class GraphTextReader {
 
     private long intLiteral(LiteralContext lit) {
         if (lit.INT() == null) {
-            throw error(lit, "expected an integer, found " + lit.getText());
+            throw error(lit, "expected an integer, found " + Quote.excerpt(lit.getText()));
         }
-        Token t = lit.INT().getSymbol();
-        try {
-            return Long.parseLong((lit.sign != null ? "-" : "") + t.getText());
-        } catch (NumberFormatException e) {
-            throw error(t, "integer " + lit.getText() + " is out of range");
-        }
+        return parseInt(lit.sign, lit.INT().getSymbol());
     }
 
     private String stringLiteral(LiteralContext lit) {
         if (lit.STRING() == null) {
-            throw error(lit, "expected a string, found " + lit.getText());
+            throw error(lit, "expected a string, found " + Quote.excerpt(lit.getText()));
         }
         return string(lit.STRING().getSymbol());
     }
@@ -213,7 +316,7 @@ public final class GraphTextReader {
         Graph body = new Graph(name);
         if (f.names(0) != null && f.getChild(3) == f.names(0)) {
             for (NameContext n : f.names(0).name()) {
-                define(n, () -> body.addInput(name(n), null));
+                define(n, "function input", name(n), () -> body.addInput(name(n), null));
             }
         }
         List<String> attrNames = new ArrayList<>();
@@ -229,13 +332,13 @@ public final class GraphTextReader {
                     }
                 }
                 case FunctionDefaultsContext d -> defaults.putAll(attributes(d.attrBlock(), body));
-                case FunctionOpsetContext op -> opsets.put(Node.normalizeDomain(string(op.domain)), parseInt(op.version));
+                case FunctionOpsetContext op -> opsets.put(Node.normalizeDomain(string(op.domain)), parseInt(op.sign, op.version));
                 case FunctionDocContext d -> doc = string(d.STRING().getSymbol());
                 case FunctionMetadataContext md -> meta.putAll(metadata(md.metadataBlock()));
                 default -> throw error(o, "unexpected function option");
             }
         }
-        statements(body, f.statement());
+        List<Node> nodes = statements(body, f.statement());
         NamesContext outs = null;
         for (int i = 0; i < f.getChildCount(); i++) {
             if (f.getChild(i).getText().equals("->")) {
@@ -249,16 +352,17 @@ public final class GraphTextReader {
             for (NameContext n : outs.name()) {
                 Value v = body.value(name(n));
                 if (v == null) {
-                    throw error(n, "function output '" + name(n) + "' names no value");
+                    throw error(n, name(n).isEmpty() ? "function output has no name"
+                            : "function output " + quote(name(n)) + " names no value");
                 }
                 body.addOutput(v);
             }
         }
-        checkAcyclic(body, f);
         Function fn = new Function(ref.domain == null ? "" : name(ref.domain), name,
                 ref.overload == null ? "" : name(ref.overload), body, attrNames, defaults, opsets);
         fn.setDocString(doc);
         fn.metadata().putAll(meta);
+        checkAcyclic(body, nodes, "function " + quote(fn.qualifiedName()));
         return fn;
     }
 
@@ -284,12 +388,12 @@ public final class GraphTextReader {
             if (s instanceof InitializerContext init) {
                 String n = name(init.name());
                 Tensor t = tensor(n, init.type(), init.tensorData(), init.tensorExtra());
-                define(init, () -> g.addInitializer(t));
+                define(init.name(), "initializer", n, () -> g.addInitializer(t));
             } else if (s instanceof SparseInitializerContext sp) {
                 String n = name(sp.name());
                 ValueType type = sp.type() == null ? null : type(sp.type());
                 byte[] proto = base64(sp.STRING().getSymbol());
-                define(sp, () -> g.addSparseInitializer(n, type, proto));
+                define(sp.name(), "sparse initializer", n, () -> g.addSparseInitializer(n, type, proto));
             }
         }
         if (inputs != null) {
@@ -303,11 +407,11 @@ public final class GraphTextReader {
                         existing.setType(type);
                     }
                 } else {
-                    define(p, () -> g.addInput(n, type));
+                    define(p, "graph input", n, () -> g.addInput(n, type));
                 }
             }
         }
-        statements(g, ctx.statement());
+        List<Node> nodes = statements(g, ctx.statement());
         if (outputs != null) {
             for (ParamContext p : outputs.param()) {
                 String n = name(p.name());
@@ -316,7 +420,7 @@ public final class GraphTextReader {
                     v = g.capture(n);
                 }
                 if (v == null) {
-                    throw error(p, "graph output '" + n + "' names no value");
+                    throw error(p, n.isEmpty() ? "graph output has no name" : "graph output " + quote(n) + " names no value");
                 }
                 if (p.type() != null) {
                     v.setType(type(p.type()));
@@ -324,13 +428,21 @@ public final class GraphTextReader {
                 g.addOutput(v);
             }
         }
-        checkAcyclic(g, ctx);
+        checkAcyclic(g, nodes, "graph " + quote(g.name()));
         return g;
     }
 
-    private void checkAcyclic(Graph g, ParserRuleContext ctx) {
-        GraphViews.findCycle(g).ifPresent(c -> {
-            throw error(ctx, "graph '" + g.name() + "' has a cycle through node " + c.get(0));
+    /**
+     * Reports a cycle at the node that closes it: reading top to bottom, the first node by which the
+     * nodes so far form a cycle. (The graph header is far from the mistake, and which node of a
+     * cycle comes first by name says nothing about where it is in the file.)
+     */
+    private void checkAcyclic(Graph g, List<Node> fileOrder, String where) {
+        GraphViews.firstCycle(g, fileOrder).ifPresent(c -> {
+            Node closing = c.get(0);
+            String how = c.size() == 1 ? " depends on its own output"
+                    : " closes a cycle through " + (c.size() - 1) + (c.size() == 2 ? " other node" : " other nodes");
+            throw error(nodeSites.get(closing), "node " + closing.describe() + how + " in " + where);
         });
     }
 
@@ -338,18 +450,26 @@ public final class GraphTextReader {
         Value define();
     }
 
-    private Value define(ParserRuleContext at, Definer d) {
+    /** Defines a graph input, initializer or function input named {@code name}; {@code what} words the error. */
+    private Value define(ParserRuleContext at, String what, String name, Definer d) {
+        if (name.isEmpty()) {
+            // worded like the ONNX importer's "graph input has no name", not as Graph's IllegalArgumentException
+            throw error(at, what + " has no name");
+        }
         try {
             return d.define();
         } catch (DuplicateValueException e) {
-            throw error(at, "value '" + e.valueName() + "' is defined more than once");
+            throw error(at, "value " + quote(e.valueName()) + " is defined more than once");
         } catch (IllegalArgumentException e) {
             throw error(at, e.getMessage());
         }
     }
 
-    /** Node outputs first (so inputs may refer forward), then inputs, attributes and annotations. */
-    private void statements(Graph g, List<StatementContext> stmts) {
+    /**
+     * Node outputs first (so inputs may refer forward), then inputs, attributes and annotations.
+     * Returns the nodes in file order.
+     */
+    private List<Node> statements(Graph g, List<StatementContext> stmts) {
         List<NodeContext> nodeCtxs = new ArrayList<>();
         List<Node> nodes = new ArrayList<>();
         for (StatementContext s : stmts) {
@@ -363,13 +483,15 @@ public final class GraphTextReader {
                 try {
                     for (int i = 0; i < outNames.size(); i++) {
                         if (!outNames.get(i).isEmpty() && g.hasValue(outNames.get(i))) {
-                            throw error(nc.outputs().outDecl(i), "value '" + outNames.get(i) + "' is defined more than once");
+                            throw error(nc.outputs().outDecl(i), "value " + quote(outNames.get(i)) + " is defined more than once");
                         }
                     }
                     n = g.addNode(nc.nodeName == null ? "" : name(nc.nodeName), ref.domain == null ? "" : name(ref.domain),
                             name(ref.op), List.of(), outNames);
                 } catch (DuplicateValueException e) {
-                    throw error(nc, "value '" + e.valueName() + "' is defined more than once");
+                    // an output listed twice in one node: at its second mention
+                    throw error(nc.outputs().outDecl(outNames.lastIndexOf(e.valueName())),
+                            "value " + quote(e.valueName()) + " is defined more than once");
                 }
                 if (ref.overload != null) {
                     n.setOverload(name(ref.overload));
@@ -382,6 +504,7 @@ public final class GraphTextReader {
                 }
                 nodeCtxs.add(nc);
                 nodes.add(n);
+                nodeSites.put(n, nc);
             }
         }
         for (int k = 0; k < nodes.size(); k++) {
@@ -399,7 +522,7 @@ public final class GraphTextReader {
                         v = g.capture(in);
                     }
                     if (v == null) {
-                        throw error(a, "'" + in + "' names no value");
+                        throw error(a, quote(in) + " names no value");
                     }
                     n.addInput(v);
                 }
@@ -424,7 +547,7 @@ public final class GraphTextReader {
                 case ValueInfoContext vi -> {
                     Value v = g.value(name(vi.name()));
                     if (v == null) {
-                        throw error(vi, "'" + name(vi.name()) + "' names no value");
+                        throw error(vi.name(), quote(name(vi.name())) + " names no value");
                     }
                     for (ValueExtraContext e : vi.valueExtra()) {
                         if (e instanceof ValueDocContext d) {
@@ -438,6 +561,7 @@ public final class GraphTextReader {
                 }
             }
         }
+        return nodes;
     }
 
     private Map<String, String> metadata(MetadataBlockContext b) {
@@ -458,7 +582,7 @@ public final class GraphTextReader {
                         + "' (expected float, int, string, tensor, graph, floats, ints, strings, tensors, graphs, type, types, sparse_tensor, sparse_tensors)");
             }
             if (out.containsKey(n)) {
-                throw error(a, "attribute '" + n + "' is given twice");
+                throw error(a, "attribute " + quote(n) + " is given twice");
             }
             out.put(n, attributeValue(kind, a.attrValue(), owner));
         }
@@ -518,14 +642,14 @@ public final class GraphTextReader {
                 return lit;
             }
         }
-        throw error(v, "expected a " + kind.keyword() + " value, found " + v.getText());
+        throw error(v, "expected " + article(kind.keyword()) + " value, found " + Quote.excerpt(v.getText()));
     }
 
     private List<AttrValueContext> items(AttrValueContext v, Attribute.Kind kind) {
         if (v instanceof ListValueContext l) {
             return l.attrValue();
         }
-        throw error(v, "expected a list for a " + kind.keyword() + " attribute, found " + v.getText());
+        throw error(v, "expected a list for " + article(kind.keyword()) + " attribute, found " + Quote.excerpt(v.getText()));
     }
 
     private float floatValue(LiteralContext lit) {
@@ -533,7 +657,7 @@ public final class GraphTextReader {
         try {
             return TensorValues.parseFloat32(text);
         } catch (NumberFormatException e) {
-            throw error(lit, "'" + lit.getText() + "' is not a number");
+            throw error(lit, quote(lit.getText()) + " is not a number");
         }
     }
 
@@ -546,14 +670,14 @@ public final class GraphTextReader {
             TensorLiteralContext t = tv.tensorLiteral();
             return tensor(t.name() == null ? "" : name(t.name()), t.type(), t.tensorData(), t.tensorExtra());
         }
-        throw error(v, "expected a tensor (tensor NAME: TYPE = DATA), found " + v.getText());
+        throw error(v, "expected a tensor (tensor NAME: TYPE = DATA), found " + Quote.excerpt(v.getText()));
     }
 
     private Graph graphValue(AttrValueContext v, Attribute.Kind kind, Graph owner) {
         if (v instanceof GraphValueContext g) {
             return graph(g.graphDecl(), owner);
         }
-        throw error(v, "expected a graph, found " + v.getText());
+        throw error(v, "expected a graph, found " + Quote.excerpt(v.getText()));
     }
 
     private ValueType typeValue(AttrValueContext v, Attribute.Kind kind) {
@@ -563,7 +687,7 @@ public final class GraphTextReader {
         if (v instanceof ScalarValueContext s && s.literal().ID() != null && s.literal().sign == null) {
             return elementOnlyType(s.literal().ID().getSymbol());
         }
-        throw error(v, "expected a type, found " + v.getText());
+        throw error(v, "expected a type, found " + Quote.excerpt(v.getText()));
     }
 
     private ValueType elementOnlyType(Token id) {
@@ -571,6 +695,11 @@ public final class GraphTextReader {
             return new ValueType.Unspecified();
         }
         return ValueType.tensor(element(id), Shape.UNKNOWN_RANK);
+    }
+
+    /** {@code "an int"}, {@code "a float"}: attribute-kind keywords in messages. */
+    private static String article(String word) {
+        return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
     }
 
     private ElementType element(Token id) {
@@ -642,7 +771,7 @@ public final class GraphTextReader {
             case RawDataContext r -> {
                 byte[] raw = base64(r.STRING().getSymbol());
                 if (raw.length != et.storageBytes(count)) {
-                    throw error(r, "raw data has " + raw.length + " bytes, expected " + et.storageBytes(count)
+                    throw error(r.STRING().getSymbol(), "raw data has " + raw.length + " bytes, expected " + et.storageBytes(count)
                             + " for " + count + " " + et.shortName() + " elements");
                 }
                 yield TensorData.Inline.of(raw);
@@ -673,7 +802,7 @@ public final class GraphTextReader {
             List<byte[]> vals = new ArrayList<>();
             for (LiteralContext lit : lits) {
                 if (lit.STRING() == null) {
-                    throw error(lit, "expected a string, found " + lit.getText());
+                    throw error(lit, "expected a string, found " + Quote.excerpt(lit.getText()));
                 }
                 vals.add(bytes(lit.STRING().getSymbol()));
             }
@@ -682,7 +811,7 @@ public final class GraphTextReader {
         List<String> texts = new ArrayList<>(lits.size());
         for (LiteralContext lit : lits) {
             if (lit.STRING() != null) {
-                throw error(lit, "expected a number, found " + lit.getText());
+                throw error(lit, "expected a number, found " + Quote.excerpt(lit.getText()));
             }
             texts.add((lit.sign != null ? "-" : "") + lit.getChild(lit.getChildCount() - 1).getText());
         }
@@ -698,22 +827,19 @@ public final class GraphTextReader {
         long off = parseInt(e.off);
         long len = parseInt(e.len);
         if (len != et.storageBytes(count)) {
-            throw error(e, "external length " + len + " does not match " + et.storageBytes(count) + " bytes for "
+            throw error(e.len, "external length " + len + " does not match " + et.storageBytes(count) + " bytes for "
                     + count + " " + et.shortName() + " elements");
         }
         if (baseDir == null) {
-            throw error(e, "external data '" + loc + "' cannot be resolved: the text was not read from a file");
+            throw error(e.loc, "external data " + quote(loc) + " cannot be resolved: the text was not read from a file");
         }
-        Path f = baseDir.resolve(loc);
-        long size;
         try {
-            size = Files.size(f);
-        } catch (IOException ex) {
-            throw error(e, "external data file '" + loc + "' is missing (looked in " + baseDir + ")");
-        }
-        if (size < off + len) {
-            throw error(e, "external data file '" + loc + "' has " + size + " bytes, shorter than offset " + off
-                    + " + length " + len);
+            // the ONNX importer's checks (relative, a regular file, in extent), except that the
+            // location may climb out of baseDir: the writer prints locations relative to the text
+            // file's directory, so a model converted to text elsewhere refers to its data file by ../
+            TensorData.External.checkReference(baseDir, loc, off, len, false);
+        } catch (IllegalArgumentException ex) {
+            throw error(e.loc, ex.getMessage());
         }
         Map<String, String> extra = e.metadataBlock() == null ? Map.of() : metadata(e.metadataBlock());
         return new TensorData.External(baseDir, loc, off, len, e.sum == null ? null : string(e.sum), extra);

@@ -46,8 +46,15 @@ final class TextStrings {
         return sb.append('"').toString();
     }
 
-    /** Decodes a STRING token (with its quotes) to bytes; returns null on a bad escape. */
-    static byte[] unquote(String token) {
+    /** A STRING token holds an escape the format does not have; the message, if any, says why. */
+    static final class BadEscape extends Exception {
+        BadEscape(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /** Decodes a STRING token (with its quotes) to bytes. */
+    static byte[] unquote(String token) throws BadEscape {
         ByteArrayOutputStream out = new ByteArrayOutputStream(token.length());
         String body = token.substring(1, token.length() - 1);
         for (int i = 0; i < body.length(); i++) {
@@ -62,7 +69,7 @@ final class TextStrings {
                 continue;
             }
             if (++i >= body.length()) {
-                return null;
+                throw new BadEscape(null);
             }
             char e = body.charAt(i);
             switch (e) {
@@ -72,26 +79,29 @@ final class TextStrings {
                 case '"' -> out.write('"');
                 case '\\' -> out.write('\\');
                 case 'x' -> {
-                    if (i + 2 >= body.length()) {
-                        return null;
+                    // exactly two ASCII hex digits: Integer.parseInt(s, 16) would also take "-1" or
+                    // "+f" (a sign) and non-ASCII digits
+                    int hi = i + 1 < body.length() ? hexDigit(body.charAt(i + 1)) : -1;
+                    int lo = i + 2 < body.length() ? hexDigit(body.charAt(i + 2)) : -1;
+                    if (hi < 0 || lo < 0) {
+                        throw new BadEscape("\\x takes two hex digits");
                     }
-                    try {
-                        out.write(Integer.parseInt(body.substring(i + 1, i + 3), 16));
-                    } catch (RuntimeException ex) {
-                        return null;
-                    }
+                    out.write(hi << 4 | lo);
                     i += 2;
                 }
-                default -> {
-                    return null;
-                }
+                default -> throw new BadEscape(null);
             }
         }
         return out.toByteArray();
     }
 
-    static String unquoteUtf8(String token) {
-        byte[] b = unquote(token);
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 }

@@ -533,44 +533,46 @@ class BadInputTest {
         assertRejected(write("no_op.onnx", model(g)), "graph.node[1] 'relu' ()", "node has no op_type");
     }
 
-    // ------------------------------------------------------------------ found while reading the importer
+    // ------------------------------------------------------------------ found while reading and fuzzing the importer
 
     /**
-     * Inputs that the importer should reject but that currently escape as other exceptions or are
-     * accepted. Each test states the expected behaviour; they fail until the importer is fixed.
+     * Inputs found by reading the importer and by {@link ImporterFuzzTest} that escaped as other
+     * exceptions, were accepted, or gave multi-line messages. Each comment names the cause.
      */
     @Nested
-    class ImporterGaps {
-        
+    class FoundByReadingAndFuzzing {
+        @Test
+        void functionWithEmptyInputName() throws IOException {
+            // Graph.define threw IllegalArgumentException("a value needs a non-empty name"), which
+            // defineOrFail did not catch; worded like "graph input has no name" / "initializer has no name"
+            FunctionProto f = FunctionProto.newBuilder().setName("F").setDomain("local").addInput("").addOutput("o")
+                    .addNode(node("c", "Constant", List.of(), List.of("o"))).build();
+            Path bad = write("fn_empty_input.onnx", model(validGraph()).addFunctions(f));
+            assertRejected(bad, "model.functions[0] 'F'", "function input has no name");
+        }
 
         @Test
         void storageSizeOverflowWithTypedData() throws IOException {
-            // 2^59-1 f32 elements: count fits a long, count * 32 bits wraps to -32, storageBytes() = -3,
-            // and ByteBuffer.allocate(-3) throws IllegalArgumentException
+            // 2^59-1 f32 elements: the count fits a long, but count * 32 bits wraps to -32, so
+            // storageBytes() is -3 and ByteBuffer.allocate(-3) threw IllegalArgumentException
             GraphProto.Builder g = validGraph();
             g.setInitializer(0, floatTensor("w", (1L << 59) - 1));
-            Path bad = write("storage_neg.onnx", model(g));
-            BadInputException e = importFailure(bad);
-            assertEquals("graph.initializer[0] 'w'", e.location());
-            assertCliRejects(bad, e.getMessage());
+            assertRejected(write("storage_neg.onnx", model(g)), "graph.initializer[0] 'w'", "element count overflows");
         }
 
         @Test
         void storageSizeOverflowWithEmptyRawData() throws IOException {
             // 2^59 f32 elements need 2^61 bytes, but storageBytes() wraps to 0, so 0 bytes of
-            // raw_data are accepted as a complete 2^59-element tensor
+            // raw_data were accepted as a complete 2^59-element tensor
             GraphProto.Builder g = validGraph();
             g.setInitializer(0, floatTensor("w", 1L << 59).setRawData(ByteString.EMPTY));
-            Path bad = write("storage_zero.onnx", model(g));
-            BadInputException e = importFailure(bad);
-            assertEquals("graph.initializer[0] 'w'", e.location());
-            assertCliRejects(bad, e.getMessage());
+            assertRejected(write("storage_zero.onnx", model(g)), "graph.initializer[0] 'w'", "element count overflows");
         }
 
         @Test
         void hugeDimsWithoutDataDoNotAllocate() throws IOException {
-            // a 60-byte file declaring f32[536870911] with no data: the importer allocates the
-            // ~2 GiB buffer before checking that float_data has 0 of 536870911 values
+            // a 60-byte file declaring f32[536870911] with no data: the importer allocated the
+            // ~2 GiB buffer before checking that float_data has 0 of 536870911 values (OutOfMemoryError)
             GraphProto.Builder g = validGraph();
             g.setInitializer(0, floatTensor("w", 536_870_911L));
             assertRejected(write("huge_alloc.onnx", model(g)), "graph.initializer[0] 'w'",
@@ -579,29 +581,54 @@ class BadInputTest {
 
         @Test
         void externalOffsetOverflow() throws IOException {
-            // offset + length overflows to a negative number, so the size check passes; the
-            // reference is accepted and fails later (convert --to onnx: UncheckedIOException, exit 1)
+            // offset + length overflows to a negative number, so 'size < offset + length' passed; the
+            // reference was accepted and failed later (convert --to onnx: UncheckedIOException, exit 1)
             Files.write(dir.resolve("w.data"), new byte[64]);
             GraphProto.Builder g = validGraph();
             g.setInitializer(0, external("w", "w.data", Long.MAX_VALUE, 2));
-            Path bad = write("ext_offset.onnx", model(g));
+            assertRejected(write("ext_offset.onnx", model(g)), "graph.initializer[0] 'w'",
+                    "external data file 'w.data' has 64 bytes, shorter than offset 9223372036854775807 + length 8");
+        }
+
+        @Test
+        void namesWithLineBreaksStayOnOneLine() throws IOException {
+            // names are quoted verbatim into the message, so a name holding '\n' splits the
+            // "one line" diagnostic (found by ImporterFuzzTest: a grafted field became an input name)
+            GraphProto.Builder g = validGraph();
+            g.setNode(1, node("re\nlu", "Relu", List.of("no\npe"), List.of("y")));
+            Path bad = write("newline_name.onnx", model(g));
             BadInputException e = importFailure(bad);
-            assertEquals("graph.initializer[0] 'w'", e.location());
+            assertFalse(e.getMessage().contains("\n"), () -> "message is not one line:\n" + e.getMessage());
             assertCliRejects(bad, e.getMessage());
         }
 
-        
+        @Test
+        void namesAreEscapedInLocationAndDetail() throws IOException {
+            // as namesWithLineBreaksStayOnOneLine, pinned: control characters, quotes and backslashes
+            // are escaped, so no two names read the same
+            GraphProto.Builder g = validGraph();
+            g.setNode(1, node("re\nlu", "Relu", List.of("it's\u0001\\"), List.of("y")));
+            assertRejected(write("escaped_names.onnx", model(g)), "graph.node[1] 're\\nlu' (Relu)",
+                    "input 0 'it\\'s\\x01\\\\' names no value");
+        }
+
+        @Test
+        void externalLocationWithNul() throws IOException {
+            // Path.of threw InvalidPathException (an IllegalArgumentException), which nothing caught
+            GraphProto.Builder g = validGraph();
+            g.setInitializer(0, external("w", "w\u0000.data", 0, 2));
+            assertRejected(write("ext_nul.onnx", model(g)), "graph.initializer[0] 'w'",
+                    "external data location 'w\\x00.data' is not a valid path");
+        }
 
         @Test
         void externalLocationNamingADirectory() throws IOException {
             // location "." resolves to the model's directory; Files.size of a directory succeeds
-            // (4096 on most file systems), so the reference is accepted and fails when read
+            // (4096 on most file systems), so the reference was accepted and failed when read
             GraphProto.Builder g = validGraph();
             g.setInitializer(0, external("w", ".", 0, 2));
-            Path bad = write("ext_dir.onnx", model(g));
-            BadInputException e = importFailure(bad);
-            assertEquals("graph.initializer[0] 'w'", e.location());
-            assertCliRejects(bad, e.getMessage());
+            assertRejected(write("ext_dir.onnx", model(g)), "graph.initializer[0] 'w'",
+                    "external data location '.' is not a regular file");
         }
     }
 }

@@ -6,10 +6,12 @@ file      : modelHeader? graphDecl functionDecl* EOF ;
 
 modelHeader : 'model' '{' headerEntry* '}' ;
 headerKey : ID | 'doc' | 'preserved' ;
+// opset versions take a sign: OperatorSetIdProto.version is any int64, the importer keeps it, and
+// the writer prints it as it is
 headerEntry
-    : key=headerKey ':' literal                # headerField
-    | 'opset' domain=STRING ':' version=INT    # headerOpset
-    | 'metadata' key2=STRING ':' val=STRING    # headerMetadata
+    : key=headerKey ':' literal                          # headerField
+    | 'opset' domain=STRING ':' sign='-'? version=INT    # headerOpset
+    | 'metadata' key2=STRING ':' val=STRING              # headerMetadata
     ;
 
 graphDecl : 'graph' name '(' params? ')' '->' '(' params? ')' '{' statement* '}' ;
@@ -20,10 +22,10 @@ functionDecl
     : 'function' opRef '(' names? ')' '->' '(' names? ')' functionOption* '{' statement* '}' ;
 functionOption
     : 'attributes' '[' names? ']'                        # functionAttributes
-    | 'defaults' attrBlock                                # functionDefaults
-    | 'opset' domain=STRING ':' version=INT               # functionOpset
-    | 'doc' STRING                                        # functionDoc
-    | 'metadata' metadataBlock                            # functionMetadata
+    | 'defaults' attrBlock                               # functionDefaults
+    | 'opset' domain=STRING ':' sign='-'? version=INT    # functionOpset
+    | 'doc' STRING                                       # functionDoc
+    | 'metadata' metadataBlock                           # functionMetadata
     ;
 names     : name (',' name)* ;
 
