@@ -227,8 +227,8 @@ final class Rewriter {
             // Function overloads exist from IR version 10 on (ONNX 1.16).
             model.setIrVersion(10);
         }
+        // The body may call other graphfuse ops (a QkNorm body holds RmsNorm nodes): import every domain.
         Map<String, Long> opsets = new LinkedHashMap<>(model.opsetImports());
-        opsets.remove(op.domain());
         Function f = new Function(op.domain(), op.name(), overload, body, new ArrayList<>(attrs.keySet()), Map.of(),
                 opsets);
         f.setDocString("graphfuse: the subgraph " + op.qualifiedName() + " replaced");
