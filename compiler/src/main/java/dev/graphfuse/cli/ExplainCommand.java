@@ -64,7 +64,7 @@ final class ExplainCommand implements Callable<Integer> {
             }
         }
         Model m = ModelFiles.read(input);
-        new PassManager().run(m, registry.pipeline(before), new PassContext(s -> { }, false));
+        new PassManager().run(m, pipeline.pipeline(registry, before, spec.commandLine()), new PassContext(s -> { }, false));
         List<Explainer.Outcome> outcomes = Explainer.explain(m, pattern);
         long matched = outcomes.stream().filter(Explainer.Outcome::matched).count();
         if (json) {

@@ -35,7 +35,8 @@ public final class GraphfuseCli implements Runnable {
         CommandLine cl = new CommandLine(new GraphfuseCli());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? EXIT_BAD_INPUT : 1);
+        cl.setExitCodeExceptionMapper(e -> e instanceof BadInputException || e instanceof DslException
+                || e instanceof picocli.CommandLine.ParameterException ? EXIT_BAD_INPUT : 1);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof BadInputException || e instanceof DslException) {
                 commandLine.getErr().println(e.getMessage());

@@ -55,7 +55,7 @@ final class OptimizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PassRegistry registry = pipeline.registry();
-        Pipeline p = registry.pipeline(pipeline.pipelineNames());
+        Pipeline p = pipeline.pipeline(registry, pipeline.pipelineNames(), spec.commandLine());
         Model m = ModelFiles.read(input);
         int before = m.graph().nodeCount();
         PassContext ctx = new PassContext(line -> err.println(line), strict);

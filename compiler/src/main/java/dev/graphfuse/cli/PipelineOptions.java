@@ -29,6 +29,16 @@ final class PipelineOptions {
         return r;
     }
 
+    /** The pipeline, an unknown pass name being a usage error. */
+    dev.graphfuse.pass.Pipeline pipeline(PassRegistry registry, List<String> names,
+                                         picocli.CommandLine commandLine) {
+        try {
+            return registry.pipeline(names);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(commandLine, e.getMessage());
+        }
+    }
+
     List<String> pipelineNames() {
         List<String> names = new ArrayList<>(passes == null ? PassRegistry.DEFAULT_PIPELINE : passes);
         if (!patternFiles.isEmpty() && !names.contains(USER_PASS)) {

@@ -106,9 +106,15 @@ final class PatternCompiler {
         for (Set<Integer> s : boundByRoot) {
             matchedSlots.addAll(s);
         }
+        if (diagnostics.size() > before) {
+            // A root did not compile; what it would have bound is unknown, so do not report derived errors.
+            for (Slot s : slots) {
+                matchedSlots.add(s.index());
+            }
+        }
         for (Decl.Let let : p.lets()) {
             for (String n : let.names()) {
-                if (n != null && !scope.compiledLets.containsKey(n)) {
+                if (n != null && !scope.compiledLets.containsKey(n) && diagnostics.size() == before) {
                     error(let.location(), "'" + n + "' is not part of the matched graph: no root uses it");
                 }
             }
@@ -335,6 +341,8 @@ final class PatternCompiler {
         if (sig == null) {
             error(c.location(), "unknown op '" + c.opName() + "'; declare it with 'op " + c.opName()
                     + "(…);' or import the file that does");
+            // Still bind the operands' names, so later uses of them do not report a second, derived error.
+            c.args().forEach(a -> expr(scope, a));
             return null;
         }
         int n = c.args().size();

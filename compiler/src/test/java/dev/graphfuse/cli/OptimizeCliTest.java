@@ -1,0 +1,138 @@
+package dev.graphfuse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graphfuse.onnx.OnnxImporter;
+import dev.graphfuse.testing.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code optimize}, {@code explain} and {@code patterns} as a user runs them. */
+class OptimizeCliTest {
+    @TempDir
+    Path tmp;
+
+    private static final Path VLLM = TestModels.modelsDir().resolve("vllm_attn_dynamo_op18_f32.onnx");
+
+    @Test
+    void optimizeWritesTheFusedModelAndReportsCounts() throws Exception {
+        Path out = tmp.resolve("out.onnx");
+        CliTest.Run r = CliTest.run("optimize", VLLM.toString(), "-o", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(2, j.path("fused").path("RaiseRmsNorm").asInt());
+        assertEquals(1, j.path("fused").path("QkNormSplit").asInt());
+        long qkNorm = OnnxImporter.read(out).graph().nodes().stream().filter(n -> n.opType().equals("QkNorm")).count();
+        assertEquals(1, qkNorm);
+        assertEquals(j.path("nodes_after").asInt(), OnnxImporter.read(out).graph().nodeCount());
+    }
+
+    @Test
+    void statsListEveryPatternWithItsRejections() {
+        Path out = tmp.resolve("out.onnx");
+        CliTest.Run r = CliTest.run("optimize", VLLM.toString(), "-o", out.toString(), "--stats",
+                "--passes", "raise,fuse");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("raise:\n  RaiseRmsNorm: candidates="), r.out());
+        assertTrue(r.out().contains("fuse:\n  QkNormSplit: candidates=1 matched=1 rewritten=1"), r.out());
+    }
+
+    @Test
+    void aPatternThatNeverFiresIsRemarkedWithItsReason() {
+        Path model = TestModels.modelsDir().resolve("qwen3_dynamo_op18_f32.onnx");
+        CliTest.Run r = CliTest.run("optimize", model.toString(), "-o", tmp.resolve("o.onnx").toString(),
+                "--passes", "raise,fuse");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("remark: fuse/QkNormSplit did not fire on any of"), r.err());
+        assertTrue(r.err().contains("graphfuse explain --pattern QkNormSplit"), r.err());
+    }
+
+    @Test
+    void explainNamesTheFirstReasonPerCandidate() {
+        Path model = TestModels.modelsDir().resolve("qwen3_dynamo_op18_f32.onnx");
+        CliTest.Run r = CliTest.run("explain", model.toString(), "--pattern", "QkNormSplit");
+        assertEquals(0, r.code(), r.err());
+        // HF layout: separate q/k projections, no Split, so every candidate fails at the Split.
+        assertTrue(r.out().startsWith("pattern QkNormSplit (dev/graphfuse/patterns/fuse/qk_norm.fuse:"), r.out());
+        assertTrue(r.out().contains(": expected Split, found MatMul"), r.out());
+        assertFalse(r.out().contains(": matched"), r.out());
+    }
+
+    @Test
+    void explainSaysWhenThereIsNoCandidate() throws Exception {
+        Path text = tmp.resolve("g.gft");
+        Files.writeString(text, "graph g (x: f32[2]) -> (y: f32[2]) {\n  y = Relu(x)\n}\n");
+        CliTest.Run r = CliTest.run("explain", text.toString(), "--pattern", "RaiseRmsNorm");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("0 candidates, 0 matched"), r.out());
+        assertTrue(r.out().contains("no node has the op kind of the pattern's root (Mul)"), r.out());
+    }
+
+    @Test
+    void explainOfAnUnknownPatternIsAUsageError() {
+        CliTest.Run r = CliTest.run("explain", VLLM.toString(), "--pattern", "NoSuchPattern");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown pattern 'NoSuchPattern'"), r.err());
+    }
+
+    @Test
+    void userPatternFilesRunAsTheirOwnPass() throws Exception {
+        Path fuse = tmp.resolve("relu.fuse");
+        Files.writeString(fuse, """
+                op my.DoubleRelu(X);
+                pattern DoubleRelu {
+                    let y = Relu(Relu(x));
+                    replace y with my.DoubleRelu(x);
+                }
+                """);
+        Path text = tmp.resolve("g.gft");
+        Files.writeString(text, "graph g (x: f32[2]) -> (y: f32[2]) {\n  a = Relu(x)\n  y = Relu(a)\n}\n");
+        Path out = tmp.resolve("out.gft");
+        CliTest.Run r = CliTest.run("optimize", text.toString(), "-o", out.toString(), "--patterns", fuse.toString(),
+                "--stats");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("patterns:\n  DoubleRelu: candidates=2 matched=1 rewritten=1"), r.out());
+        assertTrue(Files.readString(out).contains("y = my::DoubleRelu(x)"), Files.readString(out));
+    }
+
+    @Test
+    void badPatternFileExitsTwoWithLocatedErrorsAndWritesNothing() throws Exception {
+        Path fuse = tmp.resolve("bad.fuse");
+        Files.writeString(fuse, "pattern P {\n    let y = Frobnicate(x);\n    replace y with Relu(x);\n}\n");
+        Path out = tmp.resolve("out.onnx");
+        CliTest.Run r = CliTest.run("optimize", VLLM.toString(), "-o", out.toString(), "--patterns", fuse.toString());
+        assertEquals(2, r.code());
+        assertEquals(fuse + ":2:13: error: unknown op 'Frobnicate'; declare it with 'op Frobnicate(…);' or import "
+                + "the file that does\n", r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void patternsCheckReportsOkOrErrors() throws Exception {
+        Path good = tmp.resolve("good.fuse");
+        Files.writeString(good, "pattern P {\n    let y = Neg(Neg(x));\n    replace y with Identity(x);\n}\n");
+        CliTest.Run ok = CliTest.run("patterns", "check", good.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(good + ": ok, 1 pattern (P benefit 2)\n", ok.out());
+        Path bad = tmp.resolve("bad.fuse");
+        Files.writeString(bad, "pattern P {\n    let y = Neg(x) {axis = 1};\n    replace y with Identity(x);\n}\n");
+        CliTest.Run err = CliTest.run("patterns", "check", bad.toString());
+        assertEquals(2, err.code());
+        assertTrue(err.err().startsWith(bad + ":2:21: error: unknown attribute 'axis' for Neg\n"), err.err());
+        assertTrue(err.err().contains(": note: Neg is declared here"), err.err());
+    }
+
+    @Test
+    void unknownPassIsAUsageError() {
+        CliTest.Run r = CliTest.run("optimize", VLLM.toString(), "-o", tmp.resolve("o.onnx").toString(),
+                "--passes", "raise,nope");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("unknown pass 'nope'"), r.err());
+    }
+}
