@@ -1,0 +1,37 @@
+package dev.graphfuse.canonicalize;
+
+import dev.graphfuse.pass.Pass;
+import dev.graphfuse.pass.Pipeline;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The canonicalize stage (import → canonicalize → raise → fuse → export): brings whatever spelling
+ * an exporter chose to one form, so that declarative fusion patterns stay small. The passes are
+ * stateless, so these instances are shared.
+ */
+public final class Canonicalize {
+    /** The pass name every canonicalize rule records its {@link dev.graphfuse.pass.RuleStats} under. */
+    public static final String STATS_PASS = "canonicalize";
+
+    /** Removes nodes and initializers whose values nothing uses. */
+    public static final Pass DCE = new DeadCodeEliminationPass();
+
+    private Canonicalize() {
+    }
+
+    /** Every canonicalize pass, in pipeline order. */
+    public static List<Pass> passes() {
+        return List.of(DCE);
+    }
+
+    /** The stage as a pipeline. */
+    public static Pipeline pipeline() {
+        return new Pipeline("canonicalize", passes());
+    }
+
+    /** The pass called {@code name} ({@code dce}), for {@code --passes}. */
+    public static Optional<Pass> byName(String name) {
+        return passes().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+}
