@@ -14,6 +14,9 @@ public final class Canonicalize {
     /** The pass name every canonicalize rule records its {@link dev.graphfuse.pass.RuleStats} under. */
     public static final String STATS_PASS = "canonicalize";
 
+    /** Merges nodes with the same op, inputs and attributes, and equal small constants. */
+    public static final Pass CSE = new CommonSubexpressionPass();
+
     /** Removes nodes and initializers whose values nothing uses. */
     public static final Pass DCE = new DeadCodeEliminationPass();
 
@@ -22,7 +25,7 @@ public final class Canonicalize {
 
     /** Every canonicalize pass, in pipeline order. */
     public static List<Pass> passes() {
-        return List.of(DCE);
+        return List.of(CSE, DCE);
     }
 
     /** The stage as a pipeline. */
@@ -30,7 +33,7 @@ public final class Canonicalize {
         return new Pipeline("canonicalize", passes());
     }
 
-    /** The pass called {@code name} ({@code dce}), for {@code --passes}. */
+    /** The pass called {@code name} ({@code cse}, {@code dce}), for {@code --passes}. */
     public static Optional<Pass> byName(String name) {
         return passes().stream().filter(p -> p.name().equals(name)).findFirst();
     }
