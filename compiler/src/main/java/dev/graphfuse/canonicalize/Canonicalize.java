@@ -14,6 +14,9 @@ public final class Canonicalize {
     /** The pass name every canonicalize rule records its {@link dev.graphfuse.pass.RuleStats} under. */
     public static final String STATS_PASS = "canonicalize";
 
+    /** Folds constant shape arithmetic into initializers and turns Constant nodes into initializers. */
+    public static final Pass FOLD_CONSTANTS = new ConstantFoldingPass();
+
     /** Merges nodes with the same op, inputs and attributes, and equal small constants. */
     public static final Pass CSE = new CommonSubexpressionPass();
 
@@ -25,7 +28,7 @@ public final class Canonicalize {
 
     /** Every canonicalize pass, in pipeline order. */
     public static List<Pass> passes() {
-        return List.of(CSE, DCE);
+        return List.of(FOLD_CONSTANTS, CSE, DCE);
     }
 
     /** The stage as a pipeline. */
@@ -33,7 +36,7 @@ public final class Canonicalize {
         return new Pipeline("canonicalize", passes());
     }
 
-    /** The pass called {@code name} ({@code cse}, {@code dce}), for {@code --passes}. */
+    /** The pass called {@code name} ({@code fold-constants}, {@code cse}, {@code dce}), for {@code --passes}. */
     public static Optional<Pass> byName(String name) {
         return passes().stream().filter(p -> p.name().equals(name)).findFirst();
     }
