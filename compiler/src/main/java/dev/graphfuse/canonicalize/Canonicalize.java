@@ -17,6 +17,9 @@ public final class Canonicalize {
     /** Folds constant shape arithmetic into initializers and turns Constant nodes into initializers. */
     public static final Pass FOLD_CONSTANTS = new ConstantFoldingPass();
 
+    /** Removes Identity and no-op Cast/Reshape, collapses Reshape chains, rewrites views as Reshape. */
+    public static final Pass RESHAPE = new ReshapeCanonicalizationPass();
+
     /** Merges nodes with the same op, inputs and attributes, and equal small constants. */
     public static final Pass CSE = new CommonSubexpressionPass();
 
@@ -28,15 +31,19 @@ public final class Canonicalize {
 
     /** Every canonicalize pass, in pipeline order. */
     public static List<Pass> passes() {
-        return List.of(FOLD_CONSTANTS, CSE, DCE);
+        return List.of(FOLD_CONSTANTS, RESHAPE, CSE, DCE);
     }
 
-    /** The stage as a pipeline. */
+    /**
+     * The stage as a pipeline. Order matters: folding first turns per-layer shape computations into
+     * equal constants that CSE can then merge, reshape rewrites create Reshapes CSE can merge, and
+     * DCE last sweeps up what the others disconnected.
+     */
     public static Pipeline pipeline() {
         return new Pipeline("canonicalize", passes());
     }
 
-    /** The pass called {@code name} ({@code fold-constants}, {@code cse}, {@code dce}), for {@code --passes}. */
+    /** The pass called {@code name} ({@code fold-constants}, {@code reshape}, {@code cse}, {@code dce}), for {@code --passes}. */
     public static Optional<Pass> byName(String name) {
         return passes().stream().filter(p -> p.name().equals(name)).findFirst();
     }
