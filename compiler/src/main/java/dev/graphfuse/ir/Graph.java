@@ -184,6 +184,22 @@ public final class Graph {
         return v;
     }
 
+    /**
+     * Forgets a captured value nothing in this subgraph uses any more, so the enclosing graph no
+     * longer counts it as used. Nested subgraphs resolve names through enclosing graphs, not through
+     * this capture, so they are unaffected.
+     */
+    public void removeCapture(Value v) {
+        requireOwn(v);
+        if (!v.isCaptured()) {
+            throw new IllegalArgumentException(v + " is not a captured value");
+        }
+        if (v.hasUses() || outputs.contains(v)) {
+            throw new IllegalStateException("captured value " + v + " is still in use");
+        }
+        values.remove(v.name());
+    }
+
     public void addOutput(Value v) {
         requireOwn(v);
         outputs.add(v);

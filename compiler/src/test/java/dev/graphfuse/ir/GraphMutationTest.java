@@ -153,4 +153,20 @@ class GraphMutationTest {
         assertEquals(add, post.immediateDominator(mul), "every path from mul reaches add");
         assertEquals(List.of(mul, neg, sqrt, rec, add).size(), GraphViews.topologicalOrder(g).size());
     }
+
+    @Test
+    void removeCaptureDropsOnlyAnUnusedCapture() {
+        Graph g = chain();
+        Graph body = new Graph("body", g);
+        Value used = body.capture("sq");
+        Value unused = body.capture("rms");
+        body.addNode("n", "", "Neg", List.of(used), List.of("o"));
+        body.addOutput(body.value("o"));
+        assertThrows(IllegalStateException.class, () -> body.removeCapture(used));
+        assertThrows(IllegalArgumentException.class, () -> body.removeCapture(body.value("o")));
+        body.removeCapture(unused);
+        assertEquals(null, body.value("rms"));
+        assertEquals(List.of("sq"), GraphViews.capturedNames(body));
+        GraphVerifier.verify(body);
+    }
 }

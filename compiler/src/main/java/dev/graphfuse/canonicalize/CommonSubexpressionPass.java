@@ -1,0 +1,187 @@
+package dev.graphfuse.canonicalize;
+
+import dev.graphfuse.ir.ElementType;
+import dev.graphfuse.ir.Graph;
+import dev.graphfuse.ir.GraphViews;
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Node;
+import dev.graphfuse.ir.Tensor;
+import dev.graphfuse.ir.Value;
+import dev.graphfuse.pass.Pass;
+import dev.graphfuse.pass.PassContext;
+import dev.graphfuse.pass.RuleStats;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Merges nodes that compute the same thing: same op, the very same input values and equal
+ * attributes. Exporters repeat shape plumbing per layer and per use (vLLM's "coalesce equivalent
+ * splits" is the same idea), and a pattern matcher that sees one Split instead of three equal ones
+ * needs no alternatives. Small equal constants (Constant nodes and initializers) are merged too,
+ * so that merging can continue into the nodes that read them.
+ *
+ * <p>Nodes are visited in the deterministic topological order; the first of a set of equal nodes
+ * stays. A duplicate whose output is a graph output, or is read by name from a subgraph, stays as
+ * it is: removing it would rename a graph output or orphan the subgraph's reference.
+ */
+public final class CommonSubexpressionPass implements Pass {
+    /** Constants are compared byte by byte; beyond this size equal constants are rare and costly to find. */
+    static final long MAX_CONSTANT_ELEMENTS = 64;
+
+    private static final Set<String> NON_DETERMINISTIC = Set.of("RandomNormal", "RandomUniform",
+            "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli");
+
+    @Override
+    public String name() {
+        return "cse";
+    }
+
+    @Override
+    public String summary() {
+        return "merge nodes with the same op, inputs and attributes, and equal small constants";
+    }
+
+    @Override
+    public void run(Model model, PassContext context) {
+        RuleStats nodes = context.stats(Canonicalize.STATS_PASS, "cse");
+        RuleStats constants = context.stats(Canonicalize.STATS_PASS, "cse-constant");
+        for (Graph g : GraphScopes.graphs(model, true)) {
+            new GraphCse(g, nodes, constants).run();
+        }
+    }
+
+    private static final class GraphCse {
+        private final Graph g;
+        private final RuleStats nodeStats;
+        private final RuleStats constantStats;
+        private final Set<String> captured;
+        private final Set<Value> outputs;
+        private final Map<NodeKeys.TensorKey, Value> constants = new HashMap<>();
+        private final Map<NodeKeys.NodeKey, Node> seen = new HashMap<>();
+
+        GraphCse(Graph g, RuleStats nodeStats, RuleStats constantStats) {
+            this.g = g;
+            this.nodeStats = nodeStats;
+            this.constantStats = constantStats;
+            this.captured = GraphScopes.capturedNames(g);
+            this.outputs = GraphScopes.outputSet(g);
+        }
+
+        void run() {
+            // initializers first, by name, so the kept one does not depend on node order
+            List<Value> inits = new ArrayList<>(g.initializers());
+            inits.sort(Comparator.comparing(Value::name));
+            for (Value v : inits) {
+                Tensor t = v.initializer();
+                if (t != null && !v.isGraphInput() && isSmall(t)) {
+                    mergeConstant(v, NodeKeys.tensor(t), null);
+                }
+            }
+            for (Node n : GraphViews.topologicalOrder(g)) {
+                Tensor t = n.is("Constant") ? Constants.constantNodeTensor(n) : null;
+                if (t != null && isSmall(t) && n.output(0) != null) {
+                    mergeConstant(n.output(0), NodeKeys.tensor(t), n);
+                } else {
+                    mergeNode(n);
+                }
+            }
+        }
+
+        private static boolean isSmall(Tensor t) {
+            return t.elementType() != ElementType.STRING && t.elementCount() <= MAX_CONSTANT_ELEMENTS;
+        }
+
+        /** {@code producer} is the Constant node defining {@code v}, or null for an initializer. */
+        private void mergeConstant(Value v, NodeKeys.TensorKey key, Node producer) {
+            constantStats.countCandidate();
+            Value kept = constants.putIfAbsent(key, v);
+            if (kept == null) {
+                return;
+            }
+            constantStats.countMatched();
+            if (!removable(v, constantStats)) {
+                return;
+            }
+            v.replaceAllUsesWith(kept);
+            if (producer != null) {
+                g.removeNode(producer);
+            } else {
+                g.removeInitializer(v);
+            }
+            constantStats.countRewritten();
+        }
+
+        private void mergeNode(Node n) {
+            if (n.outputs().isEmpty()) {
+                return;
+            }
+            nodeStats.countCandidate();
+            if (!isDeterministic(n)) {
+                nodeStats.countRejected("non-deterministic");
+                return;
+            }
+            NodeKeys.NodeKey key = NodeKeys.of(n);
+            if (key == null) {
+                nodeStats.countRejected("subgraph");
+                return;
+            }
+            Node kept = seen.putIfAbsent(key, n);
+            if (kept == null) {
+                return;
+            }
+            nodeStats.countMatched();
+            for (int i = 0; i < n.outputs().size(); i++) {
+                Value dup = n.output(i);
+                if (dup == null) {
+                    continue;
+                }
+                if (kept.output(i) == null) {
+                    nodeStats.countRejected("omitted-output");
+                    return;
+                }
+                if (!removable(dup, nodeStats)) {
+                    return;
+                }
+            }
+            for (int i = 0; i < n.outputs().size(); i++) {
+                if (n.output(i) != null) {
+                    n.output(i).replaceAllUsesWith(kept.output(i));
+                }
+            }
+            g.removeNode(n);
+            nodeStats.countRewritten();
+        }
+
+        private boolean removable(Value dup, RuleStats stats) {
+            if (outputs.contains(dup)) {
+                stats.countRejected("graph-output");
+                return false;
+            }
+            if (captured.contains(dup.name())) {
+                stats.countRejected("captured-by-subgraph");
+                return false;
+            }
+            return true;
+        }
+
+        /** Random ops differ per call; Dropout does only when training_mode may be true. */
+        private static boolean isDeterministic(Node n) {
+            if (!n.domain().isEmpty()) {
+                return true;
+            }
+            if (NON_DETERMINISTIC.contains(n.opType())) {
+                return false;
+            }
+            if (n.is("Dropout") && n.input(2) != null) {
+                Tensor mode = Constants.tensorOf(n.input(2));
+                return mode != null && mode.elementCount() == 1 && mode.elementType() == ElementType.BOOL
+                        && mode.bytes().get(0) == 0;
+            }
+            return true;
+        }
+    }
+}

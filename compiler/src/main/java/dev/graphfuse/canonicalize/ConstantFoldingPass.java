@@ -1,0 +1,197 @@
+package dev.graphfuse.canonicalize;
+
+import dev.graphfuse.ir.Dim;
+import dev.graphfuse.ir.ElementType;
+import dev.graphfuse.ir.Graph;
+import dev.graphfuse.ir.GraphViews;
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Node;
+import dev.graphfuse.ir.Shape;
+import dev.graphfuse.ir.Tensor;
+import dev.graphfuse.ir.Value;
+import dev.graphfuse.pass.NotApplicable;
+import dev.graphfuse.pass.Pass;
+import dev.graphfuse.pass.PassContext;
+import dev.graphfuse.pass.RuleStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Evaluates the small shape computations exporters leave in a graph ({@code Shape → Gather →
+ * Unsqueeze → Concat → Reshape} targets, {@code Shape → Gather → Div → Cast} slice bounds) and
+ * turns {@code Constant} nodes into initializers, so later patterns see one spelling of a constant
+ * operand. A node folds when every input is constant — or, for Shape and Size, when the dims it
+ * reads are static — and its result has at most {@value ConstantEvaluator#MAX_RESULT_ELEMENTS}
+ * elements. A folded value keeps its name. Graph outputs are never folded (the output would become
+ * an initializer). Ops, element types or operands it does not handle are left alone.
+ */
+public final class ConstantFoldingPass implements Pass {
+    @Override
+    public String name() {
+        return "fold-constants";
+    }
+
+    @Override
+    public String summary() {
+        return "fold constant shape arithmetic into initializers; Constant nodes become initializers";
+    }
+
+    @Override
+    public Optional<NotApplicable> notApplicableTo(Model model) {
+        return NotApplicable.when(model.irVersion() < 4, name(),
+                "before IR version 4 every initializer must also be a graph input");
+    }
+
+    @Override
+    public void run(Model model, PassContext context) {
+        for (Graph g : GraphScopes.graphs(model, false)) {
+            new GraphFolder(g, context).run();
+        }
+    }
+
+    private static final class GraphFolder {
+        private final Graph g;
+        private final PassContext context;
+        private final StaticTypes types;
+        private final Set<Value> outputs;
+
+        GraphFolder(Graph g, PassContext context) {
+            this.g = g;
+            this.context = context;
+            this.types = new StaticTypes();
+            this.outputs = GraphScopes.outputSet(g);
+        }
+
+        void run() {
+            for (Node n : GraphViews.topologicalOrder(g)) {
+                if (!n.domain().isEmpty() || n.outputs().size() != 1 || n.output(0) == null) {
+                    types.visit(n);
+                    continue;
+                }
+                boolean folded = switch (n.opType()) {
+                    case "Constant" -> constantToInitializer(n);
+                    case "Shape", "Size" -> foldShape(n);
+                    default -> ConstantEvaluator.DATA_OPS.contains(n.opType()) && foldData(n);
+                };
+                if (!folded) {
+                    types.visit(n);
+                }
+            }
+        }
+
+        private RuleStats stats(String rule) {
+            return context.stats(Canonicalize.STATS_PASS, rule);
+        }
+
+        private boolean constantToInitializer(Node n) {
+            RuleStats s = stats("constant-to-initializer");
+            s.countCandidate();
+            Tensor t = Constants.constantNodeTensor(n);
+            if (t == null) {
+                s.countRejected("unsupported-attribute");
+                return false;
+            }
+            s.countMatched();
+            if (outputs.contains(n.output())) {
+                s.countRejected("graph-output");
+                return false;
+            }
+            ValueSwap.toInitializer(g, n, t);
+            s.countRewritten();
+            return true;
+        }
+
+        /** Shape reads only dims start..end (opset 15), so those alone must be static. */
+        private boolean foldShape(Node n) {
+            Value x = n.input(0);
+            if (x == null) {
+                return false;
+            }
+            RuleStats s = stats("fold-" + n.opType().toLowerCase(Locale.ROOT));
+            Shape shape = types.shape(x);
+            if (!shape.hasRank()) {
+                return false;
+            }
+            s.countCandidate();
+            int rank = shape.rank();
+            int start = 0;
+            int end = rank;
+            if (n.is("Shape")) {
+                start = (int) ShapeMath.clamp(normalize(n.intAttribute("start", 0), rank), 0, rank);
+                end = (int) ShapeMath.clamp(normalize(n.intAttribute("end", rank), rank), 0, rank);
+            }
+            long[] dims = new long[Math.max(0, end - start)];
+            for (int i = start; i < end; i++) {
+                if (!(shape.dims().get(i) instanceof Dim.Fixed f)) {
+                    s.countRejected("dynamic-shape");
+                    return false;
+                }
+                dims[i - start] = f.size();
+            }
+            HostTensor result;
+            if (n.is("Shape")) {
+                result = HostTensor.ofLongs(ElementType.INT64, new long[]{dims.length}, dims);
+            } else {
+                try {
+                    result = HostTensor.ofLongs(ElementType.INT64, new long[0], new long[]{ShapeMath.count(dims)});
+                } catch (ArithmeticException e) {
+                    s.countRejected("overflow");
+                    return false;
+                }
+            }
+            return replace(n, result, s);
+        }
+
+        private static long normalize(long i, int rank) {
+            return i < 0 ? i + rank : i;
+        }
+
+        private boolean foldData(Node n) {
+            List<HostTensor> inputs = new ArrayList<>(n.inputCount());
+            List<Tensor> constants = new ArrayList<>(n.inputCount());
+            for (Value in : n.inputs()) {
+                Tensor t = in == null ? null : Constants.tensorOf(in);
+                if (in != null && t == null) {
+                    return false;   // not a constant computation; not a candidate
+                }
+                constants.add(t);
+            }
+            RuleStats s = stats("fold-" + n.opType().toLowerCase(Locale.ROOT));
+            s.countCandidate();
+            for (Tensor t : constants) {
+                HostTensor h = t == null ? null : HostTensor.of(t);
+                if (t != null && h == null) {
+                    s.countRejected("unsupported-type");
+                    return false;
+                }
+                inputs.add(h);
+            }
+            HostTensor result;
+            try {
+                result = ConstantEvaluator.evaluate(n, inputs);
+            } catch (NotFoldable e) {
+                s.countRejected(e.reasonKind());
+                return false;
+            }
+            return replace(n, result, s);
+        }
+
+        private boolean replace(Node n, HostTensor result, RuleStats s) {
+            s.countMatched();
+            if (outputs.contains(n.output())) {
+                s.countRejected("graph-output");
+                return false;
+            }
+            if (ShapeMath.count(result.dims) > ConstantEvaluator.MAX_RESULT_ELEMENTS) {
+                s.countRejected("too-large");
+                return false;
+            }
+            ValueSwap.toInitializer(g, n, result.toTensor(""));
+            s.countRewritten();
+            return true;
+        }
+    }
+}

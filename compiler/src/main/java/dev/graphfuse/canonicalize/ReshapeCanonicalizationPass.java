@@ -1,0 +1,255 @@
+package dev.graphfuse.canonicalize;
+
+import dev.graphfuse.ir.Attribute;
+import dev.graphfuse.ir.ElementType;
+import dev.graphfuse.ir.Graph;
+import dev.graphfuse.ir.GraphViews;
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Node;
+import dev.graphfuse.ir.Value;
+import dev.graphfuse.pass.Pass;
+import dev.graphfuse.pass.PassContext;
+import dev.graphfuse.pass.RuleStats;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One spelling for "the same data, another view": removes Identity and same-type Cast, collapses
+ * Reshape chains, drops Reshapes to the shape the input already has, and rewrites Squeeze,
+ * Unsqueeze and Flatten of statically shaped inputs as Reshape to a constant shape. Exporters pick
+ * any of these spellings (TorchScript writes {@code Unsqueeze}, dynamo {@code Reshape}; HF RMSNorm
+ * adds a Cast to the dtype the tensor already has), and fusion patterns then need only one.
+ *
+ * <p>A value that is a graph output keeps its name: rewrites that would replace it by another
+ * value (Identity, no-op Cast or Reshape) are skipped for it, while a view rewritten as Reshape
+ * takes over the name. Values read by name from subgraphs are treated the same way.
+ */
+public final class ReshapeCanonicalizationPass implements Pass {
+    @Override
+    public String name() {
+        return "reshape";
+    }
+
+    @Override
+    public String summary() {
+        return "remove Identity and no-op Cast/Reshape, collapse Reshape chains, Squeeze/Unsqueeze/Flatten → Reshape";
+    }
+
+    @Override
+    public void run(Model model, PassContext context) {
+        long opset = model.onnxOpset();
+        // Reshape takes its shape as an input from opset 5; initializers need not be inputs from IR 4
+        boolean canWriteReshape = model.irVersion() >= 4 && (opset < 0 || opset >= 5);
+        for (Graph g : GraphScopes.graphs(model, false)) {
+            new Rewriter(g, context, canWriteReshape).run();
+        }
+    }
+
+    private static final class Rewriter {
+        private final Graph g;
+        private final PassContext context;
+        private final boolean canWriteReshape;
+        private final StaticTypes types;
+        private final Set<Value> outputs;
+        private final Set<String> captured;
+
+        Rewriter(Graph g, PassContext context, boolean canWriteReshape) {
+            this.g = g;
+            this.context = context;
+            this.canWriteReshape = canWriteReshape;
+            this.types = StaticTypes.of(g);
+            this.outputs = GraphScopes.outputSet(g);
+            this.captured = GraphScopes.capturedNames(g);
+        }
+
+        private RuleStats stats(String rule) {
+            return context.stats(Canonicalize.STATS_PASS, rule);
+        }
+
+        void run() {
+            // every rewrite removes only the visited node or nodes before it, so the snapshot stays valid
+            for (Node n : GraphViews.topologicalOrder(g)) {
+                if (n.isRemoved() || !n.domain().isEmpty() || n.outputs().size() != 1 || n.output(0) == null) {
+                    continue;
+                }
+                switch (n.opType()) {
+                    case "Identity" -> identity(n);
+                    case "Cast" -> castToSameType(n);
+                    case "Squeeze", "Unsqueeze", "Flatten" -> {
+                        Node reshape = viewToReshape(n);
+                        if (reshape != null) {
+                            reshapeRules(reshape);
+                        }
+                    }
+                    case "Reshape" -> reshapeRules(n);
+                    default -> {
+                    }
+                }
+            }
+        }
+
+        /** Whether uses of {@code v} may be pointed at another value (which has another name). */
+        private boolean replaceable(Value v, RuleStats s) {
+            if (outputs.contains(v)) {
+                s.countRejected("graph-output");
+                return false;
+            }
+            if (captured.contains(v.name())) {
+                s.countRejected("captured-by-subgraph");
+                return false;
+            }
+            return true;
+        }
+
+        /** Removes {@code n}, whose output equals its first input. */
+        private void bypass(Node n, RuleStats s) {
+            n.output().replaceAllUsesWith(n.input(0));
+            g.removeNode(n);
+            s.countRewritten();
+        }
+
+        private void identity(Node n) {
+            RuleStats s = stats("identity");
+            s.countCandidate();
+            if (n.input(0) == null) {
+                return;
+            }
+            s.countMatched();
+            if (replaceable(n.output(), s)) {
+                bypass(n, s);
+            }
+        }
+
+        private void castToSameType(Node n) {
+            RuleStats s = stats("cast-noop");
+            s.countCandidate();
+            ElementType to = n.attribute("to") instanceof Attribute.IntAttr i ? ElementType.fromCode((int) i.value()) : null;
+            ElementType from = types.elementType(n.input(0));
+            if (from == null) {
+                s.countRejected("input-type-unknown");
+                return;
+            }
+            if (to == null || from != to) {
+                return;
+            }
+            s.countMatched();
+            if (replaceable(n.output(), s)) {
+                bypass(n, s);
+            }
+        }
+
+        /** Squeeze/Unsqueeze/Flatten with a static input shape is a Reshape to a constant shape. */
+        private Node viewToReshape(Node n) {
+            RuleStats s = stats(n.opType().toLowerCase(Locale.ROOT) + "-to-reshape");
+            s.countCandidate();
+            if (!canWriteReshape) {
+                s.countRejected("old-opset-or-ir");
+                return null;
+            }
+            Value x = n.input(0);
+            long[] in = types.dims(x);
+            if (in == null) {
+                s.countRejected("input-shape-unknown");
+                return null;
+            }
+            long[] out;
+            if (n.is("Flatten")) {
+                out = ShapeMath.flatten(in, n.intAttribute("axis", 1));
+            } else {
+                long[] axes = n.input(1) != null ? Constants.longs(n.input(1))
+                        : n.attribute("axes") instanceof Attribute.IntsAttr a ? a.values() : null;
+                if (axes == null && (n.input(1) != null || n.is("Unsqueeze"))) {
+                    s.countRejected("axes-not-constant");
+                    return null;
+                }
+                out = n.is("Squeeze") ? ShapeMath.squeeze(in, axes) : ShapeMath.unsqueeze(in, axes);
+            }
+            if (out == null) {
+                s.countRejected("invalid-axes");
+                return null;
+            }
+            if (Arrays.stream(out).anyMatch(d -> d == 0)) {
+                // Reshape reads 0 as "copy the input dim" unless allowzero, which old opsets lack
+                s.countRejected("zero-dim");
+                return null;
+            }
+            s.countMatched();
+            Value old = n.output();
+            Value shape = g.addInitializer(Constants.longs(new long[]{out.length}, out)
+                    .withName(g.freshName(old.name() + "_shape")));
+            Node r = g.addNode(n.name(), "", "Reshape", List.of(x, shape), List.of(g.freshName(old.name() + "_view")));
+            r.setDocString(n.docString());
+            r.metadata().putAll(n.metadata());
+            r.output().setType(old.type());
+            ValueSwap.takeOver(g, n, old, r.output(), old.name());
+            s.countRewritten();
+            return r;
+        }
+
+        private void reshapeRules(Node r) {
+            collapseChain(r);
+            removeIfNoop(r);
+        }
+
+        /**
+         * Reshape(Reshape(x, s1), s2) is Reshape(x, s2): the result depends only on s2 and the element
+         * count, unless s2 has a 0 (copy the dim of the input, which the inner Reshape changed).
+         */
+        private void collapseChain(Node r) {
+            while (r.input(0) != null && r.input(0).producer() != null && r.input(0).producer().is("Reshape")) {
+                RuleStats s = stats("reshape-chain");
+                s.countCandidate();
+                Node inner = r.input(0).producer();
+                long[] target = Constants.longs(r.input(1));
+                if (target == null) {
+                    s.countRejected("target-not-constant");
+                    return;
+                }
+                if (r.intAttribute("allowzero", 0) == 0 && Arrays.stream(target).anyMatch(d -> d == 0)) {
+                    s.countRejected("zero-in-target");
+                    return;
+                }
+                Value mid = inner.output(0);
+                if (inner.input(0) == null || inner.outputs().size() != 1) {
+                    return;
+                }
+                s.countMatched();
+                if (mid.uses().size() != 1) {
+                    s.countRejected("inner-has-other-users");
+                    return;
+                }
+                if (!replaceable(mid, s)) {
+                    return;
+                }
+                r.setInput(0, inner.input(0));
+                g.removeNode(inner);
+                s.countRewritten();
+            }
+        }
+
+        private void removeIfNoop(Node r) {
+            RuleStats s = stats("reshape-noop");
+            s.countCandidate();
+            long[] in = types.dims(r.input(0));
+            if (in == null) {
+                s.countRejected("input-shape-unknown");
+                return;
+            }
+            long[] target = Constants.longs(r.input(1));
+            if (target == null) {
+                s.countRejected("target-not-constant");
+                return;
+            }
+            long[] out = ShapeMath.reshape(in, target, r.intAttribute("allowzero", 0) != 0);
+            if (out == null || !Arrays.equals(out, in)) {
+                return;
+            }
+            s.countMatched();
+            if (replaceable(r.output(), s)) {
+                bypass(r, s);
+            }
+        }
+    }
+}
