@@ -1,5 +1,6 @@
 package dev.graphfuse.pipeline;
 
+import dev.graphfuse.canonicalize.Canonicalize;
 import dev.graphfuse.dsl.PatternLibrary;
 import dev.graphfuse.dsl.PatternLoader;
 import dev.graphfuse.match.CompiledPattern;
@@ -54,8 +55,8 @@ public final class PassRegistry {
         PassRegistry r = new PassRegistry();
         r.passes.put("canonicalize", new CompositePass("canonicalize",
                 "constant folding of shape sub-graphs, reshape/view unification, CSE, dead code",
-                List.<Pass>of()));
-        for (Pass p : List.<Pass>of()) {
+                Canonicalize.passes()));
+        for (Pass p : Canonicalize.passes()) {
             r.passes.put(p.name(), p);
         }
         r.builtinStages.putAll(readIndex());
