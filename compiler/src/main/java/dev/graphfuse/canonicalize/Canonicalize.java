@@ -26,24 +26,27 @@ public final class Canonicalize {
     /** Removes nodes and initializers whose values nothing uses. */
     public static final Pass DCE = new DeadCodeEliminationPass();
 
+    /** Annotates values that declare no type with the type and static shape that can be proved. */
+    public static final Pass INFER_TYPES = new TypeAnnotationPass();
+
     private Canonicalize() {
     }
 
     /** Every canonicalize pass, in pipeline order. */
     public static List<Pass> passes() {
-        return List.of(FOLD_CONSTANTS, RESHAPE, CSE, DCE);
+        return List.of(FOLD_CONSTANTS, RESHAPE, CSE, DCE, INFER_TYPES);
     }
 
     /**
      * The stage as a pipeline. Order matters: folding first turns per-layer shape computations into
      * equal constants that CSE can then merge, reshape rewrites create Reshapes CSE can merge, and
-     * DCE last sweeps up what the others disconnected.
+     * DCE sweeps up what the others disconnected, and type inference runs on the final graph.
      */
     public static Pipeline pipeline() {
         return new Pipeline("canonicalize", passes());
     }
 
-    /** The pass called {@code name} ({@code fold-constants}, {@code reshape}, {@code cse}, {@code dce}), for {@code --passes}. */
+    /** The pass called {@code name} ({@code fold-constants}, {@code reshape}, {@code cse}, {@code dce}, {@code infer-types}), for {@code --passes}. */
     public static Optional<Pass> byName(String name) {
         return passes().stream().filter(p -> p.name().equals(name)).findFirst();
     }

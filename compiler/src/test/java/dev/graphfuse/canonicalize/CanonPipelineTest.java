@@ -50,7 +50,7 @@ class CanonPipelineTest {
                 graph g (x: f32[2,3,4]) -> (y: f32[2,12], z: f32[2,12]) {
                   init c: f32[] = [2.0]
                   init t1: i64[2] = [2, -1]
-                  r1 = Reshape(x, t1)
+                  r1: f32[2,12] = Reshape(x, t1)
                   y = Mul(r1, c)
                   z = Mul(r1, c)
                 }
@@ -86,7 +86,7 @@ class CanonPipelineTest {
 
     @Test
     void pipelineOrderAndLookupByName() {
-        assertEquals(List.of("fold-constants", "reshape", "cse", "dce"),
+        assertEquals(List.of("fold-constants", "reshape", "cse", "dce", "infer-types"),
                 Canonicalize.pipeline().passes().stream().map(Pass::name).toList());
         assertEquals("canonicalize", Canonicalize.pipeline().name());
         assertSame(Canonicalize.CSE, Canonicalize.byName("cse").orElseThrow());
