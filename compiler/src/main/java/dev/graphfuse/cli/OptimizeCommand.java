@@ -73,7 +73,7 @@ final class OptimizeCommand implements Callable<Integer> {
             r.put("nodes_before", before);
             r.put("nodes_after", after);
             r.put("milliseconds", Math.round(ms * 10) / 10.0);
-            r.put("fused", fusedCounts(ctx));
+            r.put("fused", fusedCounts(ctx, registry));
             List<Map<String, Object>> s = new ArrayList<>();
             ctx.allStats().forEach(x -> s.add(x.toMap()));
             r.put("stats", s);
@@ -91,18 +91,19 @@ final class OptimizeCommand implements Callable<Integer> {
                 out.println("  " + s);
             }
         }
-        Map<String, Long> fused = fusedCounts(ctx);
+        Map<String, Long> fused = fusedCounts(ctx, registry);
         out.printf("%s: %d → %d nodes in %.1f ms (%s)%n", input, before, after, ms,
-                fused.isEmpty() ? "nothing rewritten" : String.join(", ",
+                fused.isEmpty() ? "no pattern fired" : String.join(", ",
                         fused.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).toList()));
         out.println("wrote " + output);
         return 0;
     }
 
-    private static Map<String, Long> fusedCounts(PassContext ctx) {
+    /** Rewrites by pattern (Java passes' rule counts are in --stats). */
+    private static Map<String, Long> fusedCounts(PassContext ctx, PassRegistry registry) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (RuleStats s : ctx.allStats()) {
-            if (s.rewritten() > 0) {
+            if (s.rewritten() > 0 && registry.library().pattern(s.rule()) != null) {
                 m.merge(s.rule(), s.rewritten(), Long::sum);
             }
         }
