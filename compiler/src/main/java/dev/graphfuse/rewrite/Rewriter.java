@@ -91,7 +91,7 @@ final class Rewriter {
             operands.add(slot < 0 ? null : (Value) m.binding(slot));
         }
         List<Node> ordered = new ArrayList<>(m.nodes());
-        ordered.sort(Comparator.comparingInt(positions::of));
+        ordered.sort(Comparator.comparingDouble(positions::of));
         String cycle = cycleThrough(m, ordered);
         if (cycle != null) {
             return new Matcher.Rejection("cycle", () -> cycle);
@@ -129,7 +129,7 @@ final class Rewriter {
     private String cycleThrough(Match m, List<Node> ordered) {
         Set<Node> inMatch = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         inMatch.addAll(ordered);
-        int last = positions.of(ordered.get(ordered.size() - 1));
+        double last = positions.of(ordered.get(ordered.size() - 1));
         ArrayDeque<Node> work = new ArrayDeque<>();
         Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Node n : ordered) {
@@ -176,7 +176,6 @@ final class Rewriter {
         prepared = null;
         CompiledPattern.Replacement r = m.pattern().replacement();
         OpSignature op = r.op();
-        int maxPos = positions.of(p.ordered().get(p.ordered().size() - 1));
         List<String> outputNames = new ArrayList<>();
         for (Value root : m.roots()) {
             String name = root.name();
@@ -205,7 +204,7 @@ final class Rewriter {
             fused.setOverload(overload);
         }
         removeDead(p.ordered());
-        positions.placed(fused, maxPos);
+        positions.placed(fused);
         return fused;
     }
 

@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A topological position per node, kept valid across rewrites: a fused node takes the largest
- * position of the nodes it replaces, and when that would put it after one of its users the table is
- * marked stale and rebuilt on next use. Positions let the cycle check stop at nodes that cannot
- * reach the match. Linear time per rebuild; ties keep the graph's insertion order, so it is deterministic.
+ * A topological position per node, kept valid across rewrites: a fused node is placed between its
+ * last producer and its first user (positions are doubles, so there is always room); only when no
+ * such gap exists is the table marked stale and rebuilt on next use. Positions let the cycle check
+ * stop at nodes that cannot reach the match. Linear time per rebuild; ties keep the graph's
+ * insertion order, so it is deterministic.
  */
 final class TopologicalPositions {
     private final Graph graph;
-    private final Map<Node, Integer> pos = new IdentityHashMap<>();
+    private final Map<Node, Double> pos = new IdentityHashMap<>();
     private boolean stale = true;
 
     TopologicalPositions(Graph graph) {
@@ -70,11 +71,11 @@ final class TopologicalPositions {
         return out;
     }
 
-    int of(Node n) {
+    double of(Node n) {
         if (stale) {
             rebuild();
         }
-        Integer p = pos.get(n);
+        Double p = pos.get(n);
         if (p == null) {
             rebuild();
             p = pos.get(n);
@@ -82,26 +83,56 @@ final class TopologicalPositions {
         return p;
     }
 
-    /** Records the position of a node that replaced {@code replaced}. */
-    void placed(Node fused, int maxReplaced) {
-        pos.put(fused, maxReplaced);
+    /** Places a node that replaced others: after every producer of its inputs, before every user. */
+    void placed(Node fused) {
+        if (stale) {
+            return;
+        }
+        double after = Double.NEGATIVE_INFINITY;
+        for (Value in : fused.inputs()) {
+            if (in != null && in.producer() != null) {
+                Double p = pos.get(in.producer());
+                if (p == null) {
+                    stale = true;
+                    return;
+                }
+                after = Math.max(after, p);
+            }
+        }
+        double before = Double.POSITIVE_INFINITY;
         for (Value o : fused.outputs()) {
             if (o == null) {
                 continue;
             }
             for (Use u : o.uses()) {
-                Integer p = pos.get(u.node());
-                if (p == null || p <= maxReplaced) {
+                Double p = pos.get(u.node());
+                if (p == null) {
                     stale = true;
                     return;
                 }
+                before = Math.min(before, p);
             }
         }
+        double at;
+        if (after == Double.NEGATIVE_INFINITY && before == Double.POSITIVE_INFINITY) {
+            at = 0;
+        } else if (after == Double.NEGATIVE_INFINITY) {
+            at = before - 1;
+        } else if (before == Double.POSITIVE_INFINITY) {
+            at = after + 1;
+        } else {
+            at = after + (before - after) / 2;
+        }
+        if (!(after < at && at < before)) {
+            stale = true;
+            return;
+        }
+        pos.put(fused, at);
     }
 
     private void rebuild() {
         pos.clear();
-        int i = 0;
+        double i = 0;
         for (Node n : order(graph)) {
             pos.put(n, i++);
         }
