@@ -78,6 +78,7 @@ final class ExplainCommand implements Callable<Integer> {
                 } else {
                     e.put("kind", o.kind());
                     e.put("progress", o.progress());
+                    e.put("all_ops_matched", o.complete());
                     e.put("reason", o.reason());
                 }
                 list.add(e);
@@ -104,6 +105,8 @@ final class ExplainCommand implements Callable<Integer> {
             if (o.matched()) {
                 out.printf("  %s: matched %d nodes (%s)%n", o.anchor().name(), o.matchedNodes().size(),
                         String.join(", ", o.matchedNodes()));
+            } else if (o.complete()) {
+                out.printf("  %s: all %d ops matched, rejected: %s%n", o.anchor().name(), o.progress(), o.reason());
             } else {
                 out.printf("  %s: no match after %d op%s: %s%n", o.anchor().name(), o.progress(),
                         o.progress() == 1 ? "" : "s", o.reason());

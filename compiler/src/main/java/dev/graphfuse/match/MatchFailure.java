@@ -7,9 +7,11 @@ import java.util.function.Supplier;
  * Why a pattern did not match at an anchor. The reason is built only when asked for ({@code explain},
  * remarks); statistics use {@code kind}, which has no value names so it aggregates.
  *
- * @param progress how many pattern ops had matched when it failed; explain reports the deepest failure
+ * @param progress how many pattern ops had matched when it failed (one more when every op had matched
+ *                 and a requirement or a structural check failed); explain reports the deepest failure
+ * @param complete every op of the pattern had matched; a requirement or a structural check failed
  */
-public record MatchFailure(Node anchor, String kind, int progress, Supplier<String> reasonSupplier) {
+public record MatchFailure(Node anchor, String kind, int progress, boolean complete, Supplier<String> reasonSupplier) {
     public String reason() {
         return reasonSupplier.get();
     }

@@ -52,6 +52,7 @@ public final class Matcher {
     private Match result;
     private MatchFailure best;
     private Node anchor;
+    private boolean finishing;
 
     public Matcher(CompiledPattern pattern, Acceptor acceptor) {
         this.pattern = pattern;
@@ -86,7 +87,7 @@ public final class Matcher {
             return result;
         }
         if (best == null) {
-            best = new MatchFailure(anchor, "no-output", 0, () -> "node " + anchor.name() + " has no matching output");
+            best = new MatchFailure(anchor, "no-output", 0, false, () -> "node " + anchor.name() + " has no matching output");
         }
         return best;
     }
@@ -620,6 +621,17 @@ public final class Matcher {
     // ---- completion ----
 
     private boolean finish() {
+        // A complete structural match that fails a requirement got further than any structural
+        // mismatch, so explain reports the requirement.
+        finishing = true;
+        try {
+            return finishChecks();
+        } finally {
+            finishing = false;
+        }
+    }
+
+    private boolean finishChecks() {
         for (CompiledPattern.Require r : pattern.requires()) {
             String why;
             try {
@@ -696,9 +708,9 @@ public final class Matcher {
     }
 
     private boolean fail(String kind, Supplier<String> reason) {
-        int progress = nodes.size();
+        int progress = nodes.size() + (finishing ? 1 : 0);
         if (best == null || progress > best.progress()) {
-            best = new MatchFailure(anchor, kind, progress, reason);
+            best = new MatchFailure(anchor, kind, progress, finishing, reason);
         }
         return false;
     }

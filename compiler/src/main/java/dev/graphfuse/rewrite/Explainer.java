@@ -24,7 +24,7 @@ public final class Explainer {
      * @param progress pattern ops matched before the failure (the deepest attempt is reported)
      */
     public record Outcome(Node anchor, boolean matched, List<String> matchedNodes, String kind, String reason,
-                          int progress) {
+                          int progress, boolean complete) {
     }
 
     public static List<Outcome> explain(Model model, CompiledPattern pattern) {
@@ -40,10 +40,12 @@ public final class Explainer {
             }
             Object r = matcher.matchAt(n);
             if (r instanceof Match m) {
-                out.add(new Outcome(n, true, m.nodes().stream().map(Node::name).toList(), "matched", "", m.nodes().size()));
+                out.add(new Outcome(n, true, m.nodes().stream().map(Node::name).toList(), "matched", "", m.nodes().size(),
+                        true));
             } else {
                 MatchFailure f = (MatchFailure) r;
-                out.add(new Outcome(n, false, List.of(), f.kind(), f.reason(), f.progress()));
+                out.add(new Outcome(n, false, List.of(), f.kind(), f.reason(), f.complete() ? f.progress() - 1 : f.progress(),
+                        f.complete()));
             }
         }
         return out;
