@@ -440,7 +440,13 @@ public final class Matcher {
         Object bound = slots[b.slot()];
         if (bound != null) {
             if (bound == v) {
-                return k.run();
+                // A later use may add a constraint ('x: Tensor<f16>[T, D]'): it holds for this value too.
+                int mark = trailSize;
+                if (checkConstraint(b.constraint(), v, pattern.slots().get(b.slot()).name()) && k.run()) {
+                    return true;
+                }
+                undo(mark);
+                return false;
             }
             String name = pattern.slots().get(b.slot()).name();
             return fail("capture-mismatch", () -> "'" + name + "' is " + describe(bound) + " here it would be "
@@ -627,7 +633,7 @@ public final class Matcher {
                 if (r.negated()) {
                     why = why == null ? "holds, but the pattern requires it not to" : null;
                 }
-            } catch (PredicateArgumentException | AttrEvaluator.EvaluationException e) {
+            } catch (PredicateArgumentException | AttrEvaluator.EvaluationException | ArithmeticException e) {
                 why = e.getMessage();
             }
             if (why != null) {

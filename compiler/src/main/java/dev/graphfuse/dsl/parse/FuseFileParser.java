@@ -14,6 +14,7 @@ import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.Interval;
 import org.antlr.v4.runtime.misc.IntervalSet;
 
 /**
@@ -33,8 +34,16 @@ public final class FuseFileParser {
             @Override
             public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int col, String msg,
                                     RecognitionException e) {
-                throw new DslException(List.of(new Diagnostic(new SourceLocation(file, line, col + 1),
-                        describe(recognizer, offending, msg))));
+                SourceLocation at = new SourceLocation(file, line, col + 1);
+                String message = describe(recognizer, offending, msg);
+                Token previous = missingSemicolonAfter(recognizer, offending);
+                if (previous != null) {
+                    // The ';' belongs at the end of the line before: point there, not at the next statement.
+                    at = new SourceLocation(file, previous.getLine(), previous.getCharPositionInLine()
+                            + previous.getText().length() + 1);
+                    message = "missing ';' after " + quote(previous.getText());
+                }
+                throw new DslException(List.of(new Diagnostic(at, message)));
             }
         };
         lexer.removeErrorListeners();
@@ -67,13 +76,40 @@ public final class FuseFileParser {
         return new AstBuilder(file, tokens).file(tree);
     }
 
+    /** The token a ';' is missing after, when only ';' fits and the offending token starts a later line. */
+    private static Token missingSemicolonAfter(Recognizer<?, ?> recognizer, Object offending) {
+        if (!(recognizer instanceof Parser p) || !(offending instanceof Token t) || t.getType() == FuseLexer.UNKNOWN) {
+            return null;
+        }
+        IntervalSet expected;
+        try {
+            expected = p.getExpectedTokens();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (expected.size() != 1 || !expected.contains(p.getTokenType("';'"))) {
+            return null;
+        }
+        Token previous = p.getInputStream().LT(-1);
+        return previous != null && previous.getType() != Token.EOF && previous.getLine() < t.getLine() ? previous : null;
+    }
+
     private static String describe(Recognizer<?, ?> recognizer, Object offending, String antlrMessage) {
         if (!(offending instanceof Token t)) {
             // Lexer errors: "token recognition error at: '$'".
             int at = antlrMessage.indexOf("at: ");
             return at >= 0 ? "unexpected character " + antlrMessage.substring(at + 4) : antlrMessage;
         }
-        String found = t.getType() == Token.EOF ? "end of file" : "'" + t.getText() + "'";
+        if (t.getText().equals("/") && t.getInputStream() != null && t.getStopIndex() + 1 < t.getInputStream().size()
+                && t.getInputStream().getText(Interval.of(t.getStopIndex() + 1, t.getStopIndex() + 1)).equals("*")) {
+            // '/*' only fails to start a BLOCK_COMMENT when no '*/' follows.
+            return "unterminated comment";
+        }
+        if (t.getType() == FuseLexer.UNKNOWN) {
+            // A '"' only fails to start a STRING when no closing quote follows on its line.
+            return t.getText().equals("\"") ? "unterminated string" : "unexpected character " + quote(t.getText());
+        }
+        String found = t.getType() == Token.EOF ? "end of file" : quote(t.getText());
         List<String> expected = new ArrayList<>();
         if (recognizer instanceof Parser p) {
             IntervalSet set;
@@ -86,10 +122,32 @@ public final class FuseFileParser {
                 expected.add(type == Token.EOF ? "end of file" : tokenName(p.getVocabulary().getDisplayName(type)));
             }
         }
+        if (expected.equals(List.of("'replace'"))) {
+            return "unexpected " + found + ", expected 'let', 'require' or 'replace' (a pattern ends with "
+                    + "'replace ROOT with OP(…);')";
+        }
+        if (expected.equals(List.of("end of file"))) {
+            // Only the top level ends at EOF: what is there instead cannot start a declaration.
+            return "unexpected " + found + ", expected a declaration ('import', 'op', 'predicate', 'def' or 'pattern')";
+        }
         if (expected.isEmpty() || expected.size() > 4) {
             return "unexpected " + found;
         }
         return "unexpected " + found + ", expected " + String.join(" or ", expected);
+    }
+
+    /** Quoted, with control characters escaped so a diagnostic stays one line. */
+    private static String quote(String text) {
+        StringBuilder sb = new StringBuilder("'");
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < 0x20 || ch == 0x7f) {
+                sb.append(String.format("\\u%04x", (int) ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.append('\'').toString();
     }
 
     private static String tokenName(String displayName) {
