@@ -46,6 +46,11 @@ final class PatternCompiler {
      * "unknown name" and "not part of the matched graph" would only echo that error.
      */
     private boolean incomplete;
+    /** Most ops one pattern may have after inlining defs: defs calling defs grow exponentially, and the matcher recurses per op. */
+    static final int MAX_OPS = 500;
+    private int opCount;
+    private boolean tooLarge;
+    private Decl.Pattern current;
 
     /** @param brokenOps ops whose declaration had errors (reported there); their uses are not reported again */
     PatternCompiler(Map<String, OpSignature> ops, Set<String> brokenOps, Map<String, Decl.Def> defs,
@@ -77,6 +82,7 @@ final class PatternCompiler {
     }
 
     CompiledPattern compile(Decl.Pattern p) {
+        current = p;
         int before = diagnostics.size();
         Scope scope = new Scope(null, "");
         for (Decl.Let let : p.lets()) {
@@ -147,6 +153,10 @@ final class PatternCompiler {
                     error(let.location(), "'" + n + "' is not part of the matched graph: no root uses it");
                 }
             }
+        }
+        if (!tooLarge && opCount > MAX_OPS) {
+            error(p.location(), "pattern '" + p.name() + "' is too large: more than " + MAX_OPS + " operations");
+            tooLarge = true;
         }
         List<CompiledPattern.Require> requires = new ArrayList<>();
         for (Decl.Require req : p.requires()) {
@@ -432,6 +442,7 @@ final class PatternCompiler {
             ok &= check != null;
             attrs.add(check);
         }
+        opCount++;
         return ok ? new PNode.Op(sig, c.optional(), c.shared(), args, c.restArgs(), attrs, c.location()) : null;
     }
 
@@ -503,6 +514,16 @@ final class PatternCompiler {
     /** Inlines a def: params become fresh slots bound to the argument patterns; its lets are local to this call. */
     private PNode expand(Scope scope, Expr.Call c, Decl.Def def) {
         usedDefs.add(def.name());
+        if (tooLarge) {
+            return null;
+        }
+        if (opCount > MAX_OPS) {
+            error(current.location(), "pattern '" + current.name() + "' is too large: more than " + MAX_OPS
+                    + " operations after expanding defs", new Diagnostic.Note(c.location(), "expanding '"
+                    + def.name() + "' here"));
+            tooLarge = true;
+            return null;
+        }
         if (c.optional() || c.shared() || !c.attributes().isEmpty() || c.restArgs()) {
             error(c.location(), "'" + def.name() + "' is a def; '?', 'shared', '...' and attributes apply to ops only");
             return null;
@@ -607,6 +628,10 @@ final class PatternCompiler {
             if (s.kind() != Slot.Kind.VALUE) {
                 error(at, "'" + in + "' is " + describeKind(s.kind(), s.attrKind())
                         + "; operands of the replacement must be values");
+                continue;
+            }
+            if (r.roots().contains(in)) {
+                error(at, "'" + in + "' is a root: the replacement produces it, so it cannot also be an operand");
                 continue;
             }
             inputSlots.add(s.index());

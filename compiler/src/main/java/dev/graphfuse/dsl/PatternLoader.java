@@ -194,7 +194,7 @@ public final class PatternLoader {
             text = read(s);
         } catch (IOException e) {
             SourceLocation at = importedAt != null ? importedAt : new SourceLocation(s.name(), 1, 1);
-            diagnostics.add(new Diagnostic(at, importedAt != null ? "cannot read imported file '" + written + "': "
+            diagnostics.add(new Diagnostic(at, importedAt != null ? "cannot read imported file '" + printable(written) + "': "
                     + reason(e) : "cannot read '" + s.name() + "': " + reason(e)));
             return;
         }
@@ -212,7 +212,7 @@ public final class PatternLoader {
                 try {
                     imported = s.resolve(i.path());
                 } catch (java.nio.file.InvalidPathException e) {
-                    diagnostics.add(new Diagnostic(i.location(), "cannot read imported file '" + i.path()
+                    diagnostics.add(new Diagnostic(i.location(), "cannot read imported file '" + printable(i.path())
                             + "': not a valid path"));
                     continue;
                 }
@@ -221,6 +221,16 @@ public final class PatternLoader {
         }
         visiting.remove(key);
         files.put(key, f);
+    }
+
+    /** Control characters escaped, so that a diagnostic stays one line. */
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return sb.toString();
     }
 
     private static String reason(IOException e) {

@@ -68,6 +68,46 @@ class DslRewriteTest {
         }
 
         @Test
+        void operandComputedFromARootIsRejected() {
+            // z is only a capture, but here it meets the value of root a: the fused node would read its own output
+            Run r = run("""
+                    op test.Pair(x) -> (a, b);
+                    pattern Pair {
+                        let a = Relu(x);
+                        let b = Sigmoid(Mul(x, z));
+                        replace (a, b) with test.Pair(z);
+                    }
+                    """, """
+                    graph g (x: f32[4]) -> (b: f32[4]) {
+                      a: f32[4] = Relu(x)
+                      m: f32[4] = Mul(x, a)
+                      b: f32[4] = Sigmoid(m)
+                    }
+                    """);
+            assertEquals(0, r.stats("Pair").rewritten());
+            assertEquals(Map.of("cycle", 1L), r.stats("Pair").rejected());
+        }
+
+        @Test
+        void outputsOfOneTupleLetNodeAreRoots() {
+            Run r = run("""
+                    op test.TopK(x, k) -> (values, indices);
+                    pattern TopK {
+                        let (values, indices) = TopK(x, k);
+                        replace (values, indices) with test.TopK(x, k);
+                    }
+                    """, """
+                    graph g (a: f32[2,8], k: i64[1]) -> (v: f32[2,1], i: i64[2,1]) {
+                      v: f32[2,1], i: i64[2,1] = TopK(a, k) {axis: int = -1}
+                    }
+                    """);
+            assertEquals(1, r.stats("TopK").rewritten());
+            Node fused = r.model().graph().nodes().iterator().next();
+            assertEquals("test::TopK", fused.qualifiedOpType());
+            assertEquals(List.of("v", "i"), fused.outputs().stream().map(v -> v.name()).toList());
+        }
+
+        @Test
         void contractionThatWouldCreateACycleIsRejected() {
             // Neg reads Relu's output and feeds Add: one node for {Relu, Add} would depend on itself.
             Run r = run(FUSE, """

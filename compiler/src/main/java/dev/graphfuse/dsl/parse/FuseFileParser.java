@@ -11,6 +11,7 @@ import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.DefaultErrorStrategy;
 import org.antlr.v4.runtime.Parser;
+import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
@@ -23,6 +24,11 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  * silently inserted or dropped.
  */
 public final class FuseFileParser {
+    /** Deepest bracket nesting (and longest run of unary '-') accepted; the parser recurses per level. */
+    static final int MAX_NESTING = 64;
+    /** Deepest parse tree accepted (long operator chains nest too); everything after the parser recurses over it. */
+    static final int MAX_TREE_DEPTH = 1000;
+
     private FuseFileParser() {
     }
 
@@ -65,6 +71,8 @@ public final class FuseFileParser {
             public void sync(Parser recognizer) {
             }
         });
+        tokens.fill();
+        checkNesting(tokens.getTokens(), file);
         FuseParser.FileContext tree;
         try {
             tree = parser.file();
@@ -73,7 +81,55 @@ public final class FuseFileParser {
             throw new DslException(List.of(new Diagnostic(new SourceLocation(file, e.getOffendingToken().getLine(),
                     e.getOffendingToken().getCharPositionInLine() + 1), "syntax error")));
         }
+        checkDepth(tree, file);
         return new AstBuilder(file, tokens).file(tree);
+    }
+
+    /** Rejects nesting deep enough to exhaust the parser's stack, before it runs. */
+    private static void checkNesting(List<Token> tokens, String file) {
+        int depth = 0;
+        int minuses = 0;
+        for (Token t : tokens) {
+            if (t.getChannel() != Token.DEFAULT_CHANNEL) {
+                continue;
+            }
+            String text = t.getText();
+            switch (text) {
+                case "(", "[", "{" -> depth++;
+                case ")", "]", "}" -> depth = Math.max(0, depth - 1);
+                default -> {
+                }
+            }
+            minuses = text.equals("-") ? minuses + 1 : 0;
+            if (depth > MAX_NESTING || minuses > MAX_NESTING) {
+                throw new DslException(List.of(new Diagnostic(new SourceLocation(file, t.getLine(),
+                        t.getCharPositionInLine() + 1), "nested too deeply (more than " + MAX_NESTING + " levels)")));
+            }
+        }
+    }
+
+    /** Rejects parse trees deeper than {@link #MAX_TREE_DEPTH} (e.g. thousands of chained '+'), walked without recursion. */
+    private static void checkDepth(ParserRuleContext tree, String file) {
+        java.util.ArrayDeque<ParserRuleContext> stack = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        stack.push(tree);
+        depths.push(1);
+        while (!stack.isEmpty()) {
+            ParserRuleContext c = stack.pop();
+            int d = depths.pop();
+            if (d > MAX_TREE_DEPTH) {
+                Token t = c.getStart();
+                throw new DslException(List.of(new Diagnostic(new SourceLocation(file, t.getLine(),
+                        t.getCharPositionInLine() + 1), "expression nested too deeply (more than " + MAX_TREE_DEPTH
+                        + " levels)")));
+            }
+            for (int i = 0; i < c.getChildCount(); i++) {
+                if (c.getChild(i) instanceof ParserRuleContext child) {
+                    stack.push(child);
+                    depths.push(d + 1);
+                }
+            }
+        }
     }
 
     /** The token a ';' is missing after, when only ';' fits and the offending token starts a later line. */
