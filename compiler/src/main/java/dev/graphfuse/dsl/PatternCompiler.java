@@ -190,6 +190,15 @@ final class PatternCompiler {
         return usedDefs;
     }
 
+    /** Checks a def no pattern uses, as if called with a fresh capture per parameter. */
+    void checkDef(Decl.Def def) {
+        List<Expr> args = new ArrayList<>();
+        for (String param : def.params()) {
+            args.add(new Expr.Capture(param, null, def.location()));
+        }
+        expand(new Scope(null, ""), new Expr.Call(def.name(), false, false, args, false, List.of(), def.location()), def);
+    }
+
     // ---- names ----
 
     private Slot slot(String name, Slot.Kind kind, String attrKind, boolean constant, SourceLocation loc) {
@@ -518,7 +527,8 @@ final class PatternCompiler {
             return null;
         }
         if (opCount > MAX_OPS) {
-            error(current.location(), "pattern '" + current.name() + "' is too large: more than " + MAX_OPS
+            error(current != null ? current.location() : c.location(), (current != null ? "pattern '"
+                    + current.name() + "'" : "def '" + def.name() + "'") + " is too large: more than " + MAX_OPS
                     + " operations after expanding defs", new Diagnostic.Note(c.location(), "expanding '"
                     + def.name() + "' here"));
             tooLarge = true;
@@ -617,6 +627,12 @@ final class PatternCompiler {
         for (int i = 0; i < r.inputs().size(); i++) {
             String in = r.inputs().get(i);
             if (in == null) {
+                OpSignature.Port port = i < sig.inputs().size() ? sig.inputs().get(i)
+                        : sig.inputs().isEmpty() ? null : sig.inputs().get(sig.inputs().size() - 1);
+                if (port != null && !port.optional()) {
+                    error(r.inputLocations().get(i), "operand " + (i + 1) + " of " + sig.qualifiedName() + " ('"
+                            + port.name() + "') is required; '_' leaves out optional operands only", declared);
+                }
                 inputSlots.add(-1);
                 continue;
             }

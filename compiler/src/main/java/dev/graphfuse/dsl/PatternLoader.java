@@ -155,15 +155,26 @@ public final class PatternLoader {
             impls.put(n, predicates.get(n));
         }
         List<CompiledPattern> compiled = new ArrayList<>();
+        Set<String> usedDefs = new java.util.HashSet<>();
         for (Decl.Pattern p : patternDecls.values()) {
             PatternCompiler c = new PatternCompiler(ops, brokenOps, defs, predicateDecls, impls, diagnostics);
             CompiledPattern cp = c.compile(p);
+            usedDefs.addAll(c.usedDefs());
             if (cp != null) {
                 compiled.add(cp);
             }
         }
+        // A def no pattern uses is still checked, so a library's errors do not wait for its first user.
+        for (Decl.Def def : defs.values()) {
+            if (!usedDefs.contains(def.name())) {
+                PatternCompiler c = new PatternCompiler(ops, brokenOps, defs, predicateDecls, impls, diagnostics);
+                c.checkDef(def);
+                usedDefs.addAll(c.usedDefs());
+            }
+        }
         if (!diagnostics.isEmpty()) {
-            List<Diagnostic> sorted = new ArrayList<>(diagnostics);
+            // A def used by several patterns reports the errors in its body once.
+            List<Diagnostic> sorted = new ArrayList<>(new LinkedHashSet<>(diagnostics));
             sorted.sort(Comparator.comparing((Diagnostic d) -> d.location().file())
                     .thenComparingInt(d -> d.location().line()).thenComparingInt(d -> d.location().column()));
             throw new DslException(sorted);
