@@ -29,6 +29,7 @@ import java.util.Set;
  */
 final class PatternCompiler {
     private final Map<String, OpSignature> ops;
+    private final Set<String> brokenOps;
     private final Map<String, Decl.Def> defs;
     private final Map<String, Decl.Predicate> predicateDecls;
     private final Map<String, NativePredicate> predicates;
@@ -38,10 +39,25 @@ final class PatternCompiler {
     private final Map<String, Slot> slotsByName = new LinkedHashMap<>();
     private final Set<String> usedDefs = new LinkedHashSet<>();
     private int hiddenCounter;
+    /** The pattern's own let names; a reference to one that no root reached is reported at the let. */
+    private final Set<String> letNames = new LinkedHashSet<>();
+    /**
+     * A root did not compile (already reported), so which names it would have bound is unknown:
+     * "unknown name" and "not part of the matched graph" would only echo that error.
+     */
+    private boolean incomplete;
+    /** Most ops one pattern may have after inlining defs: defs calling defs grow exponentially, and the matcher recurses per op. */
+    static final int MAX_OPS = 500;
+    private int opCount;
+    private boolean tooLarge;
+    private Decl.Pattern current;
 
-    PatternCompiler(Map<String, OpSignature> ops, Map<String, Decl.Def> defs, Map<String, Decl.Predicate> predicateDecls,
-                    Map<String, NativePredicate> predicates, List<Diagnostic> diagnostics) {
+    /** @param brokenOps ops whose declaration had errors (reported there); their uses are not reported again */
+    PatternCompiler(Map<String, OpSignature> ops, Set<String> brokenOps, Map<String, Decl.Def> defs,
+                    Map<String, Decl.Predicate> predicateDecls, Map<String, NativePredicate> predicates,
+                    List<Diagnostic> diagnostics) {
         this.ops = ops;
+        this.brokenOps = brokenOps;
         this.defs = defs;
         this.predicateDecls = predicateDecls;
         this.predicates = predicates;
@@ -66,6 +82,7 @@ final class PatternCompiler {
     }
 
     CompiledPattern compile(Decl.Pattern p) {
+        current = p;
         int before = diagnostics.size();
         Scope scope = new Scope(null, "");
         for (Decl.Let let : p.lets()) {
@@ -74,6 +91,7 @@ final class PatternCompiler {
                 if (n == null) {
                     continue;
                 }
+                letNames.add(n);
                 Decl.Let prev = scope.lets.put(n, let);
                 if (prev != null) {
                     error(let.location(), "'" + n + "' is already defined", new Diagnostic.Note(prev.location(),
@@ -85,39 +103,66 @@ final class PatternCompiler {
         Decl.Replace r = p.replace();
         List<PNode> roots = new ArrayList<>();
         List<Set<Integer>> boundByRoot = new ArrayList<>();
-        for (String root : r.roots()) {
+        Map<String, SourceLocation> seenRoots = new HashMap<>();
+        for (int ri = 0; ri < r.roots().size(); ri++) {
+            String root = r.roots().get(ri);
+            SourceLocation rootLoc = r.rootLocations().get(ri);
+            SourceLocation prevRoot = seenRoots.putIfAbsent(root, rootLoc);
+            if (prevRoot != null) {
+                error(rootLoc, "root '" + root + "' is replaced twice", new Diagnostic.Note(prevRoot,
+                        "'" + root + "' is first listed here"));
+                incomplete = true;
+                continue;
+            }
             Decl.Let let = scope.lets.get(root);
             if (let == null) {
-                error(r.location(), "root '" + root + "' must be a name bound by 'let' to an operation");
+                error(rootLoc, root.equals("_") ? "a root cannot be '_'; name the value the replacement takes over"
+                        : "root '" + root + "' must be a name bound by 'let' to an operation");
+                incomplete = true;
                 continue;
             }
             PNode node = resolveLet(scope, root, let.location());
-            if (node != null && CompiledPattern.rootOps(node).isEmpty()) {
+            if (node == null) {
+                incomplete = true;
+                continue;
+            }
+            if (CompiledPattern.rootOps(node).isEmpty()) {
                 error(let.location(), "root '" + root + "' must be an operation, not a captured value or constant");
+                incomplete = true;
+                continue;
             }
-            if (node != null) {
-                roots.add(node);
-                Set<Integer> bound = new LinkedHashSet<>();
-                collectSlots(node, bound, new IdentityHashMap<>());
-                boundByRoot.add(bound);
+            if (!alwaysAnOp(node)) {
+                // An alternative without an op (or an optional op over a capture) could match with no node at all.
+                error(let.location(), "root '" + root + "' must be produced by an operation in every alternative; "
+                        + "here it can match a value that no matched operation produces");
+                incomplete = true;
+                continue;
             }
+            roots.add(node);
+            Set<Integer> bound = new LinkedHashSet<>();
+            collectSlots(node, bound, new IdentityHashMap<>());
+            boundByRoot.add(bound);
         }
         Set<Integer> matchedSlots = new LinkedHashSet<>();
         for (Set<Integer> s : boundByRoot) {
             matchedSlots.addAll(s);
         }
-        if (diagnostics.size() > before) {
+        if (incomplete || diagnostics.size() > before) {
             // A root did not compile; what it would have bound is unknown, so do not report derived errors.
             for (Slot s : slots) {
                 matchedSlots.add(s.index());
             }
         }
-        for (Decl.Let let : p.lets()) {
+        for (Decl.Let let : incomplete ? List.<Decl.Let>of() : p.lets()) {
             for (String n : let.names()) {
                 if (n != null && !scope.compiledLets.containsKey(n) && diagnostics.size() == before) {
                     error(let.location(), "'" + n + "' is not part of the matched graph: no root uses it");
                 }
             }
+        }
+        if (!tooLarge && opCount > MAX_OPS) {
+            error(p.location(), "pattern '" + p.name() + "' is too large: more than " + MAX_OPS + " operations");
+            tooLarge = true;
         }
         List<CompiledPattern.Require> requires = new ArrayList<>();
         for (Decl.Require req : p.requires()) {
@@ -136,8 +181,8 @@ final class PatternCompiler {
             List<CompiledPattern.Anchor> list = new ArrayList<>();
             collectAnchors(roots.get(i), 0, earlier, list, new IdentityHashMap<>());
             if (list.isEmpty()) {
-                error(r.location(), "root '" + r.roots().get(i) + "' shares no captured value with the roots before it; "
-                        + "a multi-root pattern's roots must be connected");
+                error(r.rootLocations().get(i), "root '" + r.roots().get(i) + "' shares no captured value with the "
+                        + "roots before it; a multi-root pattern's roots must be connected");
                 return null;
             }
             anchors.add(list);
@@ -149,6 +194,15 @@ final class PatternCompiler {
 
     Set<String> usedDefs() {
         return usedDefs;
+    }
+
+    /** Checks a def no pattern uses, as if called with a fresh capture per parameter. */
+    void checkDef(Decl.Def def) {
+        List<Expr> args = new ArrayList<>();
+        for (String param : def.params()) {
+            args.add(new Expr.Capture(param, null, def.location()));
+        }
+        expand(new Scope(null, ""), new Expr.Call(def.name(), false, false, args, false, List.of(), def.location()), def);
     }
 
     // ---- names ----
@@ -182,6 +236,17 @@ final class PatternCompiler {
         return s;
     }
 
+    /** Whether every way {@code n} can match goes through a matched op's output (so a root always has a producer). */
+    private static boolean alwaysAnOp(PNode n) {
+        return switch (n) {
+            case PNode.Op op -> !op.optional() || alwaysAnOp(op.args().get(0));
+            case PNode.Output o -> true;
+            case PNode.Bind b -> b.inner() != null && alwaysAnOp(b.inner());
+            case PNode.Alt a -> a.alternatives().stream().allMatch(PatternCompiler::alwaysAnOp);
+            default -> false;
+        };
+    }
+
     private static boolean compatibleAttrKinds(String a, String b) {
         return a == null || b == null || a.equals(b);
     }
@@ -201,10 +266,17 @@ final class PatternCompiler {
             return done;
         }
         Decl.Let let = scope.lets.get(name);
-        if (!scope.compiling.add(name)) {
-            error(let.location(), "'" + name + "' is defined in terms of itself");
+        if (scope.compiling.contains(name)) {
+            // compiling holds the chain of lets being resolved, outermost first: name ... (this use)
+            List<String> chain = new ArrayList<>(scope.compiling);
+            List<String> through = chain.subList(chain.indexOf(name) + 1, chain.size());
+            String via = through.isEmpty() ? "" : " (through " + String.join(", ", through.stream()
+                    .map(t -> "'" + t + "'").toList()) + ")";
+            error(useLoc, "'" + name + "' is defined in terms of itself" + via, new Diagnostic.Note(let.location(),
+                    "'" + name + "' is defined here"));
             return null;
         }
+        scope.compiling.add(name);
         try {
             if (let.names().size() == 1) {
                 Slot s = named(scope, name, Slot.Kind.VALUE, null, let.location());
@@ -307,27 +379,28 @@ final class PatternCompiler {
         if (c == null) {
             return null;
         }
-        for (String t : c.elementTypes()) {
+        for (int i = 0; i < c.elementTypes().size(); i++) {
+            String t = c.elementTypes().get(i);
             if (ElementType.fromShortName(t) == null) {
-                error(c.location(), "unknown element type '" + t + "' (use f32, f16, bf16, f64, i64, i32, …)");
+                error(c.elementTypeLocations().get(i), "unknown element type '" + t
+                        + "' (use f32, f16, bf16, f64, i64, i32, …)");
             }
         }
+        if (c.kind() == Constraint.Kind.SCALAR && c.dims() != null) {
+            error(c.shapeLocation(), "a Scalar has no dimensions to constrain");
+            return c;
+        }
         if (c.dims() != null) {
-            int rests = 0;
+            boolean rest = false;
             for (Constraint.DimPattern d : c.dims()) {
-                if (d.rest()) {
-                    rests++;
+                if (d.rest() && rest) {
+                    error(d.location(), "a shape may contain '...' only once");
                 }
+                rest |= d.rest();
                 if (d.symbol() != null) {
                     named(scope, d.symbol(), Slot.Kind.DIM, null, d.location());
                 }
             }
-            if (rests > 1) {
-                error(c.location(), "a shape may contain '...' only once");
-            }
-        }
-        if (c.kind() == Constraint.Kind.SCALAR && c.dims() != null) {
-            error(c.location(), "a Scalar has no dimensions to constrain");
         }
         return c;
     }
@@ -338,6 +411,9 @@ final class PatternCompiler {
             return expand(scope, c, def);
         }
         OpSignature sig = ops.get(c.opName());
+        if (sig == null && brokenOps.contains(c.opName())) {
+            return null;
+        }
         if (sig == null) {
             error(c.location(), "unknown op '" + c.opName() + "'; declare it with 'op " + c.opName()
                     + "(…);' or import the file that does");
@@ -383,7 +459,12 @@ final class PatternCompiler {
             ok &= check != null;
             attrs.add(check);
         }
+        opCount++;
         return ok ? new PNode.Op(sig, c.optional(), c.shared(), args, c.restArgs(), attrs, c.location()) : null;
+    }
+
+    private static String given(int n) {
+        return n + (n == 1 ? " is given" : " are given");
     }
 
     private static String arity(int min, int max) {
@@ -450,21 +531,40 @@ final class PatternCompiler {
     /** Inlines a def: params become fresh slots bound to the argument patterns; its lets are local to this call. */
     private PNode expand(Scope scope, Expr.Call c, Decl.Def def) {
         usedDefs.add(def.name());
+        if (tooLarge) {
+            return null;
+        }
+        if (opCount > MAX_OPS) {
+            error(current != null ? current.location() : c.location(), (current != null ? "pattern '"
+                    + current.name() + "'" : "def '" + def.name() + "'") + " is too large: more than " + MAX_OPS
+                    + " operations after expanding defs", new Diagnostic.Note(c.location(), "expanding '"
+                    + def.name() + "' here"));
+            tooLarge = true;
+            return null;
+        }
         if (c.optional() || c.shared() || !c.attributes().isEmpty() || c.restArgs()) {
             error(c.location(), "'" + def.name() + "' is a def; '?', 'shared', '...' and attributes apply to ops only");
             return null;
         }
         if (c.args().size() != def.params().size()) {
             error(c.location(), "def '" + def.name() + "' takes " + def.params().size() + (def.params().size() == 1
-                    ? " argument" : " arguments") + ", but " + c.args().size() + " are given",
+                    ? " argument" : " arguments") + ", but " + given(c.args().size()),
                     new Diagnostic.Note(def.location(), "'" + def.name() + "' is defined here"));
             return null;
         }
-        for (Scope s = scope; s != null; s = s.caller) {
-            if (s.prefix.startsWith(def.name() + "#") || s.prefix.contains("." + def.name() + "#")) {
-                error(c.location(), "def '" + def.name() + "' uses itself");
-                return null;
+        // scope.prefix is the chain of def calls being expanded, outermost first: "a#1.b#2."
+        List<String> expanding = new ArrayList<>();
+        for (String part : scope.prefix.split("\\.")) {
+            if (!part.isEmpty()) {
+                expanding.add(part.substring(0, part.indexOf('#')));
             }
+        }
+        int at = expanding.indexOf(def.name());
+        if (at >= 0) {
+            List<String> through = expanding.subList(at + 1, expanding.size());
+            error(c.location(), "def '" + def.name() + "' uses itself" + (through.isEmpty() ? "" : " (through "
+                    + String.join(", ", through.stream().map(t -> "'" + t + "'").toList()) + ")"));
+            return null;
         }
         Scope inner = new Scope(scope, scope.prefix + def.name() + "#" + (++hiddenCounter) + ".");
         for (int i = 0; i < def.params().size(); i++) {
@@ -498,8 +598,8 @@ final class PatternCompiler {
         }
         if (decl.params().size() != r.args().size()) {
             error(r.location(), "predicate '" + r.predicate() + "' takes " + decl.params().size()
-                    + (decl.params().size() == 1 ? " argument" : " arguments") + ", but " + r.args().size()
-                    + " are given", new Diagnostic.Note(decl.location(), "'" + r.predicate() + "' is declared here"));
+                    + (decl.params().size() == 1 ? " argument" : " arguments") + ", but " + given(r.args().size()),
+                    new Diagnostic.Note(decl.location(), "'" + r.predicate() + "' is declared here"));
         }
         NativePredicate impl = predicates.get(r.predicate());
         if (impl == null) {
@@ -523,32 +623,39 @@ final class PatternCompiler {
         Diagnostic.Note declared = new Diagnostic.Note(sig.location(), sig.qualifiedName() + " is declared here");
         int outs = sig.outputs().size();
         if (!sig.variadicOutputs() && rootCount > outs) {
-            error(r.location(), sig.qualifiedName() + " has " + outs + (outs == 1 ? " output" : " outputs") + ", but "
-                    + rootCount + " roots are replaced", declared);
+            error(r.opLocation(), sig.qualifiedName() + " has " + outs + (outs == 1 ? " output" : " outputs")
+                    + ", but " + rootCount + " roots are replaced", declared);
         }
         int n = r.inputs().size();
         if (n < sig.minInputs() || (sig.maxInputs() >= 0 && n > sig.maxInputs())) {
             error(r.opLocation(), sig.qualifiedName() + " takes " + arity(sig.minInputs(), sig.maxInputs()) + ", but "
-                    + n + " are given", declared);
+                    + given(n), declared);
         }
         List<Integer> inputSlots = new ArrayList<>();
-        for (String in : r.inputs()) {
+        for (int i = 0; i < r.inputs().size(); i++) {
+            String in = r.inputs().get(i);
             if (in == null) {
+                OpSignature.Port port = i < sig.inputs().size() ? sig.inputs().get(i)
+                        : sig.inputs().isEmpty() ? null : sig.inputs().get(sig.inputs().size() - 1);
+                if (port != null && !port.optional()) {
+                    error(r.inputLocations().get(i), "operand " + (i + 1) + " of " + sig.qualifiedName() + " ('"
+                            + port.name() + "') is required; '_' leaves out optional operands only", declared);
+                }
                 inputSlots.add(-1);
                 continue;
             }
-            Slot s = slotsByName.get(in);
+            SourceLocation at = r.inputLocations().get(i);
+            Slot s = reference(in, at, matchedSlots, " in the replacement");
             if (s == null) {
-                error(r.opLocation(), "unknown name '" + in + "' in the replacement");
                 continue;
             }
             if (s.kind() != Slot.Kind.VALUE) {
-                error(r.opLocation(), "'" + in + "' is " + describeKind(s.kind(), s.attrKind())
+                error(at, "'" + in + "' is " + describeKind(s.kind(), s.attrKind())
                         + "; operands of the replacement must be values");
                 continue;
             }
-            if (!matchedSlots.contains(s.index())) {
-                error(r.opLocation(), "'" + in + "' is not part of the matched graph: no root uses it");
+            if (r.roots().contains(in)) {
+                error(at, "'" + in + "' is a root: the replacement produces it, so it cannot also be an operand");
                 continue;
             }
             inputSlots.add(s.index());
@@ -625,8 +732,7 @@ final class PatternCompiler {
             case AttrExpr.Call c -> {
                 Integer arity = AttrEvaluator.FUNCTIONS.get(c.function());
                 if (arity == null) {
-                    error(c.location(), "unknown function '" + c.function() + "' (known: "
-                            + String.join(", ", new java.util.TreeSet<>(AttrEvaluator.FUNCTIONS.keySet())) + ")");
+                    error(c.location(), unknownFunction(c.function()));
                     yield null;
                 }
                 if (arity != c.args().size()) {
@@ -642,13 +748,8 @@ final class PatternCompiler {
                 };
             }
             case AttrExpr.Ref r -> {
-                Slot s = slotsByName.get(r.name());
+                Slot s = reference(r.name(), r.location(), matchedSlots, "");
                 if (s == null) {
-                    error(r.location(), "unknown name '" + r.name() + "'");
-                    yield null;
-                }
-                if (!matchedSlots.contains(s.index())) {
-                    error(r.location(), "'" + r.name() + "' is not part of the matched graph: no root uses it");
                     yield null;
                 }
                 yield switch (s.kind()) {
@@ -668,20 +769,39 @@ final class PatternCompiler {
         };
     }
 
+    private static String unknownFunction(String name) {
+        return "unknown function '" + name + "' (known: "
+                + String.join(", ", new java.util.TreeSet<>(AttrEvaluator.FUNCTIONS.keySet())) + ")";
+    }
+
+    /**
+     * The slot {@code name} refers to in a require or the replacement, or null after reporting why there
+     * is none, unless the cause is reported elsewhere (a let no root reached, a root that did not compile).
+     */
+    private Slot reference(String name, SourceLocation loc, Set<Integer> matchedSlots, String where) {
+        Slot s = slotsByName.get(name);
+        if (s == null) {
+            if (!incomplete && !letNames.contains(name)) {
+                error(loc, "unknown name '" + name + "'" + where);
+            }
+            return null;
+        }
+        if (!matchedSlots.contains(s.index())) {
+            if (!incomplete && !letNames.contains(name)) {
+                error(loc, "'" + name + "' is not part of the matched graph: no root uses it");
+            }
+            return null;
+        }
+        return s;
+    }
+
     private static boolean isScalar(String kind) {
         return kind.equals("int") || kind.equals("float") || kind.equals("number");
     }
 
     private void checkRefs(AttrExpr e, Set<Integer> matchedSlots, boolean valuesAllowed) {
         switch (e) {
-            case AttrExpr.Ref r -> {
-                Slot s = slotsByName.get(r.name());
-                if (s == null) {
-                    error(r.location(), "unknown name '" + r.name() + "'");
-                } else if (!matchedSlots.contains(s.index())) {
-                    error(r.location(), "'" + r.name() + "' is not part of the matched graph: no root uses it");
-                }
-            }
+            case AttrExpr.Ref r -> reference(r.name(), r.location(), matchedSlots, "");
             case AttrExpr.Negate n -> checkRefs(n.operand(), matchedSlots, valuesAllowed);
             case AttrExpr.Binary b -> {
                 checkRefs(b.left(), matchedSlots, valuesAllowed);
@@ -689,8 +809,11 @@ final class PatternCompiler {
             }
             case AttrExpr.ListOf l -> l.elements().forEach(x -> checkRefs(x, matchedSlots, valuesAllowed));
             case AttrExpr.Call c -> {
-                if (!AttrEvaluator.FUNCTIONS.containsKey(c.function())) {
-                    error(c.location(), "unknown function '" + c.function() + "'");
+                Integer arity = AttrEvaluator.FUNCTIONS.get(c.function());
+                if (arity == null) {
+                    error(c.location(), unknownFunction(c.function()));
+                } else if (arity != c.args().size()) {
+                    error(c.location(), "'" + c.function() + "' takes " + arity + (arity == 1 ? " argument" : " arguments"));
                 }
                 c.args().forEach(x -> checkRefs(x, matchedSlots, valuesAllowed));
             }

@@ -53,7 +53,11 @@ public final class PatternLoader {
         return this;
     }
 
-    /** In-memory source (tests, API users); its imports resolve against the working directory. */
+    /**
+     * In-memory source (tests, editors, API users). Its imports resolve against the directory of
+     * {@code name} when that is a path with a parent (the file the text was read from), otherwise
+     * against the working directory.
+     */
     public PatternLoader source(String name, String text) {
         requested.add(new Source(name, null, null, text));
         return this;
@@ -76,7 +80,15 @@ public final class PatternLoader {
                 String res = Path.of(dir + imported).normalize().toString().replace('\\', '/');
                 return new Source(res, null, res, null);
             }
-            Path base = path != null && path.getParent() != null ? path.getParent() : Path.of("");
+            Path self = path;
+            if (self == null) {
+                try {
+                    self = Path.of(name);
+                } catch (java.nio.file.InvalidPathException e) {
+                    self = null;
+                }
+            }
+            Path base = self != null && self.getParent() != null ? self.getParent() : Path.of("");
             Path p = base.resolve(imported).normalize();
             return new Source(p.toString(), p, null, null);
         }
@@ -86,10 +98,12 @@ public final class PatternLoader {
         List<Diagnostic> diagnostics = new ArrayList<>();
         Map<String, FuseFile> files = new LinkedHashMap<>();
         Set<String> visiting = new LinkedHashSet<>();
-        visit(new Source(PRELUDE, null, PRELUDE, null), null, files, visiting, diagnostics);
+        visit(new Source(PRELUDE, null, PRELUDE, null), null, null, files, visiting, diagnostics);
         for (Source s : requested) {
-            visit(s, null, files, visiting, diagnostics);
+            visit(s, null, null, files, visiting, diagnostics);
         }
+        // Ops whose declaration has an error: patterns using them are not checked further (no "unknown op" echo).
+        Set<String> brokenOps = new java.util.HashSet<>();
         Map<String, OpSignature> ops = new LinkedHashMap<>();
         Map<String, Decl.Op> opDecls = new HashMap<>();
         Map<String, Decl.Predicate> predicateDecls = new LinkedHashMap<>();
@@ -113,6 +127,8 @@ public final class PatternLoader {
                         OpSignature sig = signature(op, diagnostics);
                         if (sig != null) {
                             ops.put(q, sig);
+                        } else {
+                            brokenOps.add(q);
                         }
                     }
                     case Decl.Predicate p -> {
@@ -139,15 +155,26 @@ public final class PatternLoader {
             impls.put(n, predicates.get(n));
         }
         List<CompiledPattern> compiled = new ArrayList<>();
+        Set<String> usedDefs = new java.util.HashSet<>();
         for (Decl.Pattern p : patternDecls.values()) {
-            PatternCompiler c = new PatternCompiler(ops, defs, predicateDecls, impls, diagnostics);
+            PatternCompiler c = new PatternCompiler(ops, brokenOps, defs, predicateDecls, impls, diagnostics);
             CompiledPattern cp = c.compile(p);
+            usedDefs.addAll(c.usedDefs());
             if (cp != null) {
                 compiled.add(cp);
             }
         }
+        // A def no pattern uses is still checked, so a library's errors do not wait for its first user.
+        for (Decl.Def def : defs.values()) {
+            if (!usedDefs.contains(def.name())) {
+                PatternCompiler c = new PatternCompiler(ops, brokenOps, defs, predicateDecls, impls, diagnostics);
+                c.checkDef(def);
+                usedDefs.addAll(c.usedDefs());
+            }
+        }
         if (!diagnostics.isEmpty()) {
-            List<Diagnostic> sorted = new ArrayList<>(diagnostics);
+            // A def used by several patterns reports the errors in its body once.
+            List<Diagnostic> sorted = new ArrayList<>(new LinkedHashSet<>(diagnostics));
             sorted.sort(Comparator.comparing((Diagnostic d) -> d.location().file())
                     .thenComparingInt(d -> d.location().line()).thenComparingInt(d -> d.location().column()));
             throw new DslException(sorted);
@@ -166,8 +193,9 @@ public final class PatternLoader {
         return true;
     }
 
-    private void visit(Source s, SourceLocation importedAt, Map<String, FuseFile> files, Set<String> visiting,
-                       List<Diagnostic> diagnostics) {
+    /** @param written the import's path as the importing file spells it (null for requested files) */
+    private void visit(Source s, SourceLocation importedAt, String written, Map<String, FuseFile> files,
+                       Set<String> visiting, List<Diagnostic> diagnostics) {
         String key = s.key();
         if (files.containsKey(key) || visiting.contains(key)) {
             return;
@@ -177,7 +205,7 @@ public final class PatternLoader {
             text = read(s);
         } catch (IOException e) {
             SourceLocation at = importedAt != null ? importedAt : new SourceLocation(s.name(), 1, 1);
-            diagnostics.add(new Diagnostic(at, importedAt != null ? "cannot read imported file '" + s.name() + "': "
+            diagnostics.add(new Diagnostic(at, importedAt != null ? "cannot read imported file '" + printable(written) + "': "
                     + reason(e) : "cannot read '" + s.name() + "': " + reason(e)));
             return;
         }
@@ -191,11 +219,29 @@ public final class PatternLoader {
         visiting.add(key);
         for (Decl d : f.decls()) {
             if (d instanceof Decl.Import i) {
-                visit(s.resolve(i.path()), i.location(), files, visiting, diagnostics);
+                Source imported;
+                try {
+                    imported = s.resolve(i.path());
+                } catch (java.nio.file.InvalidPathException e) {
+                    diagnostics.add(new Diagnostic(i.location(), "cannot read imported file '" + printable(i.path())
+                            + "': not a valid path"));
+                    continue;
+                }
+                visit(imported, i.location(), i.path(), files, visiting, diagnostics);
             }
         }
         visiting.remove(key);
         files.put(key, f);
+    }
+
+    /** Control characters escaped, so that a diagnostic stays one line. */
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return sb.toString();
     }
 
     private static String reason(IOException e) {
@@ -250,7 +296,7 @@ public final class PatternLoader {
         Map<String, OpSignature.AttrSpec> attrs = new LinkedHashMap<>();
         for (Decl.AttrDecl a : op.attributes()) {
             if (!ATTR_KINDS.contains(a.kind())) {
-                diagnostics.add(new Diagnostic(a.location(), "unknown attribute kind '" + a.kind() + "' (one of "
+                diagnostics.add(new Diagnostic(a.kindLocation(), "unknown attribute kind '" + a.kind() + "' (one of "
                         + String.join(", ", new java.util.TreeSet<>(ATTR_KINDS)) + ")"));
                 ok = false;
                 continue;
@@ -259,7 +305,7 @@ public final class PatternLoader {
             if (dflt != null) {
                 String problem = defaultProblem(a.kind(), dflt);
                 if (problem != null) {
-                    diagnostics.add(new Diagnostic(a.location(), "default of '" + a.name() + "' " + problem));
+                    diagnostics.add(new Diagnostic(a.defaultLocation(), "default of '" + a.name() + "' " + problem));
                     ok = false;
                     continue;
                 }

@@ -111,17 +111,29 @@ public final class Matcher {
             return fail("no-candidate", () -> "found no " + opNames(root) + " for root '" + rootName(index)
                     + "' near the values matched so far");
         }
+        // A root is a node of its own, unless it is another output of a tuple-let node matched already.
+        boolean outputOfMatched = isOutputRoot(root);
+        boolean tried = false;
         for (Node c : candidates) {
-            if (nodeCounts.containsKey(c)) {
+            if (nodeCounts.containsKey(c) && !outputOfMatched) {
                 continue;
             }
+            tried = true;
             for (Value out : c.outputs()) {
                 if (out != null && !rootValues.contains(out) && matchRoot(index, root, out)) {
                     return true;
                 }
             }
         }
+        if (!tried) {
+            return fail("no-candidate", () -> "found no " + opNames(root) + " for root '" + rootName(index)
+                    + "' outside the nodes matched so far");
+        }
         return false;
+    }
+
+    private static boolean isOutputRoot(PNode root) {
+        return root instanceof PNode.Output || root instanceof PNode.Bind b && b.inner() instanceof PNode.Output;
     }
 
     private String rootName(int index) {
@@ -445,7 +457,13 @@ public final class Matcher {
         Object bound = slots[b.slot()];
         if (bound != null) {
             if (bound == v) {
-                return k.run();
+                // A later use may add a constraint ('x: Tensor<f16>[T, D]'): it holds for this value too.
+                int mark = trailSize;
+                if (checkConstraint(b.constraint(), v, pattern.slots().get(b.slot()).name()) && k.run()) {
+                    return true;
+                }
+                undo(mark);
+                return false;
             }
             String name = pattern.slots().get(b.slot()).name();
             return fail("capture-mismatch", () -> "'" + name + "' is " + describe(bound) + " here it would be "
@@ -643,7 +661,7 @@ public final class Matcher {
                 if (r.negated()) {
                     why = why == null ? "holds, but the pattern requires it not to" : null;
                 }
-            } catch (PredicateArgumentException | AttrEvaluator.EvaluationException e) {
+            } catch (PredicateArgumentException | AttrEvaluator.EvaluationException | ArithmeticException e) {
                 why = e.getMessage();
             }
             if (why != null) {
@@ -664,6 +682,10 @@ public final class Matcher {
         if (escape != null) {
             return fail(escape.startsWith("graph output") ? "graph-output" : "users-outside-match", () -> escape);
         }
+        String loop = operandFromRoots(matched);
+        if (loop != null) {
+            return fail("cycle", () -> loop);
+        }
         Match m = new Match(pattern, rootValues, ordered, shared, slots.clone());
         if (acceptor != null) {
             Rejection rej = acceptor.check(m);
@@ -673,6 +695,41 @@ public final class Matcher {
         }
         result = m;
         return true;
+    }
+
+    /**
+     * A replacement operand computed from a root (the root itself, when a capture met it, or a matched
+     * node downstream of one) would make the fused node read its own output; described, or null.
+     */
+    private String operandFromRoots(Set<Node> matched) {
+        for (int slot : pattern.replacement().inputSlots()) {
+            if (slot < 0 || !(slots[slot] instanceof Value operand)) {
+                continue;
+            }
+            ArrayDeque<Value> work = new ArrayDeque<>();
+            Set<Value> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            work.add(operand);
+            while (!work.isEmpty()) {
+                Value v = work.poll();
+                if (!seen.add(v)) {
+                    continue;
+                }
+                if (rootValues.contains(v)) {
+                    String name = pattern.slots().get(slot).name();
+                    return "operand '" + name + "' (value " + operand.name() + ") is computed from root value "
+                            + v.name() + ": the fused node would depend on itself";
+                }
+                Node p = v.producer();
+                if (p != null && matched.contains(p)) {
+                    for (Value in : p.inputs()) {
+                        if (in != null) {
+                            work.add(in);
+                        }
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** The first value of a non-shared matched node that is used outside the match, described; or null. */

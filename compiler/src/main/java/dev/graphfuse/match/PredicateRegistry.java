@@ -31,21 +31,21 @@ public final class PredicateRegistry {
                 : describe(args.get(0)) + " differs from " + describe(args.get(1)));
         r.register("IsEven", args -> number(args.get(0)) % 2 == 0 ? null : describe(args.get(0)) + " is odd");
         r.register("HasRank", args -> {
-            Value v = (Value) args.get(0);
+            Value v = value(args.get(0));
             Shape s = v.shape();
             long want = (long) number(args.get(1));
             return s != null && s.hasRank() && s.rank() == want ? null
                     : "'" + v.name() + "' has rank " + (s == null || !s.hasRank() ? "unknown" : s.rank()) + ", not " + want;
         });
         r.register("SameElementType", args -> {
-            Value a = (Value) args.get(0);
-            Value b = (Value) args.get(1);
+            Value a = value(args.get(0));
+            Value b = value(args.get(1));
             return a.elementType() != null && a.elementType() == b.elementType() ? null
                     : "'" + a.name() + "' and '" + b.name() + "' have different or unknown element types";
         });
         r.register("SameShape", args -> {
-            Value a = (Value) args.get(0);
-            Value b = (Value) args.get(1);
+            Value a = value(args.get(0));
+            Value b = value(args.get(1));
             return a.shape() != null && a.shape().hasRank() && a.shape().equals(b.shape()) ? null
                     : "'" + a.name() + "' and '" + b.name() + "' have different or unknown shapes";
         });
@@ -77,7 +77,7 @@ public final class PredicateRegistry {
     /** {@code axes} (a constant value, a list or a number) names exactly the last axis of {@code x}. */
     private static String lastAxis(List<Object> args) {
         long[] axes = longs(args.get(0));
-        Value x = (Value) args.get(1);
+        Value x = value(args.get(1));
         return lastAxisOf(axes, x);
     }
 
@@ -101,7 +101,7 @@ public final class PredicateRegistry {
      * whether the exporter wrote axes as an attribute (opset < 18) or as an input.
      */
     private static String reducesLastAxis(List<Object> args) {
-        Value r = (Value) args.get(0);
+        Value r = value(args.get(0));
         Node n = r.producer();
         if (n == null || !n.opType().startsWith("Reduce")) {
             return "'" + r.name() + "' is not produced by a Reduce op";
@@ -118,6 +118,14 @@ public final class PredicateRegistry {
         }
         String why = lastAxisOf(axes, n.input(0));
         return why == null ? null : "node " + n.name() + ": " + why;
+    }
+
+    /** A value argument; anything else fails the match (not the pass) with a message. */
+    static Value value(Object o) {
+        if (o instanceof Value v) {
+            return v;
+        }
+        throw new PredicateArgumentException(describe(o) + " is not a value");
     }
 
     private static Object norm(Object o) {

@@ -101,7 +101,7 @@ SCALAR: 'Scalar';
 IDENT: [A-Za-z_] [A-Za-z0-9_]*;
 INT: DIGIT+;
 FLOAT: DIGIT+ '.' DIGIT* EXPONENT? | '.' DIGIT+ EXPONENT? | DIGIT+ EXPONENT;
-STRING: '"' (~["\\\r\n] | '\\' .)* '"';
+STRING: '"' (~["\\\r\n] | '\\' ~[\r\n])* '"';
 DOC: '///' ~[\r\n]* -> channel(2);
 LINE_COMMENT: '//' ~[\r\n]* -> skip;
 BLOCK_COMMENT: '/*' .*? '*/' -> skip;

@@ -27,8 +27,12 @@ public sealed interface Decl {
     record Port(String name, boolean optional, boolean variadic, SourceLocation location) {
     }
 
-    /** {@code name: kind}, optional with {@code ?} or a default. */
-    record AttrDecl(String name, String kind, boolean optional, Object defaultValue, SourceLocation location) {
+    /**
+     * {@code name: kind}, optional with {@code ?} or a default. {@code location} is the name's;
+     * {@code kindLocation} and {@code defaultLocation} (null without a default) point at those tokens.
+     */
+    record AttrDecl(String name, String kind, boolean optional, Object defaultValue, SourceLocation location,
+                    SourceLocation kindLocation, SourceLocation defaultLocation) {
     }
 
     /** A predicate implemented in Java and registered by name. */
@@ -68,13 +72,19 @@ public sealed interface Decl {
         }
     }
 
-    /** {@code replace roots with domain.Op(inputs) {attr = expr}}; a {@code null} input is {@code _} (omitted). */
+    /**
+     * {@code replace roots with domain.Op(inputs) {attr = expr}}; a {@code null} input is {@code _} (omitted).
+     * {@code rootLocations} and {@code inputLocations} run parallel to {@code roots} and {@code inputs}.
+     */
     record Replace(List<String> roots, String domain, String op, List<String> inputs, List<AttrAssign> attributes,
-                   SourceLocation location, SourceLocation opLocation) {
+                   SourceLocation location, SourceLocation opLocation, List<SourceLocation> rootLocations,
+                   List<SourceLocation> inputLocations) {
         public Replace {
             roots = List.copyOf(roots);
             inputs = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(inputs));
             attributes = List.copyOf(attributes);
+            rootLocations = List.copyOf(rootLocations);
+            inputLocations = List.copyOf(inputLocations);
         }
     }
 

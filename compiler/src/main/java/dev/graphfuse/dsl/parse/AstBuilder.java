@@ -60,7 +60,8 @@ final class AstBuilder {
 
     private Decl decl(FuseParser.DeclContext d) {
         if (d.importDecl() != null) {
-            return new Decl.Import(string(d.importDecl().STRING()), loc(d), doc(d));
+            // Located at the path: that is what a "cannot read" diagnostic is about.
+            return new Decl.Import(string(d.importDecl().STRING()), loc(d.importDecl().STRING().getSymbol()), doc(d));
         }
         if (d.opDecl() != null) {
             return op(d.opDecl(), doc(d));
@@ -97,7 +98,7 @@ final class AstBuilder {
                             : constantValue(a.attrDefault().constant());
                 }
                 attrs.add(new Decl.AttrDecl(a.name.getText(), a.kind.getText(), a.optional != null, dflt,
-                        loc(a.name)));
+                        loc(a.name), loc(a.kind), a.attrDefault() == null ? null : loc(a.attrDefault())));
             }
         }
         return new Decl.Op(domain, name, inputs, outputs, o.COMMUTATIVE() != null, attrs,
@@ -158,8 +159,10 @@ final class AstBuilder {
         }
         var r = p.replaceStmt();
         List<String> inputs = new ArrayList<>();
+        List<SourceLocation> inputLocations = new ArrayList<>();
         for (var a : r.replaceArg()) {
             inputs.add(a.IDENT() != null ? a.IDENT().getText() : null);
+            inputLocations.add(loc(a));
         }
         List<Decl.AttrAssign> attrs = new ArrayList<>();
         if (r.replaceAttrs() != null) {
@@ -172,7 +175,7 @@ final class AstBuilder {
             roots.add(n == null ? "_" : n);
         }
         Decl.Replace replace = new Decl.Replace(roots, domainOf(r.opName()), simpleName(r.opName()), inputs, attrs,
-                loc(r), loc(r.opName()));
+                loc(r), loc(r.opName()), targetLocations(r.bindTargets()), inputLocations);
         Integer benefit = p.INT() == null ? null : Integer.valueOf(intText(p.INT().getSymbol()));
         return new Decl.Pattern(p.IDENT().getText(), benefit, lets, requires, replace, loc(p.IDENT().getSymbol()), doc);
     }
@@ -180,6 +183,14 @@ final class AstBuilder {
     private int intText(Token t) {
         try {
             return Integer.parseInt(t.getText());
+        } catch (NumberFormatException e) {
+            throw new DslException(List.of(new Diagnostic(loc(t), "integer " + t.getText() + " is too large")));
+        }
+    }
+
+    private long longText(Token t) {
+        try {
+            return Long.parseLong(t.getText());
         } catch (NumberFormatException e) {
             throw new DslException(List.of(new Diagnostic(loc(t), "integer " + t.getText() + " is too large")));
         }
@@ -195,6 +206,18 @@ final class AstBuilder {
             }
         }
         return names;
+    }
+
+    private List<SourceLocation> targetLocations(FuseParser.BindTargetsContext b) {
+        List<SourceLocation> out = new ArrayList<>();
+        if (b.IDENT() != null) {
+            out.add(loc(b.IDENT().getSymbol()));
+        } else {
+            for (var t : b.bindTarget()) {
+                out.add(loc(t));
+            }
+        }
+        return out;
     }
 
     private Decl.Let let(FuseParser.LetStmtContext l) {
@@ -238,8 +261,10 @@ final class AstBuilder {
             return new Expr.Call(name, c.optional != null, shared, args, rest, attrs, loc(c.opName()));
         }
         if (shared) {
-            throw new DslException(List.of(new Diagnostic(loc(t), "'shared' applies to an operation, not to "
-                    + "a captured value")));
+            String what = p instanceof FuseParser.CaptureContext ? "a captured value"
+                    : p instanceof FuseParser.WildcardContext ? "'_'"
+                    : p instanceof FuseParser.LiteralContext ? "a constant" : "parentheses; write it before the operation";
+            throw new DslException(List.of(new Diagnostic(loc(t), "'shared' applies to an operation, not to " + what)));
         }
         if (p instanceof FuseParser.CaptureContext c) {
             return new Expr.Capture(c.IDENT().getText(), constraint(c.constraint()), loc(c));
@@ -266,8 +291,10 @@ final class AstBuilder {
             default -> Constraint.Kind.TENSOR;
         };
         List<String> types = new ArrayList<>();
+        List<SourceLocation> typeLocations = new ArrayList<>();
         for (TerminalNode t : c.IDENT()) {
             types.add(t.getText());
+            typeLocations.add(loc(t.getSymbol()));
         }
         List<Constraint.DimPattern> dims = null;
         if (c.shape != null) {
@@ -275,7 +302,7 @@ final class AstBuilder {
             if (c.dimList() != null) {
                 for (var d : c.dimList().dim()) {
                     if (d.INT() != null) {
-                        dims.add(new Constraint.DimPattern(Long.parseLong(d.INT().getText()), null, false, loc(d)));
+                        dims.add(new Constraint.DimPattern(longText(d.INT().getSymbol()), null, false, loc(d)));
                     } else if (d.IDENT() != null) {
                         dims.add(new Constraint.DimPattern(null, d.IDENT().getText(), false, loc(d)));
                     } else {
@@ -284,7 +311,7 @@ final class AstBuilder {
                 }
             }
         }
-        return new Constraint(kind, types, dims, loc(c));
+        return new Constraint(kind, types, dims, loc(c), typeLocations, c.shape == null ? null : loc(c.shape));
     }
 
     private AttrPattern attrPattern(FuseParser.AttrPatternContext p) {
@@ -378,8 +405,11 @@ final class AstBuilder {
                     case 'n' -> sb.append('\n');
                     case 't' -> sb.append('\t');
                     case '"', '\\' -> sb.append(next);
-                    default -> throw new DslException(List.of(new Diagnostic(loc(t.getSymbol()),
-                            "unknown escape '\\" + next + "' in string")));
+                    // Strings are one line, so the column of the backslash is the token's plus its index.
+                    default -> throw new DslException(List.of(new Diagnostic(new SourceLocation(file,
+                            t.getSymbol().getLine(), t.getSymbol().getCharPositionInLine() + i),
+                            "unknown escape '\\" + (next < 0x20 || next == 0x7f ? String.format("\\u%04x", (int) next)
+                                    : String.valueOf(next)) + "' in string (use \\n, \\t, \\\" or \\\\)")));
                 }
             } else {
                 sb.append(ch);
