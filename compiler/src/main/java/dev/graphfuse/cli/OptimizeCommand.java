@@ -112,9 +112,19 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** The peers' most reported bug is a fusion that silently did not apply: say so, with the reason. */
     static void remarkSilentPatterns(PassContext ctx, PassRegistry registry) {
+        // Patterns are often spellings of one op (RaiseRopeNeox, RaiseRopeNeoxHalves): when one spelling
+        // fired, the others not firing is expected, not news.
+        java.util.Set<String> producedOps = new java.util.HashSet<>();
         for (RuleStats s : ctx.allStats()) {
-            if (s.candidates() > 0 && s.rewritten() == 0 && !s.rejected().isEmpty()
-                    && registry.library().pattern(s.rule()) != null) {
+            var p = registry.library().pattern(s.rule());
+            if (p != null && s.rewritten() > 0) {
+                producedOps.add(p.replacement().op().qualifiedName());
+            }
+        }
+        for (RuleStats s : ctx.allStats()) {
+            var p = registry.library().pattern(s.rule());
+            if (p != null && s.candidates() > 0 && s.rewritten() == 0 && !s.rejected().isEmpty()
+                    && !producedOps.contains(p.replacement().op().qualifiedName())) {
                 var top = s.rejected().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
                 ctx.remark(s.pass() + "/" + s.rule() + " did not fire on any of " + s.candidates()
                         + " candidates (most often: " + top.getKey() + "); run `graphfuse explain --pattern "
