@@ -53,7 +53,9 @@ final class FunctionBody {
         }
         int[] counter = {0};
         int[] recomputed = {0};
-        for (Node n : matchedInOrder) {
+        // Copy in a structural order (post-order from the roots, operands left to right), not the graph's
+        // insertion order, so the same subgraph always gets the same body text and value names.
+        for (Node n : structuralOrder(match, inMatch)) {
             String problem = copy(n, body, inner, inMatch, counter, recomputed, match);
             if (problem != null) {
                 return new Result(null, problem);
@@ -77,6 +79,40 @@ final class FunctionBody {
             body.addOutput(v);
         }
         return new Result(body, null);
+    }
+
+    private static List<Node> structuralOrder(Match match, Map<Node, Boolean> inMatch) {
+        List<Node> out = new ArrayList<>();
+        Map<Node, Boolean> seen = new IdentityHashMap<>();
+        for (Value root : match.roots()) {
+            visit(root.producer(), inMatch, seen, out);
+        }
+        return out;
+    }
+
+    private static void visit(Node n, Map<Node, Boolean> inMatch, Map<Node, Boolean> seen, List<Node> out) {
+        // Iterative post-order: matched sub-graphs can be deep (a def inlined many times).
+        java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
+        if (n == null || !inMatch.containsKey(n) || seen.put(n, Boolean.TRUE) != null) {
+            return;
+        }
+        stack.push(new Object[] {n, 0});
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            Node cur = (Node) top[0];
+            int i = (Integer) top[1];
+            if (i < cur.inputCount()) {
+                top[1] = i + 1;
+                Value in = cur.input(i);
+                Node p = in == null ? null : in.producer();
+                if (p != null && inMatch.containsKey(p) && seen.put(p, Boolean.TRUE) == null) {
+                    stack.push(new Object[] {p, 0});
+                }
+            } else {
+                stack.pop();
+                out.add(cur);
+            }
+        }
     }
 
     private static String copy(Node n, Graph body, Map<Value, Value> inner, Map<Node, Boolean> inMatch, int[] counter,
