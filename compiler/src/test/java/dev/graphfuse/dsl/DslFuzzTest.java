@@ -303,18 +303,12 @@ class DslFuzzTest {
         }
     }
 
-    /** Decimal, or hex with 0x as printed (all 64 bits). */
     static long parseSeed(String s) {
-        String t = s.trim();
-        return t.startsWith("0x") || t.startsWith("0X") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
+        return dev.graphfuse.testing.FuzzSeeds.parse(s);
     }
 
     static long iterationSeed(long base, long i) {
-        // SplitMix64 finalizer: independent, reproducible per-iteration seeds
-        long z = base + (i + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return dev.graphfuse.testing.FuzzSeeds.iteration(base, i);
     }
 
     // ====================================================================== outcomes and statistics
