@@ -3,7 +3,9 @@ package dev.graphfuse.ir;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -66,6 +68,7 @@ public final class GraphVerifier {
             checkInitializerType(v, out, where);
         }
         Set<Node> nodes = new HashSet<>(g.nodes());
+        Map<Value, Set<Use>> useSets = new IdentityHashMap<>();
         for (Node n : g.nodes()) {
             if (n.graph() != g || n.isRemoved()) {
                 out.add(where + ": node " + n + " does not belong to this graph");
@@ -77,7 +80,7 @@ public final class GraphVerifier {
                 }
                 if (!defined.contains(in)) {
                     out.add(where + ": node " + n + " input " + i + " '" + in.name() + "' names no value of this graph");
-                } else if (!in.uses().contains(new Use(n, i))) {
+                } else if (!listsUse(in, new Use(n, i), useSets)) {
                     out.add(where + ": value '" + in.name() + "' does not list its use by " + n + " input " + i);
                 }
             }
@@ -109,6 +112,18 @@ public final class GraphVerifier {
         }
         Optional<List<Node>> cycle = GraphViews.findCycle(g);
         cycle.ifPresent(c -> out.add(where + ": " + new GraphCycleException(c).getMessage()));
+    }
+
+    /** Above this many uses, a value's uses are looked up in a set, not scanned (shared constants have thousands). */
+    private static final int USE_SCAN_LIMIT = 16;
+
+    /** Whether {@code v} lists {@code use}; linear for few uses, a set built once per value otherwise. */
+    private static boolean listsUse(Value v, Use use, Map<Value, Set<Use>> useSets) {
+        List<Use> uses = v.uses();
+        if (uses.size() <= USE_SCAN_LIMIT) {
+            return uses.contains(use);
+        }
+        return useSets.computeIfAbsent(v, k -> new HashSet<>(uses)).contains(use);
     }
 
     private static void checkInitializerType(Value v, List<String> out, String where) {

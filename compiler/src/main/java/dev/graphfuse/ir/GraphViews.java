@@ -1,9 +1,12 @@
 package dev.graphfuse.ir;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jgrapht.alg.cycle.CycleDetector;
 import org.jgrapht.graph.AsSubgraph;
@@ -91,7 +94,95 @@ public final class GraphViews {
 
     /** Some nodes on a cycle, ordered by key, or empty when the graph is acyclic. */
     public static Optional<List<Node>> findCycle(Graph graph) {
+        // JGraphT's CycleDetector is quadratic on deep graphs (each back-edge probe scans the DFS path):
+        // decide acyclicity in linear time, and only build the view to name the cycle when there is one.
+        if (isAcyclic(graph)) {
+            return Optional.empty();
+        }
         return findCycle(dependencies(graph));
+    }
+
+    /** Kahn's algorithm over the same edges as {@link #dependencies}: true when every node gets ordered. */
+    static boolean isAcyclic(Graph graph) {
+        Node[] nodes = graph.nodes().toArray(new Node[0]);
+        Map<Node, Integer> index = new IdentityHashMap<>(nodes.length);
+        for (int i = 0; i < nodes.length; i++) {
+            index.put(nodes[i], i);
+        }
+        Edges edges = new Edges(nodes.length);
+        for (int c = 0; c < nodes.length; c++) {
+            Node n = nodes[c];
+            for (Value in : n.inputs()) {
+                edges.add(index, in, c);
+            }
+            for (Graph sub : n.subgraphs()) {
+                for (String captured : capturedNames(sub)) {
+                    edges.add(index, graph.value(captured), c);
+                }
+            }
+        }
+        // Group the edges by producer (CSR), then peel off nodes whose producers are all ordered.
+        int[] start = new int[nodes.length + 1];
+        for (int e = 0; e < edges.size; e++) {
+            start[edges.from[e] + 1]++;
+        }
+        for (int i = 0; i < nodes.length; i++) {
+            start[i + 1] += start[i];
+        }
+        int[] next = Arrays.copyOf(start, nodes.length);
+        int[] users = new int[edges.size];
+        for (int e = 0; e < edges.size; e++) {
+            users[next[edges.from[e]]++] = edges.to[e];
+        }
+        int[] queue = new int[nodes.length];
+        int head = 0;
+        int tail = 0;
+        for (int i = 0; i < nodes.length; i++) {
+            if (edges.inDegree[i] == 0) {
+                queue[tail++] = i;
+            }
+        }
+        while (head < tail) {
+            int n = queue[head++];
+            for (int e = start[n]; e < start[n + 1]; e++) {
+                if (--edges.inDegree[users[e]] == 0) {
+                    queue[tail++] = users[e];
+                }
+            }
+        }
+        return tail == nodes.length;
+    }
+
+    /** Dependency edges by node index, as {@link #addDependency} would add them (parallel edges kept). */
+    private static final class Edges {
+        int[] from;
+        int[] to;
+        final int[] inDegree;
+        int size;
+
+        Edges(int nodes) {
+            from = new int[Math.max(16, nodes * 2)];
+            to = new int[from.length];
+            inDegree = new int[nodes];
+        }
+
+        void add(Map<Node, Integer> index, Value in, int user) {
+            if (in == null || in.producer() == null) {
+                return;
+            }
+            Integer p = index.get(in.producer());
+            if (p == null) {
+                return;
+            }
+            if (size == from.length) {
+                from = Arrays.copyOf(from, size * 2);
+                to = Arrays.copyOf(to, size * 2);
+            }
+            from[size] = p;
+            to[size] = user;
+            size++;
+            inDegree[user]++;
+        }
     }
 
     private static Optional<List<Node>> findCycle(org.jgrapht.Graph<Node, DefaultEdge> deps) {

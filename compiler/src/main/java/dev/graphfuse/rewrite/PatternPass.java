@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +67,8 @@ public final class PatternPass implements Pass {
     public void run(Model model, PassContext context) {
         Rewriter rewriter = new Rewriter(model);
         Map<CompiledPattern, Matcher> matchers = new IdentityHashMap<>();
-        Map<CompiledPattern, Map<Node, String>> lastFailure = new LinkedHashMap<>();
+        // Identity maps: CompiledPattern is a record whose hashCode walks the whole pattern tree.
+        Map<CompiledPattern, Map<Node, String>> lastFailure = new IdentityHashMap<>();
         Map<CompiledPattern, Long> rewrites = new IdentityHashMap<>();
         for (CompiledPattern p : patterns) {
             matchers.put(p, new Matcher(p, rewriter::check));

@@ -41,6 +41,9 @@ final class Rewriter {
                             List<Node> ordered) {
     }
 
+    /** Canonical body text of the model's functions, printed once per rewriter instead of once per rewrite. */
+    private final Map<Function, String> canonicalTexts = new IdentityHashMap<>();
+
     /** Names subgraphs (If/Loop bodies) read from this graph: such values look unused but are not. */
     private final Set<String> captured = new java.util.HashSet<>();
 
@@ -215,7 +218,7 @@ final class Rewriter {
         int variants = 0;
         for (Function f : model.functions()) {
             if (f.domain().equals(op.domain()) && f.name().equals(op.name())) {
-                if (FunctionBody.canonicalText(f.body()).equals(text)) {
+                if (canonicalTexts.computeIfAbsent(f, k -> FunctionBody.canonicalText(k.body())).equals(text)) {
                     return f.overload();
                 }
                 variants++;
@@ -232,6 +235,7 @@ final class Rewriter {
                 opsets);
         f.setDocString("graphfuse: the subgraph " + op.qualifiedName() + " replaced");
         model.functions().add(f);
+        canonicalTexts.put(f, text);
         return overload;
     }
 

@@ -28,7 +28,8 @@ final class TopologicalPositions {
 
     /** Nodes in topological order (insertion order among ready nodes). */
     static List<Node> order(Graph graph) {
-        Map<Node, Integer> pending = new IdentityHashMap<>();
+        // Mutable counters, never removed: one map lookup per edge (this runs once per sweep).
+        Map<Node, int[]> pending = new IdentityHashMap<>(graph.nodeCount());
         ArrayDeque<Node> ready = new ArrayDeque<>();
         for (Node n : graph.nodes()) {
             int count = 0;
@@ -40,7 +41,7 @@ final class TopologicalPositions {
             if (count == 0) {
                 ready.add(n);
             } else {
-                pending.put(n, count);
+                pending.put(n, new int[] {count});
             }
         }
         List<Node> out = new ArrayList<>(graph.nodeCount());
@@ -52,15 +53,9 @@ final class TopologicalPositions {
                     continue;
                 }
                 for (Use u : o.uses()) {
-                    Integer left = pending.get(u.node());
-                    if (left == null) {
-                        continue;
-                    }
-                    if (left == 1) {
-                        pending.remove(u.node());
+                    int[] left = pending.get(u.node());
+                    if (left != null && --left[0] == 0) {
                         ready.add(u.node());
-                    } else {
-                        pending.put(u.node(), left - 1);
                     }
                 }
             }
