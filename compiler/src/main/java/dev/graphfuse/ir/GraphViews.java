@@ -12,7 +12,6 @@ import org.jgrapht.alg.cycle.CycleDetector;
 import org.jgrapht.graph.AsSubgraph;
 import org.jgrapht.graph.DefaultDirectedGraph;
 import org.jgrapht.graph.DefaultEdge;
-import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
  * JGraphT views of an IR graph (a view, not the IR): node-to-node dependency graphs for topological
@@ -82,12 +81,37 @@ public final class GraphViews {
      * comes first. Throws {@link GraphCycleException} when the graph has a cycle.
      */
     public static List<Node> topologicalOrder(Graph graph) {
-        var deps = dependencies(graph);
-        List<Node> order = new ArrayList<>(graph.nodeCount());
-        try {
-            new TopologicalOrderIterator<>(deps, ORDER).forEachRemaining(order::add);
-        } catch (IllegalArgumentException e) {
-            throw new GraphCycleException(findCycle(deps).orElse(List.of()));
+        // Kahn's algorithm over index arrays with a priority queue of precomputed keys: linear apart from
+        // the heap, where building a JGraphT graph and comparing freshly built keys dominated at 100k nodes.
+        Csr csr = Csr.of(graph);
+        int n = csr.nodes.length;
+        String[] keys = new String[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = csr.nodes[i].orderKey();
+        }
+        java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>(Math.max(1, n),
+                (a, b) -> {
+                    int c = keys[a].compareTo(keys[b]);
+                    return c != 0 ? c : Integer.compare(a, b);
+                });
+        int[] inDegree = csr.inDegree.clone();
+        for (int i = 0; i < n; i++) {
+            if (inDegree[i] == 0) {
+                ready.add(i);
+            }
+        }
+        List<Node> order = new ArrayList<>(n);
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            order.add(csr.nodes[i]);
+            for (int e = csr.start[i]; e < csr.start[i + 1]; e++) {
+                if (--inDegree[csr.users[e]] == 0) {
+                    ready.add(csr.users[e]);
+                }
+            }
+        }
+        if (order.size() != n) {
+            throw new GraphCycleException(findCycle(dependencies(graph)).orElse(List.of()));
         }
         return order;
     }
@@ -104,53 +128,62 @@ public final class GraphViews {
 
     /** Kahn's algorithm over the same edges as {@link #dependencies}: true when every node gets ordered. */
     static boolean isAcyclic(Graph graph) {
-        Node[] nodes = graph.nodes().toArray(new Node[0]);
-        Map<Node, Integer> index = new IdentityHashMap<>(nodes.length);
-        for (int i = 0; i < nodes.length; i++) {
-            index.put(nodes[i], i);
-        }
-        Edges edges = new Edges(nodes.length);
-        for (int c = 0; c < nodes.length; c++) {
-            Node n = nodes[c];
-            for (Value in : n.inputs()) {
-                edges.add(index, in, c);
-            }
-            for (Graph sub : n.subgraphs()) {
-                for (String captured : capturedNames(sub)) {
-                    edges.add(index, graph.value(captured), c);
-                }
-            }
-        }
-        // Group the edges by producer (CSR), then peel off nodes whose producers are all ordered.
-        int[] start = new int[nodes.length + 1];
-        for (int e = 0; e < edges.size; e++) {
-            start[edges.from[e] + 1]++;
-        }
-        for (int i = 0; i < nodes.length; i++) {
-            start[i + 1] += start[i];
-        }
-        int[] next = Arrays.copyOf(start, nodes.length);
-        int[] users = new int[edges.size];
-        for (int e = 0; e < edges.size; e++) {
-            users[next[edges.from[e]]++] = edges.to[e];
-        }
-        int[] queue = new int[nodes.length];
+        Csr csr = Csr.of(graph);
+        int n = csr.nodes.length;
+        int[] inDegree = csr.inDegree.clone();
+        int[] queue = new int[n];
         int head = 0;
         int tail = 0;
-        for (int i = 0; i < nodes.length; i++) {
-            if (edges.inDegree[i] == 0) {
+        for (int i = 0; i < n; i++) {
+            if (inDegree[i] == 0) {
                 queue[tail++] = i;
             }
         }
         while (head < tail) {
-            int n = queue[head++];
-            for (int e = start[n]; e < start[n + 1]; e++) {
-                if (--edges.inDegree[users[e]] == 0) {
-                    queue[tail++] = users[e];
+            int x = queue[head++];
+            for (int e = csr.start[x]; e < csr.start[x + 1]; e++) {
+                if (--inDegree[csr.users[e]] == 0) {
+                    queue[tail++] = csr.users[e];
                 }
             }
         }
-        return tail == nodes.length;
+        return tail == n;
+    }
+
+    /** The dependency edges grouped by producer (compressed rows): users of node i are users[start[i]..start[i+1]). */
+    private record Csr(Node[] nodes, int[] start, int[] users, int[] inDegree) {
+        static Csr of(Graph graph) {
+            Node[] nodes = graph.nodes().toArray(new Node[0]);
+            Map<Node, Integer> index = new IdentityHashMap<>(nodes.length);
+            for (int i = 0; i < nodes.length; i++) {
+                index.put(nodes[i], i);
+            }
+            Edges edges = new Edges(nodes.length);
+            for (int c = 0; c < nodes.length; c++) {
+                Node n = nodes[c];
+                for (Value in : n.inputs()) {
+                    edges.add(index, in, c);
+                }
+                for (Graph sub : n.subgraphs()) {
+                    for (String captured : capturedNames(sub)) {
+                        edges.add(index, graph.value(captured), c);
+                    }
+                }
+            }
+            int[] start = new int[nodes.length + 1];
+            for (int e = 0; e < edges.size; e++) {
+                start[edges.from[e] + 1]++;
+            }
+            for (int i = 0; i < nodes.length; i++) {
+                start[i + 1] += start[i];
+            }
+            int[] next = Arrays.copyOf(start, nodes.length);
+            int[] users = new int[edges.size];
+            for (int e = 0; e < edges.size; e++) {
+                users[next[edges.from[e]]++] = edges.to[e];
+            }
+            return new Csr(nodes, start, users, edges.inDegree);
+        }
     }
 
     /** Dependency edges by node index, as {@link #addDependency} would add them (parallel edges kept). */
