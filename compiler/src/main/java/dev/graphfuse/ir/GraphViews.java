@@ -126,6 +126,41 @@ public final class GraphViews {
         return findCycle(dependencies(graph));
     }
 
+    /**
+     * Nodes in a topological order where ready nodes keep the graph's insertion order: deterministic for
+     * a given graph and cheaper than {@link #topologicalOrder} (no key comparisons), for passes that
+     * only need some valid order. Throws {@link GraphCycleException} when the graph has a cycle.
+     */
+    public static List<Node> insertionTopologicalOrder(Graph graph) {
+        Csr csr = Csr.of(graph);
+        int n = csr.nodes.length;
+        int[] inDegree = csr.inDegree.clone();
+        int[] queue = new int[n];
+        int head = 0;
+        int tail = 0;
+        for (int i = 0; i < n; i++) {
+            if (inDegree[i] == 0) {
+                queue[tail++] = i;
+            }
+        }
+        while (head < tail) {
+            int x = queue[head++];
+            for (int e = csr.start[x]; e < csr.start[x + 1]; e++) {
+                if (--inDegree[csr.users[e]] == 0) {
+                    queue[tail++] = csr.users[e];
+                }
+            }
+        }
+        if (tail != n) {
+            throw new GraphCycleException(findCycle(dependencies(graph)).orElse(List.of()));
+        }
+        List<Node> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(csr.nodes[queue[i]]);
+        }
+        return out;
+    }
+
     /** Kahn's algorithm over the same edges as {@link #dependencies}: true when every node gets ordered. */
     static boolean isAcyclic(Graph graph) {
         Csr csr = Csr.of(graph);

@@ -221,7 +221,17 @@ public final class Node {
 
     /** Subgraphs held by GRAPH / GRAPHS attributes, in attribute order. */
     public List<Graph> subgraphs() {
-        List<Graph> out = new ArrayList<>();
+        List<Graph> out = null;
+        for (Attribute a : attributes.values()) {
+            if (a instanceof Attribute.GraphAttr || a instanceof Attribute.GraphsAttr) {
+                out = new ArrayList<>();
+                break;
+            }
+        }
+        if (out == null) {
+            // Nearly every node: no allocation (graph walks call this once per node).
+            return List.of();
+        }
         for (Attribute a : attributes.values()) {
             if (a instanceof Attribute.GraphAttr g) {
                 out.add(g.value());

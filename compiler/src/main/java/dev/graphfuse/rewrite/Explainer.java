@@ -32,7 +32,7 @@ public final class Explainer {
         Matcher matcher = new Matcher(pattern, rewriter::check);
         List<OpSignature> rootOps = CompiledPattern.rootOps(pattern.roots().get(0));
         List<Outcome> out = new ArrayList<>();
-        for (Node n : TopologicalPositions.order(model.graph())) {
+        for (Node n : dev.graphfuse.ir.GraphViews.topologicalOrder(model.graph())) {
             boolean candidate = rootOps.stream().anyMatch(s -> s.name().equals(n.opType())
                     && s.domain().equals(n.domain()));
             if (!candidate) {

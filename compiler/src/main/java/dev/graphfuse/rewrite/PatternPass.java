@@ -83,7 +83,7 @@ public final class PatternPass implements Pass {
                 break;
             }
             changed = false;
-            for (Node n : TopologicalPositions.order(model.graph())) {
+            for (Node n : dev.graphfuse.ir.GraphViews.topologicalOrder(model.graph())) {
                 if (n.isRemoved()) {
                     continue;
                 }

@@ -28,42 +28,7 @@ final class TopologicalPositions {
 
     /** Nodes in topological order (insertion order among ready nodes). */
     static List<Node> order(Graph graph) {
-        // Mutable counters, never removed: one map lookup per edge (this runs once per sweep).
-        Map<Node, int[]> pending = new IdentityHashMap<>(graph.nodeCount());
-        ArrayDeque<Node> ready = new ArrayDeque<>();
-        for (Node n : graph.nodes()) {
-            int count = 0;
-            for (Value in : n.inputs()) {
-                if (in != null && in.producer() != null) {
-                    count++;
-                }
-            }
-            if (count == 0) {
-                ready.add(n);
-            } else {
-                pending.put(n, new int[] {count});
-            }
-        }
-        List<Node> out = new ArrayList<>(graph.nodeCount());
-        while (!ready.isEmpty()) {
-            Node n = ready.poll();
-            out.add(n);
-            for (Value o : n.outputs()) {
-                if (o == null) {
-                    continue;
-                }
-                for (Use u : o.uses()) {
-                    int[] left = pending.get(u.node());
-                    if (left != null && --left[0] == 0) {
-                        ready.add(u.node());
-                    }
-                }
-            }
-        }
-        if (out.size() != graph.nodeCount()) {
-            throw new IllegalStateException("graph " + graph.name() + " has a cycle");
-        }
-        return out;
+        return dev.graphfuse.ir.GraphViews.insertionTopologicalOrder(graph);
     }
 
     double of(Node n) {

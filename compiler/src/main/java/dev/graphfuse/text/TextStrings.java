@@ -16,8 +16,24 @@ final class TextStrings {
     private TextStrings() {
     }
 
+    /** Same as matching {@code [A-Za-z_][A-Za-z0-9_.]*}, without a regex (printing calls this per value). */
+    private static boolean isIdentifier(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+            boolean rest = (c >= '0' && c <= '9') || c == '.';
+            if (!(letter || (i > 0 && rest))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static String name(String s) {
-        return ID.matcher(s).matches() && !KEYWORDS.contains(s) ? s : quote(s);
+        return isIdentifier(s) && !KEYWORDS.contains(s) ? s : quote(s);
     }
 
     static String quote(String s) {
