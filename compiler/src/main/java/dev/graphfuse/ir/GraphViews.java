@@ -133,30 +133,13 @@ public final class GraphViews {
      */
     public static List<Node> insertionTopologicalOrder(Graph graph) {
         Csr csr = Csr.of(graph);
-        int n = csr.nodes.length;
-        int[] inDegree = csr.inDegree.clone();
-        int[] queue = new int[n];
-        int head = 0;
-        int tail = 0;
-        for (int i = 0; i < n; i++) {
-            if (inDegree[i] == 0) {
-                queue[tail++] = i;
-            }
-        }
-        while (head < tail) {
-            int x = queue[head++];
-            for (int e = csr.start[x]; e < csr.start[x + 1]; e++) {
-                if (--inDegree[csr.users[e]] == 0) {
-                    queue[tail++] = csr.users[e];
-                }
-            }
-        }
-        if (tail != n) {
+        int[] order = kahn(csr);
+        if (order.length != csr.nodes.length) {
             throw new GraphCycleException(findCycle(dependencies(graph)).orElse(List.of()));
         }
-        List<Node> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(csr.nodes[queue[i]]);
+        List<Node> out = new ArrayList<>(order.length);
+        for (int i : order) {
+            out.add(csr.nodes[i]);
         }
         return out;
     }
@@ -164,6 +147,11 @@ public final class GraphViews {
     /** Kahn's algorithm over the same edges as {@link #dependencies}: true when every node gets ordered. */
     static boolean isAcyclic(Graph graph) {
         Csr csr = Csr.of(graph);
+        return kahn(csr).length == csr.nodes.length;
+    }
+
+    /** Node indices in Kahn order (ready nodes by index); shorter than the node count when there is a cycle. */
+    private static int[] kahn(Csr csr) {
         int n = csr.nodes.length;
         int[] inDegree = csr.inDegree.clone();
         int[] queue = new int[n];
@@ -182,7 +170,7 @@ public final class GraphViews {
                 }
             }
         }
-        return tail == n;
+        return Arrays.copyOf(queue, tail);
     }
 
     /** The dependency edges grouped by producer (compressed rows): users of node i are users[start[i]..start[i+1]). */
