@@ -53,7 +53,8 @@ final class StaticTypes {
      */
     static StaticTypes of(Graph g) {
         StaticTypes t = new StaticTypes();
-        for (Node n : GraphViews.topologicalOrder(g)) {
+        // Inference results do not depend on which topological order: take the cheap one.
+        for (Node n : GraphViews.insertionTopologicalOrder(g)) {
             t.visit(n);
         }
         return t;

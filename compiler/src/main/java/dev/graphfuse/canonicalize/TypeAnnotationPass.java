@@ -30,7 +30,8 @@ final class TypeAnnotationPass implements dev.graphfuse.pass.Pass {
     public void run(Model model, PassContext context) {
         StaticTypes types = StaticTypes.of(model.graph());
         RuleStats stats = context.stats(Canonicalize.STATS_PASS, "infer-types");
-        for (Node n : GraphViews.topologicalOrder(model.graph())) {
+        // Annotations do not depend on the visiting order (each value gets its own proven type).
+        for (Node n : GraphViews.insertionTopologicalOrder(model.graph())) {
             for (Value v : n.outputs()) {
                 if (v == null || (v.type() != null && v.shape().hasRank())) {
                     continue;
