@@ -161,9 +161,10 @@ class VllmStyleAttention(torch.nn.Module):
     hidden_states [T, hidden], positions int64 [T] -> [T, hidden].
     """
 
-    def __init__(self, hidden, num_heads, num_kv_heads, head_dim, rot, max_pos, base, eps):
+    def __init__(self, hidden, num_heads, num_kv_heads, head_dim, rot, max_pos, base, eps, style="neox"):
         super().__init__()
         self.num_heads, self.num_kv_heads, self.head_dim, self.rot, self.eps = num_heads, num_kv_heads, head_dim, rot, eps
+        self.style = style
         self.q_size = num_heads * head_dim
         self.kv_size = num_kv_heads * head_dim
         self.qkv_proj = torch.nn.Linear(hidden, self.q_size + 2 * self.kv_size, bias=False)
@@ -190,6 +191,15 @@ class VllmStyleAttention(torch.nn.Module):
             out = torch.cat([out, x_pass], dim=-1)
         return out
 
+    def rope_gptj(self, x, cos, sin):
+        # vLLM's is_neox=False path: pairs (2j, 2j+1) rotate together, written with stride-2 slices.
+        x_rot, x_pass = x[..., : self.rot], x[..., self.rot:]
+        x1, x2 = x_rot[..., ::2], x_rot[..., 1::2]
+        out = torch.stack((x1 * cos - x2 * sin, x2 * cos + x1 * sin), dim=-1).flatten(-2)
+        if self.rot < self.head_dim:
+            out = torch.cat([out, x_pass], dim=-1)
+        return out
+
     def forward(self, hidden_states, positions):
         t = hidden_states.shape[0]
         qkv = self.qkv_proj(hidden_states)
@@ -199,8 +209,9 @@ class VllmStyleAttention(torch.nn.Module):
         cos, sin = self.cos_sin_cache[positions].chunk(2, dim=-1)
         cos = cos.unsqueeze(-2).to(q.dtype)
         sin = sin.unsqueeze(-2).to(q.dtype)
-        q = self.rope_neox(q, cos, sin)
-        k = self.rope_neox(k, cos, sin)
+        rope = self.rope_neox if self.style == "neox" else self.rope_gptj
+        q = rope(q, cos, sin)
+        k = rope(k, cos, sin)
         q = q.transpose(0, 1)
         k = k.transpose(0, 1)
         v = v.view(t, self.num_kv_heads, self.head_dim).transpose(0, 1)
@@ -269,10 +280,10 @@ def qwen3_spec(name, seed, opset, dtype=torch.float32, dynamo=True, dyn_seq=Fals
     return spec
 
 
-def vllm_spec(name, seed, opset, dynamo):
+def vllm_spec(name, seed, opset, dynamo, style="neox", rot=64):
     hidden, nh, nkv, hd, max_pos, T = 128, 4, 2, 64, 1024, 16
     seed_all(seed)
-    mod = VllmStyleAttention(hidden, nh, nkv, hd, rot=hd, max_pos=max_pos, base=1000000.0, eps=1e-6)
+    mod = VllmStyleAttention(hidden, nh, nkv, hd, rot=rot, max_pos=max_pos, base=1000000.0, eps=1e-6, style=style)
     torch.nn.init.normal_(mod.qkv_proj.weight, 0.0, 0.05)
     torch.nn.init.normal_(mod.o_proj.weight, 0.0, 0.05)
     gen = torch.Generator().manual_seed(seed + 1)
@@ -286,12 +297,35 @@ def vllm_spec(name, seed, opset, dynamo):
     ref_h = rng.standard_normal((T, hidden)).astype(np.float32)
     ref_p = rng.integers(0, max_pos, size=(T,), dtype=np.int64)
     return dict(name=name, family="vllm_style_attention", hf_class=None,
-                config=dict(hidden=hidden, num_heads=nh, num_kv_heads=nkv, head_dim=hd, rot=hd, max_pos=max_pos,
-                            rope_theta=1000000.0, eps=1e-6, tokens=T, rope_style="neox", causal=True),
+                config=dict(hidden=hidden, num_heads=nh, num_kv_heads=nkv, head_dim=hd, rot=rot, max_pos=max_pos,
+                            rope_theta=1000000.0, eps=1e-6, tokens=T, rope_style=style, causal=True),
                 norms=["q_norm_weight", "k_norm_weight"], layers=1, dtype="float32", opset=opset,
                 exporter="dynamo" if dynamo else "torchscript", params=count_params(mod), attn_implementation="sdpa",
                 module=mod, export_args=(ex_h, ex_p), input_names=["hidden_states", "positions"],
                 output_names=["output"], ref_inputs={"hidden_states": ref_h, "positions": ref_p})
+
+
+LLAMA_SMALL = dict(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                   num_attention_heads=4, num_key_value_heads=2, head_dim=16, max_position_embeddings=512,
+                   rms_norm_eps=1e-5, tie_word_embeddings=False, use_cache=False,
+                   rope_parameters={"rope_type": "default", "rope_theta": 500000.0})
+
+
+def llama_spec(name, seed, opset):
+    """Control model: RMSNorm and RoPE but no QK norm, so no QK fusion may fire on it."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+    seed_all(seed)
+    cfg = LlamaConfig(**LLAMA_SMALL)
+    model = LlamaForCausalLM(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    rng = np.random.default_rng(seed + 100)
+    ex_ids = torch.from_numpy(rng.integers(0, cfg.vocab_size, size=(1, 16), dtype=np.int64))
+    ref_ids = rng.integers(0, cfg.vocab_size, size=(1, 16), dtype=np.int64)
+    return dict(name=name, family="hf_llama", hf_class="LlamaForCausalLM", config=cfg, norms=norms,
+                layers=cfg.num_hidden_layers, dtype="float32", opset=opset, exporter="dynamo",
+                params=count_params(model), attn_implementation=cfg._attn_implementation,
+                module=CausalLMLogits(model).eval(), export_args=(ex_ids,), input_names=["input_ids"],
+                output_names=["logits"], ref_inputs={"input_ids": ref_ids})
 
 
 def qwen3vl_spec(name, seed, opset):
@@ -320,7 +354,7 @@ def qwen3vl_spec(name, seed, opset):
                 positions_layout="3 text tokens, one 3x3 image block (t fixed, h/w = start + row/col), text resumes at max+1")
 
 
-def qwen35_spec(name, seed, opset):
+def qwen35_spec(name, seed, opset, optimize=True):
     from transformers import Qwen3_5TextConfig, Qwen3_5TextModel
     seed_all(seed)
     cfg = Qwen3_5TextConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
@@ -345,7 +379,7 @@ def qwen35_spec(name, seed, opset):
                 params=count_params(model), attn_implementation=cfg._attn_implementation,
                 module=TextModelMRope(model).eval(), export_args=(ex_ids, ex_pos),
                 input_names=["input_ids", "position_ids"], output_names=["last_hidden_state"],
-                ref_inputs={"input_ids": ref_ids, "position_ids": ref_pos},
+                ref_inputs={"input_ids": ref_ids, "position_ids": ref_pos}, optimize=optimize,
                 positions_layout="3 text tokens, one 3x3 image block (t fixed, h/w = start + row/col), text resumes at max+1",
                 linear_attention_path=("torch_chunk_gated_delta_rule (transformers' pure-torch fallback; no fla / "
                                        "causal_conv1d installed); under export it builds the UT inverse by forward "
@@ -367,6 +401,14 @@ MODEL_BUILDERS = collections.OrderedDict([
     ("vllm_attn_torchscript_op17_f32", lambda: vllm_spec("vllm_attn_torchscript_op17_f32", 2000, 17, dynamo=False)),
     ("qwen3vl_text_dynamo_op18_f32", lambda: qwen3vl_spec("qwen3vl_text_dynamo_op18_f32", 3000, 18)),
     ("qwen35_text_dynamo_op18_f32", lambda: qwen35_spec("qwen35_text_dynamo_op18_f32", 4000, 18)),
+    # optimize=False keeps the Gemma norms' (1 + w) as graph ops instead of folded initializers.
+    ("qwen35_text_dynamo_op18_f32_noopt", lambda: dict(qwen35_spec("qwen35_text_dynamo_op18_f32_noopt", 4000, 18,
+                                                                    optimize=False),
+                                                        strip_metadata_keys=["pkg.torch.onnx.stack_trace",
+                                                                             "namespace"])),
+    ("vllm_attn_gptj_partial_dynamo_op18_f32", lambda: vllm_spec("vllm_attn_gptj_partial_dynamo_op18_f32", 2100, 18,
+                                                                  dynamo=True, style="gptj", rot=32)),
+    ("llama_dynamo_op18_f32", lambda: llama_spec("llama_dynamo_op18_f32", 5000, 18)),
 ])
 
 
@@ -381,7 +423,7 @@ def export(spec, path):
         if "dynamic_shapes" in spec:
             opts["dynamic_shapes"] = spec["dynamic_shapes"]
         # torch 2.13 defaults, written out so the manifest records them
-        opts.update(optimize=True, external_data=True)
+        opts.update(optimize=spec.get("optimize", True), external_data=True)
     else:
         opts["dynamo"] = False
         opts["do_constant_folding"] = True

@@ -1,5 +1,6 @@
 package dev.graphfuse.canonicalize;
 
+import dev.graphfuse.ir.Attribute;
 import dev.graphfuse.ir.Dim;
 import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.ir.Graph;
@@ -25,7 +26,8 @@ import java.util.Set;
  * turns {@code Constant} nodes into initializers, so later patterns see one spelling of a constant
  * operand. A node folds when every input is constant — or, for Shape and Size, when the dims it
  * reads are static — and its result has at most {@value ConstantEvaluator#MAX_RESULT_ELEMENTS}
- * elements. A folded value keeps its name. Graph outputs are never folded (the output would become
+ * elements. Arithmetic on float tensors of more than one element (weights, cos/sin tables) is left
+ * alone: it is not shape logic, and folding it would hide structure patterns look for. A folded value keeps its name. Graph outputs are never folded (the output would become
  * an initializer). Ops, element types or operands it does not handle are left alone.
  */
 public final class ConstantFoldingPass implements Pass {
@@ -162,6 +164,13 @@ public final class ConstantFoldingPass implements Pass {
             RuleStats s = stats("fold-" + n.opType().toLowerCase(Locale.ROOT));
             s.countCandidate();
             for (Tensor t : constants) {
+                if (t != null && t.elementType().isFloatingPoint() && ShapeMath.count(t.dims()) > 1
+                        && !castsToNonFloat(n)) {
+                    // Weights and tables stay as the graph computes them: folding (1 + w) would hide a
+                    // Gemma norm from the patterns, and the runtime folds them itself anyway.
+                    s.countRejected("float-tensor");
+                    return false;
+                }
                 HostTensor h = t == null ? null : HostTensor.of(t);
                 if (t != null && h == null) {
                     s.countRejected("unsupported-type");
@@ -177,6 +186,15 @@ public final class ConstantFoldingPass implements Pass {
                 return false;
             }
             return replace(n, result, s);
+        }
+
+        /** A Cast to an integer or bool type: index arithmetic, however its input was spelled. */
+        private static boolean castsToNonFloat(Node n) {
+            if (!n.is("Cast") || !(n.attribute("to") instanceof Attribute.IntAttr to)) {
+                return false;
+            }
+            ElementType t = ElementType.fromCode((int) to.value());
+            return t != null && !t.isFloatingPoint();
         }
 
         private boolean replace(Node n, HostTensor result, RuleStats s) {

@@ -84,6 +84,7 @@ public final class ReshapeCanonicalizationPass implements Pass {
                         }
                     }
                     case "Reshape" -> reshapeRules(n);
+                    case "Slice" -> sliceNoop(n);
                     default -> {
                     }
                 }
@@ -226,6 +227,54 @@ public final class ReshapeCanonicalizationPass implements Pass {
                 r.setInput(0, inner.input(0));
                 g.removeNode(inner);
                 s.countRewritten();
+            }
+        }
+
+        /**
+         * A Slice that keeps every element (unit steps, bounds covering each sliced axis, e.g.
+         * TorchScript's {@code x[..., :rot]} with rot = head_dim) is the same data: one spelling, no Slice.
+         */
+        private void sliceNoop(Node n) {
+            RuleStats s = stats("slice-noop");
+            if (n.inputCount() < 3) {
+                return; // opset < 10 keeps bounds in attributes; exporters targeting them are out of scope here
+            }
+            s.countCandidate();
+            long[] dims = types.dims(n.input(0));
+            if (dims == null) {
+                s.countRejected("input-shape-unknown");
+                return;
+            }
+            long[] starts = Constants.longs(n.input(1));
+            long[] ends = Constants.longs(n.input(2));
+            long[] axes = n.inputCount() > 3 && n.input(3) != null ? Constants.longs(n.input(3)) : null;
+            long[] steps = n.inputCount() > 4 && n.input(4) != null ? Constants.longs(n.input(4)) : null;
+            boolean axesGiven = n.inputCount() > 3 && n.input(3) != null;
+            boolean stepsGiven = n.inputCount() > 4 && n.input(4) != null;
+            if (starts == null || ends == null || (axesGiven && axes == null) || (stepsGiven && steps == null)
+                    || starts.length != ends.length || (axes != null && axes.length != starts.length)
+                    || (steps != null && steps.length != starts.length)) {
+                s.countRejected("bounds-not-constant");
+                return;
+            }
+            for (int i = 0; i < starts.length; i++) {
+                long axis = axes == null ? i : axes[i];
+                if (axis < 0) {
+                    axis += dims.length;
+                }
+                if (axis < 0 || axis >= dims.length || dims[(int) axis] < 0) {
+                    return;
+                }
+                long dim = dims[(int) axis];
+                long start = starts[i] < 0 ? starts[i] + dim : starts[i];
+                long end = ends[i] < 0 ? ends[i] + dim : ends[i];
+                if ((steps != null && steps[i] != 1) || start > 0 || end < dim) {
+                    return;
+                }
+            }
+            s.countMatched();
+            if (replaceable(n.output(), s)) {
+                bypass(n, s);
             }
         }
 

@@ -17,7 +17,7 @@ import java.util.List;
 public final class AttrEvaluator {
     /** Built-in functions usable in attribute expressions, with their arity. */
     public static final java.util.Map<String, Integer> FUNCTIONS = java.util.Map.of(
-            "dim", 2, "rank", 1, "len", 1, "numel", 1, "int", 1, "float", 1);
+            "dim", 2, "rank", 1, "len", 1, "numel", 1, "int", 1, "float", 1, "nonzero_or", 2);
 
     private AttrEvaluator() {
     }
@@ -94,6 +94,11 @@ public final class AttrEvaluator {
             }
             case "int" -> integer(args.get(0));
             case "float" -> ((Number) number(args.get(0))).doubleValue();
+            // ONNX often spells "the default" as 0 (RotaryEmbedding's rotary_embedding_dim = 0 is all of head_dim).
+            case "nonzero_or" -> {
+                Object a = number(args.get(0));
+                yield ((Number) a).doubleValue() != 0 ? a : number(args.get(1));
+            }
             default -> throw new EvaluationException("unknown function " + c.function());
         };
     }

@@ -37,6 +37,7 @@ public final class PredicateRegistry {
             return s != null && s.hasRank() && s.rank() == want ? null
                     : "'" + v.name() + "' has rank " + (s == null || !s.hasRank() ? "unknown" : s.rank()) + ", not " + want;
         });
+        r.register("KeepsLastAxis", PredicateRegistry::keepsLastAxis);
         r.register("SameElementType", args -> {
             Value a = value(args.get(0));
             Value b = value(args.get(1));
@@ -94,6 +95,23 @@ public final class PredicateRegistry {
         }
         return "axis " + axes[0] + " is not the last axis of '" + x.name() + "'"
                 + (s == null || !s.hasRank() ? " (rank unknown)" : " (rank " + s.rank() + ")");
+    }
+
+    /** {@code perm} is a permutation of 0..n-1 (n ≥ 1) that maps the last axis to itself. */
+    private static String keepsLastAxis(List<Object> args) {
+        long[] perm = longs(args.get(0));
+        if (perm == null || perm.length == 0) {
+            return "the transpose has no explicit perm (it reverses every axis)";
+        }
+        boolean[] seen = new boolean[perm.length];
+        for (long p : perm) {
+            if (p < 0 || p >= perm.length || seen[(int) p]) {
+                return "perm " + java.util.Arrays.toString(perm) + " is not a permutation";
+            }
+            seen[(int) p] = true;
+        }
+        return perm[perm.length - 1] == perm.length - 1 ? null
+                : "perm " + java.util.Arrays.toString(perm) + " moves the last axis";
     }
 
     /**

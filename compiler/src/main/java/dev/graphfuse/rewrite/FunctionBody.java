@@ -34,7 +34,26 @@ final class FunctionBody {
     record Result(Graph body, String problem) {
     }
 
+    /** The model-local function a node calls, or null for an op with no function in the model. */
+    @FunctionalInterface
+    interface Callee {
+        Graph bodyOf(Node call);
+    }
+
+    /** Deepest chain of nested function calls inlined into one body. */
+    static final int MAX_INLINE_DEPTH = 8;
+
     static Result build(Match match, OpSignature op, List<Value> operands, List<Node> matchedInOrder) {
+        return build(match, op, operands, matchedInOrder, call -> null);
+    }
+
+    /**
+     * As above; matched nodes that call a model-local function (a graphfuse op fused earlier) are
+     * replaced by that function's body, so every body holds standard ops only. Runtimes resolve nested
+     * calls unevenly: ORT 1.23 ignores the overload of a nested call, so a partial-rotary Rope whose
+     * body called the full-width Rope recursed into itself.
+     */
+    static Result build(Match match, OpSignature op, List<Value> operands, List<Node> matchedInOrder, Callee callee) {
         Graph body = new Graph(op.name());
         Map<Value, Value> inner = new IdentityHashMap<>();
         for (int i = 0; i < operands.size(); i++) {
@@ -55,8 +74,8 @@ final class FunctionBody {
         int[] recomputed = {0};
         // Copy in a structural order (post-order from the roots, operands left to right), not the graph's
         // insertion order, so the same subgraph always gets the same body text and value names.
-        for (Node n : structuralOrder(match, inMatch)) {
-            String problem = copy(n, body, inner, inMatch, counter, recomputed, match);
+        for (Node n : structuralOrder(match, inMatch, inner)) {
+            String problem = copy(n, body, inner, inMatch, counter, recomputed, match, callee);
             if (problem != null) {
                 return new Result(null, problem);
             }
@@ -81,16 +100,22 @@ final class FunctionBody {
         return new Result(body, null);
     }
 
-    private static List<Node> structuralOrder(Match match, Map<Node, Boolean> inMatch) {
+    /**
+     * Matched nodes reachable from the roots without crossing an operand: a pattern may match context
+     * above an operand (the projection both Q and K come from) that ties the match together but is
+     * not part of what the fused node computes.
+     */
+    private static List<Node> structuralOrder(Match match, Map<Node, Boolean> inMatch, Map<Value, Value> operands) {
         List<Node> out = new ArrayList<>();
         Map<Node, Boolean> seen = new IdentityHashMap<>();
         for (Value root : match.roots()) {
-            visit(root.producer(), inMatch, seen, out);
+            visit(root.producer(), inMatch, operands, seen, out);
         }
         return out;
     }
 
-    private static void visit(Node n, Map<Node, Boolean> inMatch, Map<Node, Boolean> seen, List<Node> out) {
+    private static void visit(Node n, Map<Node, Boolean> inMatch, Map<Value, Value> operands, Map<Node, Boolean> seen,
+                              List<Node> out) {
         // Iterative post-order: matched sub-graphs can be deep (a def inlined many times).
         java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
         if (n == null || !inMatch.containsKey(n) || seen.put(n, Boolean.TRUE) != null) {
@@ -104,7 +129,7 @@ final class FunctionBody {
             if (i < cur.inputCount()) {
                 top[1] = i + 1;
                 Value in = cur.input(i);
-                Node p = in == null ? null : in.producer();
+                Node p = in == null || operands.containsKey(in) ? null : in.producer();
                 if (p != null && inMatch.containsKey(p) && seen.put(p, Boolean.TRUE) == null) {
                     stack.push(new Object[] {p, 0});
                 }
@@ -116,7 +141,7 @@ final class FunctionBody {
     }
 
     private static String copy(Node n, Graph body, Map<Value, Value> inner, Map<Node, Boolean> inMatch, int[] counter,
-                               int[] recomputed, Match match) {
+                               int[] recomputed, Match match, Callee callee) {
         if (n.outputs().stream().anyMatch(o -> o != null && inner.containsKey(o))) {
             return null;
         }
@@ -131,13 +156,17 @@ final class FunctionBody {
             }
             Value mapped = inner.get(in);
             if (mapped == null) {
-                mapped = constantOrRecomputed(in, body, inner, inMatch, counter, recomputed, match);
+                mapped = constantOrRecomputed(in, body, inner, inMatch, counter, recomputed, match, callee);
                 if (mapped == null) {
                     return "value " + in.name() + " is needed by the matched nodes but is neither an operand of "
                             + "the replacement nor a constant, and cannot be recomputed from them";
                 }
             }
             inputs.add(mapped);
+        }
+        Graph called = n.domain().isEmpty() ? null : callee.bodyOf(n);
+        if (called != null) {
+            return inline(n, called, inputs, body, inner, counter, callee, 0);
         }
         List<String> outs = new ArrayList<>();
         for (Value o : n.outputs()) {
@@ -156,8 +185,69 @@ final class FunctionBody {
         return null;
     }
 
+    /** Copies {@code called} (the body of {@code call}'s function) into {@code body} in place of the call. */
+    private static String inline(Node call, Graph called, List<Value> actuals, Graph body, Map<Value, Value> inner,
+                                 int[] counter, Callee callee, int depth) {
+        if (depth >= MAX_INLINE_DEPTH) {
+            return "node " + call.name() + " nests function calls more than " + MAX_INLINE_DEPTH + " deep";
+        }
+        Map<Value, Value> local = new IdentityHashMap<>();
+        List<Value> formals = called.inputs();
+        for (int i = 0; i < formals.size(); i++) {
+            Value actual = i < actuals.size() ? actuals.get(i) : null;
+            if (actual != null) {
+                local.put(formals.get(i), actual);
+            }
+        }
+        for (Node n : called.nodes()) {
+            List<Value> inputs = new ArrayList<>();
+            for (Value in : n.inputs()) {
+                Value mapped = in == null ? null : local.get(in);
+                if (in != null && mapped == null) {
+                    return "the body of " + call.opType() + " reads '" + in.name() + "', which it does not define";
+                }
+                inputs.add(mapped);
+            }
+            Graph nested = n.domain().isEmpty() ? null : callee.bodyOf(n);
+            if (nested != null) {
+                Map<Value, Value> outs = new IdentityHashMap<>();
+                String problem = inline(n, nested, inputs, body, outs, counter, callee, depth + 1);
+                if (problem != null) {
+                    return problem;
+                }
+                local.putAll(outs);
+                continue;
+            }
+            List<String> outs = new ArrayList<>();
+            for (Value o : n.outputs()) {
+                outs.add(o == null ? "" : "t" + counter[0]++);
+            }
+            Node copy = body.addNode("", n.domain(), n.opType(), inputs, outs);
+            for (var e : n.attributes().entrySet()) {
+                copy.setAttribute(e.getKey(), e.getValue());
+            }
+            copy.setOverload(n.overload());
+            for (int i = 0; i < n.outputs().size(); i++) {
+                if (n.output(i) != null) {
+                    local.put(n.output(i), copy.output(i));
+                }
+            }
+        }
+        List<Value> results = called.outputs();
+        for (int i = 0; i < call.outputs().size() && i < results.size(); i++) {
+            if (call.output(i) != null) {
+                Value r = local.get(results.get(i));
+                if (r == null) {
+                    return "the body of " + call.opType() + " does not compute its output " + i;
+                }
+                inner.put(call.output(i), r);
+            }
+        }
+        return null;
+    }
+
     private static Value constantOrRecomputed(Value v, Graph body, Map<Value, Value> inner, Map<Node, Boolean> inMatch,
-                                              int[] counter, int[] recomputed, Match match) {
+                                              int[] counter, int[] recomputed, Match match, Callee callee) {
         Constant c = Constant.of(v);
         if (c != null && (v.producer() == null || v.producer().is("Constant"))) {
             Tensor t = c.tensor();
@@ -186,7 +276,7 @@ final class FunctionBody {
         if (p == null || inMatch.containsKey(p) || ++recomputed[0] > MAX_RECOMPUTED) {
             return null;
         }
-        String problem = copy(p, body, inner, inMatch, counter, recomputed, match);
+        String problem = copy(p, body, inner, inMatch, counter, recomputed, match, callee);
         return problem == null ? inner.get(v) : null;
     }
 

@@ -104,6 +104,7 @@ public final class PatternPass implements Pass {
                 }
             }
         }
+        rewriter.pruneUnusedFunctions();
         for (CompiledPattern p : patterns) {
             RuleStats s = context.stats(name, p.name());
             long done = rewrites.get(p);

@@ -101,7 +101,7 @@ final class Rewriter {
         }
         Graph body = null;
         if (needsFunction(r.op())) {
-            FunctionBody.Result b = FunctionBody.build(m, r.op(), operands, ordered);
+            FunctionBody.Result b = FunctionBody.build(m, r.op(), operands, ordered, this::functionBodyOf);
             if (b.problem() != null) {
                 return new Matcher.Rejection("function-body", b::problem);
             }
@@ -117,6 +117,17 @@ final class Rewriter {
             s[i] = m.binding(i);
         }
         return s;
+    }
+
+    /** The body of the model-local function {@code call} invokes (same domain, name and overload), or null. */
+    private Graph functionBodyOf(Node call) {
+        for (Function f : model.functions()) {
+            if (f.domain().equals(call.domain()) && f.name().equals(call.opType())
+                    && f.overload().equals(call.overload() == null ? "" : call.overload())) {
+                return f.body();
+            }
+        }
+        return null;
     }
 
     /** Custom-domain replacements carry a function body so stock runtimes can execute them. */
@@ -229,7 +240,7 @@ final class Rewriter {
             // Function overloads exist from IR version 10 on (ONNX 1.16).
             model.setIrVersion(10);
         }
-        // The body may call other graphfuse ops (a QkNorm body holds RmsNorm nodes): import every domain.
+        // Nested graphfuse calls are inlined (FunctionBody), but a body may still use other custom domains.
         Map<String, Long> opsets = new LinkedHashMap<>(model.opsetImports());
         Function f = new Function(op.domain(), op.name(), overload, body, new ArrayList<>(attrs.keySet()), Map.of(),
                 opsets);
@@ -237,6 +248,35 @@ final class Rewriter {
         model.functions().add(f);
         canonicalTexts.put(f, text);
         return overload;
+    }
+
+    /**
+     * Drops the functions this rewriter's kind of rewrite added that nothing calls any more (a QkNorm
+     * absorbed into a QkNormRope leaves its function behind). Functions the model came with stay.
+     */
+    void pruneUnusedFunctions() {
+        Set<String> called = new java.util.HashSet<>();
+        collectCalls(graph, called);
+        for (Function f : model.functions()) {
+            for (Node n : f.body().nodes()) {
+                called.add(callKey(n.domain(), n.opType(), n.overload()));
+            }
+        }
+        model.functions().removeIf(f -> f.docString() != null && f.docString().startsWith("graphfuse: ")
+                && !called.contains(callKey(f.domain(), f.name(), f.overload())));
+    }
+
+    private static void collectCalls(Graph g, Set<String> out) {
+        for (Node n : g.nodes()) {
+            out.add(callKey(n.domain(), n.opType(), n.overload()));
+            for (Graph sub : n.subgraphs()) {
+                collectCalls(sub, out);
+            }
+        }
+    }
+
+    private static String callKey(String domain, String name, String overload) {
+        return domain + "::" + name + ":" + (overload == null ? "" : overload);
     }
 
     /** Removes matched nodes that no longer have users, then whatever only they used. */

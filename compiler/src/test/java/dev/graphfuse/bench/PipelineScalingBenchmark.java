@@ -55,13 +55,13 @@ public class PipelineScalingBenchmark {
         Model m = SyntheticDecoder.fromBytes(onnx);
         int before = m.graph().nodeCount();
         new PassManager().run(m, pipeline, PassContext.quiet());
-        long qk = m.graph().nodes().stream().filter(n -> n.opType().equals("QkNorm")).count();
+        long qk = m.graph().nodes().stream().filter(n -> n.opType().equals("QkNormRope")).count();
         long rms = m.graph().nodes().stream().filter(n -> n.opType().equals("RmsNorm")).count();
         if (qk != layers || rms != 2L * layers) {
-            throw new IllegalStateException("expected " + layers + " QkNorm and " + 2 * layers + " RmsNorm, got "
+            throw new IllegalStateException("expected " + layers + " QkNormRope and " + 2 * layers + " RmsNorm, got "
                     + qk + " and " + rms);
         }
-        System.out.printf("%nlayers=%d nodes before=%d after=%d (QkNorm=%d, RmsNorm=%d), onnx bytes=%d%n", layers,
+        System.out.printf("%nlayers=%d nodes before=%d after=%d (QkNormRope=%d, RmsNorm=%d), onnx bytes=%d%n", layers,
                 before, m.graph().nodeCount(), qk, rms, onnx.length);
     }
 

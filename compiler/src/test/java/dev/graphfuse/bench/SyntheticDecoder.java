@@ -45,8 +45,8 @@ import java.util.Random;
  *   <li>MLP: gate MatMul, up MatMul, Sigmoid, Mul (SiLU), Mul, down MatMul, residual Add — 7.</li>
  * </ul>
  * So {@code raise} fires 4× per layer (input, q, k, post-attention norms) and {@code fuse}
- * (QkNormSplit) once per layer, absorbing the q and k norms: after the default pipeline a model of
- * {@code L} layers holds exactly {@code L} graphfuse.QkNorm and {@code 2·L} graphfuse.RmsNorm nodes.
+ * (QkNormSplit, then QkNormRopeTransposed) once per layer, absorbing the q and k norms and RoPEs: after the default pipeline a model of
+ * {@code L} layers holds exactly {@code L} graphfuse.QkNormRope and {@code 2·L} graphfuse.RmsNorm nodes.
  * There are no nodes outside the layers.
  *
  * <p>Inputs: {@code hidden_states: f32[1,S,64]}, {@code positions: i64[S]}; output: the last residual

@@ -47,11 +47,14 @@ class SyntheticDecoderTest {
         new PassManager().run(m, PassRegistry.standard().pipeline(PassRegistry.DEFAULT_PIPELINE), ctx);
 
         assertEquals(List.of(), GraphVerifier.problems(m));
-        assertEquals(layers, count(m, "graphfuse", "QkNorm"));
+        // QkNormSplit fuses the q/k norms, then QkNormRopeTransposed absorbs that QkNorm and both RoPEs.
+        assertEquals(layers, count(m, "graphfuse", "QkNormRope"));
+        assertEquals(0, count(m, "graphfuse", "QkNorm"));
         assertEquals(2 * layers, count(m, "graphfuse", "RmsNorm"));
         assertEquals(0, count(m, "", "Pow"));
         assertEquals(4L * layers, rewritten(ctx, "raise", "RaiseRmsNorm"));
         assertEquals(layers, rewritten(ctx, "fuse", "QkNormSplit"));
+        assertEquals(layers, rewritten(ctx, "fuse", "QkNormRopeTransposed"));
     }
 
     @Test
@@ -70,7 +73,7 @@ class SyntheticDecoderTest {
         Path before = tmp.resolve("before.onnx");
         OnnxExporter.write(m, before);
         new PassManager().run(m, PassRegistry.standard().pipeline(PassRegistry.DEFAULT_PIPELINE), PassContext.quiet());
-        assertEquals(2, count(m, "graphfuse", "QkNorm"));
+        assertEquals(2, count(m, "graphfuse", "QkNormRope"));
         Path after = tmp.resolve("after.onnx");
         OnnxExporter.write(m, after);
 
