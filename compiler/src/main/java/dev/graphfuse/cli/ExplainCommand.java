@@ -7,6 +7,7 @@ import dev.graphfuse.pass.PassContext;
 import dev.graphfuse.pass.PassManager;
 import dev.graphfuse.pipeline.PassRegistry;
 import dev.graphfuse.rewrite.Explainer;
+import dev.graphfuse.rewrite.PatternPass;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +66,15 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Model m = ModelFiles.read(input);
         new PassManager().run(m, pipeline.pipeline(registry, before, spec.commandLine()), new PassContext(s -> { }, false));
+        if (pipeline.passes == null && registry.pass(registry.passOf(patternName)) instanceof PatternPass stage
+                && stage.patterns().size() > 1) {
+            // The pattern's siblings run first, as they do in the pipeline: a QkNormRope explained
+            // before QkNormHeads made its QkNorm would only ever report "expected graphfuse.QkNorm".
+            List<CompiledPattern> siblings = stage.patterns().stream().filter(p -> !p.name().equals(patternName)).toList();
+            new PassManager().run(m, new dev.graphfuse.pass.Pipeline("siblings", List.of(
+                    new PatternPass(stage.name(), siblings))), new PassContext(s -> { }, false));
+            before.add(stage.name() + " without " + patternName);
+        }
         List<Explainer.Outcome> outcomes = Explainer.explain(m, pattern);
         long matched = outcomes.stream().filter(Explainer.Outcome::matched).count();
         if (json) {
