@@ -188,9 +188,9 @@ def cases(rng):
                           Row(random_items(rng, 2, 1, (6, 14), (6, 10), (2, 5), m), 1200, pad="left"),
                           Row(random_items(rng, 2, 1, (6, 14), (6, 10), (2, 5), m), 1750, pad="holes", holes=150)],
                 True))
-    # Edges: a row that starts with bare image tokens, an image with T > max(H, W)/m (max position comes from
-    # the temporal axis), non-square grids, an image directly followed by a video (no text between), a
-    # one-frame video and a row ending in a vision block.
+    # Edges: a row that starts with bare image tokens, images with T > max(H, W)/m (the max position, hence
+    # the delta, comes from the temporal axis when such an image ends the row), non-square grids, an image
+    # directly followed by a video (no text between), a one-frame video, rows ending in a vision block.
     out.append(("edge_grids", "image first, T>1 images, non-square grids, adjacent image/video, vision last",
                 768, m, [Row([("image", (2, 4, 16), False), ("video", (1, 8, 6), False), ("image", (5, 2, 4), True),
                               ("image", (1, 12, 2), True), ("video", (3, 4, 4), True)], 700, first_text=0),
@@ -251,6 +251,7 @@ def main():
         ids, mask, img, vid = build_case(rng, seq_len, merge, rows)
         if name == "edge_grids":
             end_with_vision(ids, mask, 0)
+            end_with_vision(ids, mask, 1)  # its last image has T = 7 > max(H, W)/m = 2: the delta comes from T
         if not use_mask:
             assert mask.all()
         types_ = mm_token_type_ids(ids)
