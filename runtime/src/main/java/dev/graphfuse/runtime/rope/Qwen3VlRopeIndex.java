@@ -218,12 +218,12 @@ public final class Qwen3VlRopeIndex {
             ropeDeltas[b] = max + 1 - attended;
         }
         if (nextImage * 3 != images.length) {
-            throw new RopeIndexException("image_grid_thw", "has " + images.length / 3 + " grids, but "
-                    + in.kind().field() + " hold " + nextImage + " image blocks");
+            throw new RopeIndexException("image_grid_thw", "has " + count(images.length / 3, "grid") + ", but "
+                    + in.kind().field() + " hold " + count(nextImage, "image block"));
         }
         if (nextVideo * 3 != videos.length) {
             throw new RopeIndexException("video_grid_thw", describeVideos(videos) + ", but " + in.kind().field()
-                    + " hold " + videoGroups + " video blocks (one per frame)");
+                    + " hold " + count(videoGroups, "video block") + " (one per frame)");
         }
     }
 
@@ -292,7 +292,7 @@ public final class Qwen3VlRopeIndex {
 
     private static RopeIndexException tooFewGrids(RopeIndexInput in, String field, long[] grids, long used, int b, int s) {
         String what = field.startsWith("image")
-                ? "has " + grids.length / 3 + " grids, but " + in.kind().field() + " hold more image blocks"
+                ? "has " + count(grids.length / 3, "grid") + ", but " + in.kind().field() + " hold more image blocks"
                 : describeVideos(grids) + ", but " + in.kind().field() + " hold more video blocks (one per frame)";
         return new RopeIndexException(field, what + ": block " + (used + 1) + " starts at " + in.kind().field()
                 + "[" + b + "][" + s + "]");
@@ -303,7 +303,11 @@ public final class Qwen3VlRopeIndex {
         for (int g = 0; g < videos.length; g += 3) {
             frames += videos[g];
         }
-        return "has " + videos.length / 3 + " videos with " + frames + " frames in all";
+        return "has " + count(videos.length / 3, "video") + " with " + count(frames, "frame") + " in all";
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String triple(long[] grids, int g) {
