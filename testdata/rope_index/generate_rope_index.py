@@ -21,7 +21,9 @@ Each case is one ``<name>.npz`` (zip of .npy arrays, deflate) holding:
     position_ids       int32 (3, B, S)   transformers' output (int64 there; checked to fit)
     rope_deltas        int32 (B, 1)      transformers' output
 
-manifest.json lists the cases with what they exercise and the library versions used.
+manifest.json lists the cases with what they exercise and the library versions used.  For the cases in
+JSON_CASES the script also writes ``<name>.request.json`` and ``<name>.response.json``: the same inputs and
+transformers' outputs in the JSON schema of ``graphfuse rope-index`` (docs/rope-index.md).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from transformers.processing_utils import ProcessorMixin  # noqa: E402
 
 OUT_DIR = os.path.dirname(os.path.abspath(__file__))
 SEED = 20261121
+JSON_CASES = ("cli_example", "edge_grids")  # also written as `graphfuse rope-index` request/response JSON
 
 IMAGE = 151655
 VIDEO = 151656
@@ -198,6 +201,10 @@ def cases(rng):
     out.append(("merge4", "spatial_merge_size 4 (non-square grids, a T=2 video)",
                 1024, 4, [Row([("image", (1, 16, 32), True), ("video", (2, 8, 12), True), ("image", (1, 4, 4), True)],
                               1024, pad="none")], True))
+    # Small enough to read: the example of docs/rope-index.md and the CLI test's request.
+    out.append(("cli_example", "B=2, S=32: an image and a 2-frame video, a left-padded row with one image",
+                32, m, [Row([("image", (1, 4, 4), True), ("video", (2, 4, 4), True)], 30),
+                        Row([("image", (1, 2, 4), True)], 20, pad="left")], True))
     return out
 
 
@@ -235,6 +242,31 @@ def write_npz(path, arrays):
             info.external_attr = 0o644 << 16
             z.writestr(info, npy_bytes(a), compresslevel=9)
     os.replace(path + ".tmp", path)
+
+
+def json_rows(a) -> str:
+    """Nested lists with the innermost rows on one line each (json.dumps(indent=...) puts every number on its own)."""
+    a = np.asarray(a)
+    if a.ndim == 1:
+        return "[" + ", ".join(str(int(x)) for x in a) + "]"
+    return "[\n" + ",\n".join(json_rows(x) for x in a) + "\n]"
+
+
+def write_json_pair(name, ids, types_, mask, use_mask, img, vid, merge, pos, deltas):
+    """The request and transformers' response in the schema of `graphfuse rope-index` (docs/rope-index.md)."""
+    fields = [("input_ids", json_rows(ids)), ("mm_token_type_ids", json_rows(types_))]
+    if use_mask:
+        fields.append(("attention_mask", json_rows(mask)))
+    fields.append(("image_grid_thw", json_rows(np.array(img)) if img else "null"))
+    fields.append(("video_grid_thw", json_rows(np.array(vid)) if vid else "null"))
+    fields.append(("spatial_merge_size", str(merge)))
+    request = "{\n" + ",\n".join(f'"{k}": {v}' for k, v in fields) + "\n}\n"
+    response = ("{\n\"position_ids\": " + json_rows(pos.numpy()) + ",\n\"rope_deltas\": " + json_rows(deltas.numpy())
+                + "\n}\n")
+    for suffix, text in (("request", request), ("response", response)):
+        json.loads(text)
+        with open(os.path.join(OUT_DIR, f"{name}.{suffix}.json"), "w") as f:
+            f.write(text)
 
 
 def narrow(a: np.ndarray, dtype) -> np.ndarray:
@@ -277,6 +309,8 @@ def main():
         arrays["position_ids"] = narrow(pos.numpy(), np.int32)
         arrays["rope_deltas"] = narrow(deltas.numpy(), np.int32)
         file = name + ".npz"
+        if name in JSON_CASES:
+            write_json_pair(name, ids, types_, mask, use_mask, img, vid, merge, pos, deltas)
         write_npz(os.path.join(OUT_DIR, file), arrays)
         entry = {
             "name": name, "file": file, "description": desc, "batch": int(ids.shape[0]), "seq_len": seq_len,

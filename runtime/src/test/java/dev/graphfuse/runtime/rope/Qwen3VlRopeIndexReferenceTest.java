@@ -18,7 +18,7 @@ class Qwen3VlRopeIndexReferenceTest {
     @Test
     void everyCaseOfTheManifestIsLoaded() {
         assertEquals(ReferenceCases.manifest().path("cases").size(), CASES.size());
-        assertEquals(8, CASES.size(), "lmms-engine's six cases plus edge_grids and merge4");
+        assertEquals(9, CASES.size(), "lmms-engine's six cases plus edge_grids, merge4 and cli_example");
     }
 
     @TestFactory
