@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "graphfuse", mixinStandardHelpOptions = true, version = "graphfuse 0.1.0",
         description = "Imports, inspects, converts and fuses exported model graphs.",
         subcommands = {InspectCommand.class, ConvertCommand.class, OptimizeCommand.class, ExplainCommand.class,
-                PatternsCommand.class, CommandLine.HelpCommand.class})
+                PatternsCommand.class, RopeIndexCommand.class, CommandLine.HelpCommand.class})
 public final class GraphfuseCli implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
     /** A fallback that --strict turned into an error. */
