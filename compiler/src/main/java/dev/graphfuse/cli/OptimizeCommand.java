@@ -110,6 +110,20 @@ final class OptimizeCommand implements Callable<Integer> {
         return m;
     }
 
+    /** Rejections that only say the model lacks the pattern's structure (a Gemma norm in a Qwen3). */
+    private static final java.util.Set<String> ABSENT = java.util.Set.of("op-mismatch", "output-mismatch",
+            "no-output", "no-candidate", "missing-operand");
+
+    /**
+     * Some candidate got far enough to fail on a constraint (eps, a capture, a predicate, escaping
+     * users, a cycle): the structure is there and the fusion was refused. A library pattern for an
+     * architecture the model does not have fails on op kinds only, and saying so for every pattern
+     * would bury the remarks that matter.
+     */
+    private static boolean nearMiss(RuleStats s) {
+        return s.rejected().keySet().stream().anyMatch(k -> !ABSENT.contains(k));
+    }
+
     /** The peers' most reported bug is a fusion that silently did not apply: say so, with the reason. */
     static void remarkSilentPatterns(PassContext ctx, PassRegistry registry) {
         // Patterns are often spellings of one op (RaiseRopeNeox, RaiseRopeNeoxHalves): when one spelling
@@ -124,7 +138,7 @@ final class OptimizeCommand implements Callable<Integer> {
         for (RuleStats s : ctx.allStats()) {
             var p = registry.library().pattern(s.rule());
             if (p != null && s.candidates() > 0 && s.rewritten() == 0 && !s.rejected().isEmpty()
-                    && !producedOps.contains(p.replacement().op().qualifiedName())) {
+                    && !producedOps.contains(p.replacement().op().qualifiedName()) && nearMiss(s)) {
                 var top = s.rejected().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
                 ctx.remark(s.pass() + "/" + s.rule() + " did not fire on any of " + s.candidates()
                         + " candidates (most often: " + top.getKey() + "); run `graphfuse explain --pattern "
