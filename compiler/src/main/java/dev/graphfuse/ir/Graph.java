@@ -28,6 +28,7 @@ public final class Graph {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private byte[] unknownFields = new byte[0];
     private int nameCounter;
+    private int nodeIds;
 
     public Graph(String name) {
         this(name, null);
@@ -248,6 +249,15 @@ public final class Graph {
         }
         nodes.add(n);
         return n;
+    }
+
+    int nextNodeId() {
+        return nodeIds++;
+    }
+
+    /** Above every {@link Node#id} of this graph's nodes, present or removed. */
+    int nodeIdBound() {
+        return nodeIds;
     }
 
     /** Nodes in insertion order (not necessarily topological; see {@link GraphViews#topologicalOrder}). */

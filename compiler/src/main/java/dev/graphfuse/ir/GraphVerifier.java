@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Checks the IR invariants every pass must keep: each value produced once, use lists consistent
@@ -49,10 +50,14 @@ public final class GraphVerifier {
     }
 
     private static void check(Graph g, List<String> out, String where) {
-        Set<Value> defined = new HashSet<>();
+        // Membership is decided through the graph's own tables (a value's name, a node's graph and removed
+        // flag) rather than sets copied per check; a value registered under another name is the one case
+        // where the name lookup and membership differ, and only then is the set built.
+        boolean misregistered = false;
         for (Value v : g.values()) {
             if (g.value(v.name()) != v) {
                 out.add(where + ": value '" + v.name() + "' is registered under another name");
+                misregistered = true;
             }
             int definitions = (v.isGraphInput() && !v.isInitializer() ? 1 : 0) + (v.isInitializer() ? 1 : 0)
                     + (v.producer() != null ? 1 : 0) + (v.isCaptured() ? 1 : 0);
@@ -64,10 +69,10 @@ public final class GraphVerifier {
             if (v.isCaptured() && (g.parent() == null || g.parent().resolve(v.name()) == null)) {
                 out.add(where + ": captured value '" + v.name() + "' is not defined in an enclosing graph");
             }
-            defined.add(v);
             checkInitializerType(v, out, where);
         }
-        Set<Node> nodes = new HashSet<>(g.nodes());
+        Set<Value> definedSet = misregistered ? new HashSet<>(g.values()) : null;
+        Predicate<Value> defined = definedSet != null ? definedSet::contains : v -> g.value(v.name()) == v;
         Map<Value, Set<Use>> useSets = new IdentityHashMap<>();
         for (Node n : g.nodes()) {
             if (n.graph() != g || n.isRemoved()) {
@@ -78,9 +83,9 @@ public final class GraphVerifier {
                 if (in == null) {
                     continue;
                 }
-                if (!defined.contains(in)) {
+                if (!defined.test(in)) {
                     out.add(where + ": node " + n + " input " + i + " '" + in.name() + "' names no value of this graph");
-                } else if (!listsUse(in, new Use(n, i), useSets)) {
+                } else if (!listsUse(in, n, i, useSets)) {
                     out.add(where + ": value '" + in.name() + "' does not list its use by " + n + " input " + i);
                 }
             }
@@ -97,16 +102,16 @@ public final class GraphVerifier {
         }
         for (Value v : g.values()) {
             for (Use u : v.uses()) {
-                if (!nodes.contains(u.node()) || u.node().input(u.inputIndex()) != v) {
+                if (!isNodeOf(g, u.node()) || u.node().input(u.inputIndex()) != v) {
                     out.add(where + ": value '" + v.name() + "' lists a stale use by " + u.node() + " input " + u.inputIndex());
                 }
             }
-            if (v.producer() != null && !nodes.contains(v.producer())) {
+            if (v.producer() != null && !isNodeOf(g, v.producer())) {
                 out.add(where + ": value '" + v.name() + "' is produced by removed node " + v.producer());
             }
         }
         for (Value o : g.outputs()) {
-            if (!defined.contains(o)) {
+            if (!defined.test(o)) {
                 out.add(where + ": graph output '" + o.name() + "' names no value of this graph");
             }
         }
@@ -117,13 +122,26 @@ public final class GraphVerifier {
     /** Above this many uses, a value's uses are looked up in a set, not scanned (shared constants have thousands). */
     private static final int USE_SCAN_LIMIT = 16;
 
-    /** Whether {@code v} lists {@code use}; linear for few uses, a set built once per value otherwise. */
-    private static boolean listsUse(Value v, Use use, Map<Value, Set<Use>> useSets) {
+    /** Whether {@code v} lists its use by input {@code index} of {@code n}; a set built once per value for many uses. */
+    private static boolean listsUse(Value v, Node n, int index, Map<Value, Set<Use>> useSets) {
         List<Use> uses = v.uses();
         if (uses.size() <= USE_SCAN_LIMIT) {
-            return uses.contains(use);
+            for (Use u : uses) {
+                if (u.node() == n && u.inputIndex() == index) {
+                    return true;
+                }
+            }
+            return false;
         }
-        return useSets.computeIfAbsent(v, k -> new HashSet<>(uses)).contains(use);
+        return useSets.computeIfAbsent(v, k -> new HashSet<>(uses)).contains(new Use(n, index));
+    }
+
+    /**
+     * Whether {@code n} is in {@code g}'s node set: only {@link Graph#addNode} creates nodes and only
+     * {@link Graph#removeNode} takes them out (marking them removed), so the node's own fields say.
+     */
+    private static boolean isNodeOf(Graph g, Node n) {
+        return n.graph() == g && !n.isRemoved();
     }
 
     private static void checkInitializerType(Value v, List<String> out, String where) {
@@ -135,8 +153,8 @@ public final class GraphVerifier {
             out.add(where + ": initializer '" + v.name() + "' holds " + t.elementType().shortName()
                     + " data but is typed " + tt.elementType().shortName());
         }
-        if (tt.shape().hasRank() && tt.shape().isStatic()
-                && !Arrays.equals(tt.shape().dims().stream().mapToLong(d -> ((Dim.Fixed) d).size()).toArray(), t.dims())) {
+        long[] declared = tt.shape().staticSizes();
+        if (declared != null && !Arrays.equals(declared, t.dims())) {
             out.add(where + ": initializer '" + v.name() + "' has dims " + Arrays.toString(t.dims())
                     + " but is typed " + tt.shape());
         }

@@ -25,9 +25,14 @@ public final class Node {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private byte[] unknownFields = new byte[0];
     private boolean removed;
+    /** Graph-unique and increasing in insertion order: graph walks index arrays by it instead of hashing nodes. */
+    final int id;
+    /** GRAPH / GRAPHS attributes held, so {@link #subgraphs()} need not scan the attributes of nearly every node. */
+    private int graphAttributes;
 
     Node(Graph graph, String name, String domain, String opType) {
         this.graph = Objects.requireNonNull(graph, "graph is null");
+        this.id = graph.nextNodeId();
         this.name = name == null ? "" : name;
         this.domain = normalizeDomain(domain);
         this.opType = Objects.requireNonNull(opType, "opType is null");
@@ -180,11 +185,16 @@ public final class Node {
     }
 
     public void setAttribute(String name, Attribute value) {
-        attributes.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+        Attribute old = attributes.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+        graphAttributes += holdsGraphs(value) - holdsGraphs(old);
     }
 
     public void removeAttribute(String name) {
-        attributes.remove(name);
+        graphAttributes -= holdsGraphs(attributes.remove(name));
+    }
+
+    private static int holdsGraphs(Attribute a) {
+        return a instanceof Attribute.GraphAttr || a instanceof Attribute.GraphsAttr ? 1 : 0;
     }
 
     /** An INT attribute's value, or {@code dflt} when absent. */
@@ -221,17 +231,10 @@ public final class Node {
 
     /** Subgraphs held by GRAPH / GRAPHS attributes, in attribute order. */
     public List<Graph> subgraphs() {
-        List<Graph> out = null;
-        for (Attribute a : attributes.values()) {
-            if (a instanceof Attribute.GraphAttr || a instanceof Attribute.GraphsAttr) {
-                out = new ArrayList<>();
-                break;
-            }
-        }
-        if (out == null) {
-            // Nearly every node: no allocation (graph walks call this once per node).
+        if (graphAttributes == 0) {
             return List.of();
         }
+        List<Graph> out = new ArrayList<>();
         for (Attribute a : attributes.values()) {
             if (a instanceof Attribute.GraphAttr g) {
                 out.add(g.value());
