@@ -29,6 +29,7 @@ public final class Graph {
     private byte[] unknownFields = new byte[0];
     private int nameCounter;
     private int nodeIds;
+    private int valueIds;
 
     public Graph(String name) {
         this(name, null);
@@ -98,6 +99,16 @@ public final class Graph {
         return Collections.unmodifiableCollection(values.values());
     }
 
+    /** The name table itself, for read-only walks inside this package that need each value's key. */
+    Map<String, Value> valuesByName() {
+        return values;
+    }
+
+    /** Above every {@link Value#id} of this graph's values, present or removed. */
+    int valueIdBound() {
+        return valueIds;
+    }
+
     private Value define(String name, ValueType type) {
         Objects.requireNonNull(name, "name is null");
         if (name.isEmpty()) {
@@ -106,7 +117,7 @@ public final class Graph {
         if (values.containsKey(name)) {
             throw new DuplicateValueException(name);
         }
-        Value v = new Value(this, name, type);
+        Value v = new Value(this, name, type, valueIds++);
         values.put(name, v);
         return v;
     }
