@@ -285,16 +285,16 @@ public final class Graph {
         if (n.graph() != this || !nodes.contains(n)) {
             throw new IllegalArgumentException("node " + n + " is not in graph " + name);
         }
-        for (Value out : n.outputs()) {
-            if (out == null) {
-                continue;
-            }
-            if (out.hasUses() || outputs.contains(out)) {
+        int outs = n.outputs().size();
+        for (int i = 0; i < outs; i++) {
+            Value out = n.output(i);
+            if (out != null && (out.hasUses() || outputs.contains(out))) {
                 throw new IllegalStateException("output " + out + " of " + n + " is still in use");
             }
         }
         n.detachInputs();
-        for (Value out : n.outputs()) {
+        for (int i = 0; i < outs; i++) {
+            Value out = n.output(i);
             if (out != null) {
                 values.remove(out.name());
                 out.setProducer(null, -1);

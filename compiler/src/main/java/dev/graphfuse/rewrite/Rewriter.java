@@ -281,7 +281,8 @@ final class Rewriter {
     }
 
     private boolean dead(Node n) {
-        for (Value o : n.outputs()) {
+        for (int i = 0; i < n.outputs().size(); i++) {
+            Value o = n.output(i);
             if (o != null && (o.hasUses() || o.isGraphOutput() || captured.contains(o.name()))) {
                 return false;
             }

@@ -91,6 +91,9 @@ final class SameBody {
         if (a.size() != b.size()) {
             return false;
         }
+        if (a.isEmpty()) {
+            return true;
+        }
         Iterator<Map.Entry<String, Attribute>> bi = b.entrySet().iterator();
         for (Map.Entry<String, Attribute> e : a.entrySet()) {
             Map.Entry<String, Attribute> f = bi.next();
@@ -137,6 +140,9 @@ final class SameBody {
     private static boolean sameOrdered(Map<String, String> a, Map<String, String> b) {
         if (a.size() != b.size()) {
             return false;
+        }
+        if (a.isEmpty()) {
+            return true;
         }
         Iterator<Map.Entry<String, String>> bi = b.entrySet().iterator();
         for (Map.Entry<String, String> e : a.entrySet()) {
