@@ -51,6 +51,7 @@ public final class ReshapeCanonicalizationPass implements Pass {
         private final Graph g;
         private final PassContext context;
         private final boolean canWriteReshape;
+        private final List<Node> order;
         private final StaticTypes types;
         private final Set<Value> outputs;
         private final Set<String> captured;
@@ -59,7 +60,9 @@ public final class ReshapeCanonicalizationPass implements Pass {
             this.g = g;
             this.context = context;
             this.canWriteReshape = canWriteReshape;
-            this.types = StaticTypes.of(g);
+            // One order serves inference and the walk: both are taken before the first rewrite.
+            this.order = GraphViews.topologicalOrder(g);
+            this.types = StaticTypes.of(order);
             this.outputs = GraphScopes.outputSet(g);
             this.captured = GraphScopes.capturedNames(g);
         }
@@ -70,7 +73,7 @@ public final class ReshapeCanonicalizationPass implements Pass {
 
         void run() {
             // every rewrite removes only the visited node or nodes before it, so the snapshot stays valid
-            for (Node n : GraphViews.topologicalOrder(g)) {
+            for (Node n : order) {
                 if (n.isRemoved() || !n.domain().isEmpty() || n.outputs().size() != 1 || n.output(0) == null) {
                     continue;
                 }

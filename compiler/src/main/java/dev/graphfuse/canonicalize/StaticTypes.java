@@ -1,17 +1,16 @@
 package dev.graphfuse.canonicalize;
 
 import dev.graphfuse.ir.Attribute;
-import dev.graphfuse.ir.Dim;
 import dev.graphfuse.ir.ElementType;
-import dev.graphfuse.ir.Graph;
-import dev.graphfuse.ir.GraphViews;
 import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Shape;
 import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.ir.Value;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,18 +42,18 @@ final class StaticTypes {
             "Transpose", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Concat", "Split", "Slice", "Tile", "Expand",
             "Range"), REDUCE);
 
-    private final Map<Value, long[]> dims = new HashMap<>();
-    private final Map<Value, ElementType> elems = new HashMap<>();
-    private final Set<Node> visited = new HashSet<>();
+    private final Map<Value, long[]> dims = new IdentityHashMap<>();
+    private final Map<Value, ElementType> elems = new IdentityHashMap<>();
+    private final Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
-     * Types of all of {@code g}, inferred forward in topological order so that every lookup
-     * afterwards is a map hit (a lazy lookup could recurse as deep as the graph is long).
+     * Types of all of {@code g}'s nodes, given in a topological order (inference results do not depend
+     * on which), inferred forward so that every lookup afterwards is a map hit (a lazy lookup could
+     * recurse as deep as the graph is long).
      */
-    static StaticTypes of(Graph g) {
+    static StaticTypes of(List<Node> topologicalOrder) {
         StaticTypes t = new StaticTypes();
-        // Inference results do not depend on which topological order: take the cheap one.
-        for (Node n : GraphViews.insertionTopologicalOrder(g)) {
+        for (Node n : topologicalOrder) {
             t.visit(n);
         }
         return t;
@@ -65,9 +64,23 @@ final class StaticTypes {
      * calls this for each node it keeps, so inference sees the constants earlier rewrites made.
      */
     void visit(Node n) {
-        if (!visited.contains(n)) {
+        if (!visited.contains(n) && !declared(n)) {
             infer(n);
         }
+    }
+
+    /**
+     * Whether every output of {@code n} declares an element type and a static shape: lookups answer
+     * those before anything inferred, so inferring them would be work nobody reads (exporters that
+     * write value_info declare nearly every value).
+     */
+    private static boolean declared(Node n) {
+        for (Value v : n.outputs()) {
+            if (v != null && (v.elementType() == null || !v.shape().isStatic())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @SafeVarargs
@@ -88,9 +101,9 @@ final class StaticTypes {
         if (t != null) {
             return t.dims();
         }
-        Shape s = v.shape();
-        if (s.isStatic()) {
-            return s.dims().stream().mapToLong(d -> ((Dim.Fixed) d).size()).toArray();
+        long[] declared = v.shape().staticSizes();
+        if (declared != null) {
+            return declared;
         }
         Node p = v.producer();
         if (p != null && !visited.contains(p)) {

@@ -1,6 +1,7 @@
 package dev.graphfuse.canonicalize;
 
 import dev.graphfuse.ir.ElementType;
+import dev.graphfuse.ir.Graph;
 import dev.graphfuse.ir.GraphViews;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Node;
@@ -9,6 +10,7 @@ import dev.graphfuse.ir.Value;
 import dev.graphfuse.ir.ValueType;
 import dev.graphfuse.pass.PassContext;
 import dev.graphfuse.pass.RuleStats;
+import java.util.List;
 
 /**
  * Writes the element types and static shapes {@link StaticTypes} can prove onto values that declare
@@ -28,12 +30,16 @@ final class TypeAnnotationPass implements dev.graphfuse.pass.Pass {
 
     @Override
     public void run(Model model, PassContext context) {
-        StaticTypes types = StaticTypes.of(model.graph());
         RuleStats stats = context.stats(Canonicalize.STATS_PASS, "infer-types");
+        if (!anyUntyped(model.graph())) {
+            return; // no candidates: inference would be work nobody reads
+        }
         // Annotations do not depend on the visiting order (each value gets its own proven type).
-        for (Node n : GraphViews.insertionTopologicalOrder(model.graph())) {
+        List<Node> order = GraphViews.insertionTopologicalOrder(model.graph());
+        StaticTypes types = StaticTypes.of(order);
+        for (Node n : order) {
             for (Value v : n.outputs()) {
-                if (v == null || (v.type() != null && v.shape().hasRank())) {
+                if (!untyped(v)) {
                     continue;
                 }
                 stats.countCandidate();
@@ -48,5 +54,20 @@ final class TypeAnnotationPass implements dev.graphfuse.pass.Pass {
                 stats.countRewritten();
             }
         }
+    }
+
+    private static boolean untyped(Value v) {
+        return v != null && (v.type() == null || !v.shape().hasRank());
+    }
+
+    private static boolean anyUntyped(Graph g) {
+        for (Node n : g.nodes()) {
+            for (Value v : n.outputs()) {
+                if (untyped(v)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -35,7 +35,7 @@ public sealed interface Dim {
     Dim UNKNOWN = new Unknown();
 
     static Dim of(long size) {
-        return new Fixed(size);
+        return FixedDims.of(size);
     }
 
     static Dim of(String symbol) {

@@ -28,6 +28,8 @@ public final class Graph {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private byte[] unknownFields = new byte[0];
     private int nameCounter;
+    private int nodeIds;
+    private int valueIds;
 
     public Graph(String name) {
         this(name, null);
@@ -97,6 +99,16 @@ public final class Graph {
         return Collections.unmodifiableCollection(values.values());
     }
 
+    /** The name table itself, for read-only walks inside this package that need each value's key. */
+    Map<String, Value> valuesByName() {
+        return values;
+    }
+
+    /** Above every {@link Value#id} of this graph's values, present or removed. */
+    int valueIdBound() {
+        return valueIds;
+    }
+
     private Value define(String name, ValueType type) {
         Objects.requireNonNull(name, "name is null");
         if (name.isEmpty()) {
@@ -105,7 +117,7 @@ public final class Graph {
         if (values.containsKey(name)) {
             throw new DuplicateValueException(name);
         }
-        Value v = new Value(this, name, type);
+        Value v = new Value(this, name, type, valueIds++);
         values.put(name, v);
         return v;
     }
@@ -250,6 +262,15 @@ public final class Graph {
         return n;
     }
 
+    int nextNodeId() {
+        return nodeIds++;
+    }
+
+    /** Above every {@link Node#id} of this graph's nodes, present or removed. */
+    int nodeIdBound() {
+        return nodeIds;
+    }
+
     /** Nodes in insertion order (not necessarily topological; see {@link GraphViews#topologicalOrder}). */
     public Collection<Node> nodes() {
         return Collections.unmodifiableSet(nodes);
@@ -264,16 +285,16 @@ public final class Graph {
         if (n.graph() != this || !nodes.contains(n)) {
             throw new IllegalArgumentException("node " + n + " is not in graph " + name);
         }
-        for (Value out : n.outputs()) {
-            if (out == null) {
-                continue;
-            }
-            if (out.hasUses() || outputs.contains(out)) {
+        int outs = n.outputs().size();
+        for (int i = 0; i < outs; i++) {
+            Value out = n.output(i);
+            if (out != null && (out.hasUses() || outputs.contains(out))) {
                 throw new IllegalStateException("output " + out + " of " + n + " is still in use");
             }
         }
         n.detachInputs();
-        for (Value out : n.outputs()) {
+        for (int i = 0; i < outs; i++) {
+            Value out = n.output(i);
             if (out != null) {
                 values.remove(out.name());
                 out.setProducer(null, -1);

@@ -2,12 +2,9 @@ package dev.graphfuse.ir;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Checks the IR invariants every pass must keep: each value produced once, use lists consistent
@@ -49,9 +46,26 @@ public final class GraphVerifier {
     }
 
     private static void check(Graph g, List<String> out, String where) {
-        Set<Value> defined = new HashSet<>();
-        for (Value v : g.values()) {
-            if (g.value(v.name()) != v) {
+        // Membership and use lists are checked through flags in arrays indexed by the graph-unique node and
+        // value ids, not through hash lookups and sets per check: at 100k nodes those dominated the pipeline's
+        // verification. The messages and their order are those of the straightforward checks.
+        // A node's graph is final and set by the graph that adds it, so ids of g.nodes() are in g's id space.
+        boolean[] member = new boolean[g.nodeIdBound()];
+        int[] slotBase = new int[member.length];
+        int slots = 0;
+        for (Node n : g.nodes()) {
+            member[n.id] = true;
+            slotBase[n.id] = slots;
+            slots += n.inputCount();
+        }
+        boolean[] defined = new boolean[g.valueIdBound()];
+        boolean[] underOwnName = new boolean[defined.length];
+        boolean[] listed = new boolean[slots]; // input slot's value lists that use
+        List<String> staleUses = new ArrayList<>();
+        for (Map.Entry<String, Value> e : g.valuesByName().entrySet()) {
+            Value v = e.getValue();
+            boolean ownName = e.getKey().equals(v.name()) || g.value(v.name()) == v;
+            if (!ownName) {
                 out.add(where + ": value '" + v.name() + "' is registered under another name");
             }
             int definitions = (v.isGraphInput() && !v.isInitializer() ? 1 : 0) + (v.isInitializer() ? 1 : 0)
@@ -64,11 +78,22 @@ public final class GraphVerifier {
             if (v.isCaptured() && (g.parent() == null || g.parent().resolve(v.name()) == null)) {
                 out.add(where + ": captured value '" + v.name() + "' is not defined in an enclosing graph");
             }
-            defined.add(v);
+            defined[v.id] = true;
+            underOwnName[v.id] |= ownName;
             checkInitializerType(v, out, where);
+            // Reported after the node checks, as a walk of its own would.
+            for (Use u : v.uses()) {
+                if (!isNodeOf(g, u.node(), member) || u.node().input(u.inputIndex()) != v) {
+                    staleUses.add(where + ": value '" + v.name() + "' lists a stale use by " + u.node() + " input "
+                            + u.inputIndex());
+                } else {
+                    listed[slotBase[u.node().id] + u.inputIndex()] = true;
+                }
+            }
+            if (v.producer() != null && !isNodeOf(g, v.producer(), member)) {
+                staleUses.add(where + ": value '" + v.name() + "' is produced by removed node " + v.producer());
+            }
         }
-        Set<Node> nodes = new HashSet<>(g.nodes());
-        Map<Value, Set<Use>> useSets = new IdentityHashMap<>();
         for (Node n : g.nodes()) {
             if (n.graph() != g || n.isRemoved()) {
                 out.add(where + ": node " + n + " does not belong to this graph");
@@ -78,15 +103,15 @@ public final class GraphVerifier {
                 if (in == null) {
                     continue;
                 }
-                if (!defined.contains(in)) {
+                if (!isDefined(g, in, defined)) {
                     out.add(where + ": node " + n + " input " + i + " '" + in.name() + "' names no value of this graph");
-                } else if (!listsUse(in, new Use(n, i), useSets)) {
+                } else if (!listed[slotBase[n.id] + i]) {
                     out.add(where + ": value '" + in.name() + "' does not list its use by " + n + " input " + i);
                 }
             }
             for (int i = 0; i < n.outputs().size(); i++) {
                 Value o = n.output(i);
-                if (o != null && (o.producer() != n || o.producerIndex() != i || g.value(o.name()) != o)) {
+                if (o != null && (o.producer() != n || o.producerIndex() != i || !isDefined(g, o, underOwnName))) {
                     out.add(where + ": output " + i + " '" + o.name() + "' of " + n + " is not registered as produced by it");
                 }
             }
@@ -95,18 +120,9 @@ public final class GraphVerifier {
                 check(sub, out, where + " > " + n + " subgraph '" + sub.name() + "'");
             }
         }
-        for (Value v : g.values()) {
-            for (Use u : v.uses()) {
-                if (!nodes.contains(u.node()) || u.node().input(u.inputIndex()) != v) {
-                    out.add(where + ": value '" + v.name() + "' lists a stale use by " + u.node() + " input " + u.inputIndex());
-                }
-            }
-            if (v.producer() != null && !nodes.contains(v.producer())) {
-                out.add(where + ": value '" + v.name() + "' is produced by removed node " + v.producer());
-            }
-        }
+        out.addAll(staleUses);
         for (Value o : g.outputs()) {
-            if (!defined.contains(o)) {
+            if (!isDefined(g, o, defined)) {
                 out.add(where + ": graph output '" + o.name() + "' names no value of this graph");
             }
         }
@@ -114,16 +130,14 @@ public final class GraphVerifier {
         cycle.ifPresent(c -> out.add(where + ": " + new GraphCycleException(c).getMessage()));
     }
 
-    /** Above this many uses, a value's uses are looked up in a set, not scanned (shared constants have thousands). */
-    private static final int USE_SCAN_LIMIT = 16;
+    /** Whether {@code v}, a value of {@code g}'s id space, is flagged; values of other graphs never are. */
+    private static boolean isDefined(Graph g, Value v, boolean[] flags) {
+        return v.graph() == g && flags[v.id];
+    }
 
-    /** Whether {@code v} lists {@code use}; linear for few uses, a set built once per value otherwise. */
-    private static boolean listsUse(Value v, Use use, Map<Value, Set<Use>> useSets) {
-        List<Use> uses = v.uses();
-        if (uses.size() <= USE_SCAN_LIMIT) {
-            return uses.contains(use);
-        }
-        return useSets.computeIfAbsent(v, k -> new HashSet<>(uses)).contains(use);
+    /** Whether {@code n} is in {@code g}'s node set, flagged in {@code member} by id. */
+    private static boolean isNodeOf(Graph g, Node n, boolean[] member) {
+        return n.graph() == g && member[n.id];
     }
 
     private static void checkInitializerType(Value v, List<String> out, String where) {
@@ -135,8 +149,8 @@ public final class GraphVerifier {
             out.add(where + ": initializer '" + v.name() + "' holds " + t.elementType().shortName()
                     + " data but is typed " + tt.elementType().shortName());
         }
-        if (tt.shape().hasRank() && tt.shape().isStatic()
-                && !Arrays.equals(tt.shape().dims().stream().mapToLong(d -> ((Dim.Fixed) d).size()).toArray(), t.dims())) {
+        long[] declared = tt.shape().staticSizes();
+        if (declared != null && !Arrays.equals(declared, t.dims())) {
             out.add(where + ": initializer '" + v.name() + "' has dims " + Arrays.toString(t.dims())
                     + " but is typed " + tt.shape());
         }

@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jgrapht.alg.cycle.CycleDetector;
 import org.jgrapht.graph.AsSubgraph;
@@ -81,19 +79,14 @@ public final class GraphViews {
      * comes first. Throws {@link GraphCycleException} when the graph has a cycle.
      */
     public static List<Node> topologicalOrder(Graph graph) {
-        // Kahn's algorithm over index arrays with a priority queue of precomputed keys: linear apart from
-        // the heap, where building a JGraphT graph and comparing freshly built keys dominated at 100k nodes.
         Csr csr = Csr.of(graph);
         int n = csr.nodes.length;
         String[] keys = new String[n];
         for (int i = 0; i < n; i++) {
             keys[i] = csr.nodes[i].orderKey();
         }
-        java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>(Math.max(1, n),
-                (a, b) -> {
-                    int c = keys[a].compareTo(keys[b]);
-                    return c != 0 ? c : Integer.compare(a, b);
-                });
+        // Kahn's algorithm with a heap of node indices: linear apart from the key comparisons.
+        KeyHeap ready = new KeyHeap(keys);
         int[] inDegree = csr.inDegree.clone();
         for (int i = 0; i < n; i++) {
             if (inDegree[i] == 0) {
@@ -177,19 +170,20 @@ public final class GraphViews {
     private record Csr(Node[] nodes, int[] start, int[] users, int[] inDegree) {
         static Csr of(Graph graph) {
             Node[] nodes = graph.nodes().toArray(new Node[0]);
-            Map<Node, Integer> index = new IdentityHashMap<>(nodes.length);
+            // position + 1 by node id (0: not a node of this graph), instead of a map from nodes
+            int[] index = new int[graph.nodeIdBound()];
             for (int i = 0; i < nodes.length; i++) {
-                index.put(nodes[i], i);
+                index[nodes[i].id] = i + 1;
             }
-            Edges edges = new Edges(nodes.length);
+            Edges edges = new Edges(graph, index, nodes.length);
             for (int c = 0; c < nodes.length; c++) {
                 Node n = nodes[c];
-                for (Value in : n.inputs()) {
-                    edges.add(index, in, c);
+                for (int k = 0, inputs = n.inputCount(); k < inputs; k++) {
+                    edges.add(n.input(k), c);
                 }
                 for (Graph sub : n.subgraphs()) {
                     for (String captured : capturedNames(sub)) {
-                        edges.add(index, graph.value(captured), c);
+                        edges.add(graph.value(captured), c);
                     }
                 }
             }
@@ -211,23 +205,28 @@ public final class GraphViews {
 
     /** Dependency edges by node index, as {@link #addDependency} would add them (parallel edges kept). */
     private static final class Edges {
+        private final Graph graph;
+        private final int[] index;
         int[] from;
         int[] to;
         final int[] inDegree;
         int size;
 
-        Edges(int nodes) {
+        Edges(Graph graph, int[] index, int nodes) {
+            this.graph = graph;
+            this.index = index;
             from = new int[Math.max(16, nodes * 2)];
             to = new int[from.length];
             inDegree = new int[nodes];
         }
 
-        void add(Map<Node, Integer> index, Value in, int user) {
-            if (in == null || in.producer() == null) {
+        void add(Value in, int user) {
+            Node producer = in == null ? null : in.producer();
+            if (producer == null || producer.graph() != graph) {
                 return;
             }
-            Integer p = index.get(in.producer());
-            if (p == null) {
+            int p = index[producer.id] - 1;
+            if (p < 0) {
                 return;
             }
             if (size == from.length) {

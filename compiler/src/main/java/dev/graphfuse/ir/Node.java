@@ -21,13 +21,21 @@ public final class Node {
     private String docString = "";
     private final List<Value> inputs = new ArrayList<>(4);
     private final List<Value> outputs = new ArrayList<>(1);
-    private final Map<String, Attribute> attributes = new LinkedHashMap<>();
+    /** Null until the first attribute: most nodes of a large graph have none, and the collector copies every map. */
+    private Map<String, Attribute> attributes;
     private final Map<String, String> metadata = new LinkedHashMap<>();
-    private byte[] unknownFields = new byte[0];
+    /** Shared when empty (nearly always): an empty array cannot be changed, so no copy is needed either. */
+    private static final byte[] NO_BYTES = new byte[0];
+    private byte[] unknownFields = NO_BYTES;
     private boolean removed;
+    /** Graph-unique and increasing in insertion order: graph walks index arrays by it instead of hashing nodes. */
+    final int id;
+    /** GRAPH / GRAPHS attributes held, so {@link #subgraphs()} need not scan the attributes of nearly every node. */
+    private int graphAttributes;
 
     Node(Graph graph, String name, String domain, String opType) {
         this.graph = Objects.requireNonNull(graph, "graph is null");
+        this.id = graph.nextNodeId();
         this.name = name == null ? "" : name;
         this.domain = normalizeDomain(domain);
         this.opType = Objects.requireNonNull(opType, "opType is null");
@@ -172,29 +180,41 @@ public final class Node {
     }
 
     public Map<String, Attribute> attributes() {
-        return Collections.unmodifiableMap(attributes);
+        return attributes == null ? Collections.emptyMap() : Collections.unmodifiableMap(attributes);
     }
 
     public Attribute attribute(String name) {
-        return attributes.get(name);
+        return attributes == null ? null : attributes.get(name);
     }
 
     public void setAttribute(String name, Attribute value) {
-        attributes.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(value);
+        if (attributes == null) {
+            attributes = new LinkedHashMap<>();
+        }
+        Attribute old = attributes.put(name, value);
+        graphAttributes += holdsGraphs(value) - holdsGraphs(old);
     }
 
     public void removeAttribute(String name) {
-        attributes.remove(name);
+        if (attributes != null) {
+            graphAttributes -= holdsGraphs(attributes.remove(name));
+        }
+    }
+
+    private static int holdsGraphs(Attribute a) {
+        return a instanceof Attribute.GraphAttr || a instanceof Attribute.GraphsAttr ? 1 : 0;
     }
 
     /** An INT attribute's value, or {@code dflt} when absent. */
     public long intAttribute(String name, long dflt) {
-        return attributes.get(name) instanceof Attribute.IntAttr i ? i.value() : dflt;
+        return attribute(name) instanceof Attribute.IntAttr i ? i.value() : dflt;
     }
 
     /** A FLOAT attribute's value, or {@code dflt} when absent. */
     public float floatAttribute(String name, float dflt) {
-        return attributes.get(name) instanceof Attribute.FloatAttr f ? f.value() : dflt;
+        return attribute(name) instanceof Attribute.FloatAttr f ? f.value() : dflt;
     }
 
     /** Node metadata_props, in insertion order (mutable). */
@@ -204,11 +224,11 @@ public final class Node {
 
     /** Serialized protobuf fields graphfuse does not model, carried through export. */
     public byte[] unknownFields() {
-        return unknownFields.clone();
+        return unknownFields.length == 0 ? NO_BYTES : unknownFields.clone();
     }
 
     public void setUnknownFields(byte[] bytes) {
-        this.unknownFields = bytes == null ? new byte[0] : bytes.clone();
+        this.unknownFields = bytes == null || bytes.length == 0 ? NO_BYTES : bytes.clone();
     }
 
     public boolean isRemoved() {
@@ -221,17 +241,10 @@ public final class Node {
 
     /** Subgraphs held by GRAPH / GRAPHS attributes, in attribute order. */
     public List<Graph> subgraphs() {
-        List<Graph> out = null;
-        for (Attribute a : attributes.values()) {
-            if (a instanceof Attribute.GraphAttr || a instanceof Attribute.GraphsAttr) {
-                out = new ArrayList<>();
-                break;
-            }
-        }
-        if (out == null) {
-            // Nearly every node: no allocation (graph walks call this once per node).
+        if (graphAttributes == 0) {
             return List.of();
         }
+        List<Graph> out = new ArrayList<>();
         for (Attribute a : attributes.values()) {
             if (a instanceof Attribute.GraphAttr g) {
                 out.add(g.value());

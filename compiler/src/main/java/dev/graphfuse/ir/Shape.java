@@ -56,7 +56,30 @@ public final class Shape {
 
     /** True when every dim has a known size. */
     public boolean isStatic() {
-        return dims != null && dims.stream().allMatch(d -> d instanceof Dim.Fixed);
+        if (dims == null) {
+            return false;
+        }
+        for (Dim d : dims) {
+            if (!(d instanceof Dim.Fixed)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The sizes of a static shape (a new array), or null when the shape is not static. */
+    public long[] staticSizes() {
+        if (dims == null) {
+            return null;
+        }
+        long[] sizes = new long[dims.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            if (!(dims.get(i) instanceof Dim.Fixed f)) {
+                return null;
+            }
+            sizes[i] = f.size();
+        }
+        return sizes;
     }
 
     /** Number of elements; throws when not static. */

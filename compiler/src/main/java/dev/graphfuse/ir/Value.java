@@ -24,9 +24,12 @@ public final class Value {
     private String docString = "";
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final List<Use> users = new ArrayList<>(2);
+    /** Graph-unique, like {@link Node#id}: the verifier keeps per-value flags in arrays indexed by it. */
+    final int id;
 
-    Value(Graph graph, String name, ValueType type) {
+    Value(Graph graph, String name, ValueType type, int id) {
         this.graph = Objects.requireNonNull(graph, "graph is null");
+        this.id = id;
         this.name = Objects.requireNonNull(name, "name is null");
         this.type = type;
     }

@@ -29,7 +29,8 @@ public final class PatternPass implements Pass {
 
     private final String name;
     private final List<CompiledPattern> patterns;
-    private final Map<String, List<CompiledPattern>> byRootOp = new HashMap<>();
+    /** Candidates by domain, then op type: two lookups of the node's own strings, no key built per node. */
+    private final Map<String, Map<String, List<CompiledPattern>>> byRootOp = new HashMap<>();
 
     public PatternPass(String name, List<CompiledPattern> patterns) {
         this.name = name;
@@ -39,13 +40,15 @@ public final class PatternPass implements Pass {
         ordered.sort(Comparator.comparingInt(CompiledPattern::benefit).reversed());
         for (CompiledPattern p : ordered) {
             for (OpSignature s : CompiledPattern.rootOps(p.roots().get(0))) {
-                byRootOp.computeIfAbsent(key(s.domain(), s.name()), k -> new ArrayList<>()).add(p);
+                byRootOp.computeIfAbsent(s.domain(), k -> new HashMap<>())
+                        .computeIfAbsent(s.name(), k -> new ArrayList<>()).add(p);
             }
         }
     }
 
-    private static String key(String domain, String op) {
-        return domain + "::" + op;
+    private List<CompiledPattern> candidates(Node n) {
+        Map<String, List<CompiledPattern>> ofDomain = byRootOp.get(n.domain());
+        return ofDomain == null ? null : ofDomain.get(n.opType());
     }
 
     @Override
@@ -87,7 +90,7 @@ public final class PatternPass implements Pass {
                 if (n.isRemoved()) {
                     continue;
                 }
-                List<CompiledPattern> candidates = byRootOp.get(key(n.domain(), n.opType()));
+                List<CompiledPattern> candidates = candidates(n);
                 if (candidates == null) {
                     continue;
                 }

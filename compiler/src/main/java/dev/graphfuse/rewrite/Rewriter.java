@@ -225,10 +225,16 @@ final class Rewriter {
     /** Finds or adds the function for {@code body}; returns its overload ("" for the first body of an op). */
     private String registerFunction(OpSignature op, Graph body, Map<String, Attribute> attrs) {
         model.opsetImports().putIfAbsent(op.domain(), 1L);
-        String text = FunctionBody.canonicalText(body);
+        String text = null;
         int variants = 0;
         for (Function f : model.functions()) {
             if (f.domain().equals(op.domain()) && f.name().equals(op.name())) {
+                if (SameBody.identical(f.body(), body)) {
+                    return f.overload();
+                }
+                if (text == null) {
+                    text = FunctionBody.canonicalText(body);
+                }
                 if (canonicalTexts.computeIfAbsent(f, k -> FunctionBody.canonicalText(k.body())).equals(text)) {
                     return f.overload();
                 }
@@ -246,7 +252,9 @@ final class Rewriter {
                 opsets);
         f.setDocString("graphfuse: the subgraph " + op.qualifiedName() + " replaced");
         model.functions().add(f);
-        canonicalTexts.put(f, text);
+        if (text != null) {
+            canonicalTexts.put(f, text);
+        }
         return overload;
     }
 
@@ -313,7 +321,8 @@ final class Rewriter {
     }
 
     private boolean dead(Node n) {
-        for (Value o : n.outputs()) {
+        for (int i = 0; i < n.outputs().size(); i++) {
+            Value o = n.output(i);
             if (o != null && (o.hasUses() || o.isGraphOutput() || captured.contains(o.name()))) {
                 return false;
             }
