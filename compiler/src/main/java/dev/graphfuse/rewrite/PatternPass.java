@@ -66,6 +66,37 @@ public final class PatternPass implements Pass {
         return patterns;
     }
 
+    /**
+     * The sweep that follows one which changed the graph, when it would change nothing: it then only
+     * records each anchor's failure, and with the graph fixed during it those do not depend on the order
+     * anchors are tried in, so insertion order serves and no topological order is computed. Returns
+     * false, recording nothing, at the first match: the real sweep must find the first match in its order.
+     */
+    private boolean atFixedPoint(Model model, Map<CompiledPattern, Matcher> matchers,
+                                 Map<CompiledPattern, Map<Node, String>> lastFailure) {
+        List<CompiledPattern> tried = new ArrayList<>();
+        List<Node> at = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        for (Node n : model.graph().nodes()) {
+            List<CompiledPattern> candidates = candidates(n);
+            if (candidates == null) {
+                continue;
+            }
+            for (CompiledPattern p : candidates) {
+                if (!(matchers.get(p).matchAt(n) instanceof MatchFailure f)) {
+                    return false;
+                }
+                tried.add(p);
+                at.add(n);
+                kinds.add(f.kind());
+            }
+        }
+        for (int i = 0; i < tried.size(); i++) {
+            lastFailure.get(tried.get(i)).put(at.get(i), kinds.get(i));
+        }
+        return true;
+    }
+
     @Override
     public void run(Model model, PassContext context) {
         Rewriter rewriter = new Rewriter(model);
@@ -105,6 +136,9 @@ public final class PatternPass implements Pass {
                     }
                     lastFailure.get(p).put(n, ((MatchFailure) r).kind());
                 }
+            }
+            if (changed && sweeps < MAX_SWEEPS && atFixedPoint(model, matchers, lastFailure)) {
+                break;
             }
         }
         rewriter.pruneUnusedFunctions();
