@@ -152,6 +152,13 @@ public final class ConstantFoldingPass implements Pass {
         }
 
         private boolean foldData(Node n) {
+            // Nearly every node reads a non-constant: find out before allocating anything.
+            for (int i = 0; i < n.inputCount(); i++) {
+                Value in = n.input(i);
+                if (in != null && Constants.tensorOf(in) == null) {
+                    return false;   // not a constant computation; not a candidate
+                }
+            }
             List<HostTensor> inputs = new ArrayList<>(n.inputCount());
             List<Tensor> constants = new ArrayList<>(n.inputCount());
             for (Value in : n.inputs()) {

@@ -107,7 +107,8 @@ public final class DeadCodeEliminationPass implements Pass {
     }
 
     private static boolean isLive(Node n, Set<Value> outputs, Map<String, Integer> captured) {
-        for (Value out : n.outputs()) {
+        for (int i = 0; i < n.outputs().size(); i++) {
+            Value out = n.output(i);
             if (out != null && (out.hasUses() || outputs.contains(out) || captured.getOrDefault(out.name(), 0) > 0)) {
                 return true;
             }

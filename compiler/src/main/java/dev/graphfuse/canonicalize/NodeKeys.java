@@ -36,6 +36,11 @@ final class NodeKeys {
 
     /** The key of {@code n}, or null when it has a subgraph attribute (bodies are not compared). */
     static NodeKey of(Node n) {
+        if (n.attributes().isEmpty()) {
+            // Map equality is by content whatever the map, so most nodes need no sorted map of their own.
+            return new NodeKey(n.domain(), n.opType(), n.overload(), new ArrayList<>(n.inputs()), n.outputs().size(),
+                    Map.of());
+        }
         Map<String, AttrKey> attrs = new TreeMap<>();
         for (Map.Entry<String, Attribute> e : n.attributes().entrySet()) {
             Object content = content(e.getValue());
@@ -50,7 +55,12 @@ final class NodeKeys {
     static TensorKey tensor(Tensor t) {
         Object content = t.data() instanceof TensorData.Strings s
                 ? s.values().stream().map(ByteBuffer::wrap).toList() : t.bytes();
-        return new TensorKey(t.elementType(), Arrays.stream(t.dims()).boxed().toList(), content);
+        long[] dims = t.dims();
+        List<Long> boxed = new ArrayList<>(dims.length);
+        for (long d : dims) {
+            boxed.add(d);
+        }
+        return new TensorKey(t.elementType(), boxed, content);
     }
 
     private static Object content(Attribute a) {

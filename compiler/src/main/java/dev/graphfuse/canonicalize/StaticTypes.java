@@ -75,7 +75,8 @@ final class StaticTypes {
      * write value_info declare nearly every value).
      */
     private static boolean declared(Node n) {
-        for (Value v : n.outputs()) {
+        for (int i = 0; i < n.outputs().size(); i++) {
+            Value v = n.output(i);
             if (v != null && (v.elementType() == null || !v.shape().isStatic())) {
                 return false;
             }

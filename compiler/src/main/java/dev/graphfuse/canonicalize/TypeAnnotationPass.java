@@ -62,8 +62,8 @@ final class TypeAnnotationPass implements dev.graphfuse.pass.Pass {
 
     private static boolean anyUntyped(Graph g) {
         for (Node n : g.nodes()) {
-            for (Value v : n.outputs()) {
-                if (untyped(v)) {
+            for (int i = 0; i < n.outputs().size(); i++) {
+                if (untyped(n.output(i))) {
                     return true;
                 }
             }

@@ -145,8 +145,14 @@ public final class GraphViews {
 
     /** Node indices in Kahn order (ready nodes by index); shorter than the node count when there is a cycle. */
     private static int[] kahn(Csr csr) {
-        int n = csr.nodes.length;
-        int[] inDegree = csr.inDegree.clone();
+        return kahn(csr.nodes.length, csr.start, csr.users, csr.inDegree.clone());
+    }
+
+    /**
+     * Kahn's algorithm over compressed rows (users of node i are {@code users[start[i]..start[i+1])});
+     * consumes {@code inDegree}. Node indices in Kahn order, shorter than {@code n} when there is a cycle.
+     */
+    static int[] kahn(int n, int[] start, int[] users, int[] inDegree) {
         int[] queue = new int[n];
         int head = 0;
         int tail = 0;
@@ -157,9 +163,9 @@ public final class GraphViews {
         }
         while (head < tail) {
             int x = queue[head++];
-            for (int e = csr.start[x]; e < csr.start[x + 1]; e++) {
-                if (--inDegree[csr.users[e]] == 0) {
-                    queue[tail++] = csr.users[e];
+            for (int e = start[x]; e < start[x + 1]; e++) {
+                if (--inDegree[users[e]] == 0) {
+                    queue[tail++] = users[e];
                 }
             }
         }

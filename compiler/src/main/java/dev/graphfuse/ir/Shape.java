@@ -59,8 +59,8 @@ public final class Shape {
         if (dims == null) {
             return false;
         }
-        for (Dim d : dims) {
-            if (!(d instanceof Dim.Fixed)) {
+        for (int i = 0; i < dims.size(); i++) {
+            if (!(dims.get(i) instanceof Dim.Fixed)) {
                 return false;
             }
         }

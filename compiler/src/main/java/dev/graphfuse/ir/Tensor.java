@@ -22,7 +22,8 @@ public final class Tensor {
         this.dims = dims.clone();
         this.data = Objects.requireNonNull(data, "data is null");
         this.docString = docString == null ? "" : docString;
-        this.metadata = new LinkedHashMap<>(metadata);
+        // Read-only here, and nearly always empty: no map of its own for each initializer and folded constant.
+        this.metadata = metadata.isEmpty() ? Map.of() : new LinkedHashMap<>(metadata);
     }
 
     public static Tensor of(String name, ElementType type, long[] dims, byte[] littleEndianBytes) {

@@ -12,9 +12,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link GraphVerifier} keeps its flags in arrays indexed by node and value ids; on graphs broken in
- * the ways a buggy pass could break them it must report exactly what {@link ReferenceVerifier}, the
- * straightforward set-based checks, reports, in the same order.
+ * {@link GraphVerifier} keeps its flags in arrays indexed by node and value ids, and answers valid
+ * graphs through {@link QuickCheck}; on graphs broken in the ways a buggy pass could break them it
+ * must report exactly what {@link ReferenceVerifier}, the straightforward set-based checks, reports,
+ * in the same order.
  */
 class GraphVerifierEquivalenceTest {
     private static final int TRIALS = 400;
@@ -46,6 +47,7 @@ class GraphVerifierEquivalenceTest {
         Graph g = SyntheticDecoder.build(3).graph();
         assertEquals(List.of(), ReferenceVerifier.problems(g));
         assertEquals(List.of(), GraphVerifier.problems(g));
+        assertTrue(QuickCheck.passes(g), "a valid graph takes the quick path");
     }
 
     /** Breaks one invariant, bypassing the checks of Graph's public methods; returns what it did. */
