@@ -168,6 +168,12 @@ final class FunctionBody {
         if (called != null) {
             return inline(n, called, inputs, body, inner, counter, callee, 0);
         }
+        emit(n, inputs, body, inner, counter);
+        return null;
+    }
+
+    /** Adds a copy of {@code n} over {@code inputs} to {@code body}; records where each output went in {@code map}. */
+    private static void emit(Node n, List<Value> inputs, Graph body, Map<Value, Value> map, int[] counter) {
         List<String> outs = new ArrayList<>();
         for (Value o : n.outputs()) {
             outs.add(o == null ? "" : "t" + counter[0]++);
@@ -179,10 +185,9 @@ final class FunctionBody {
         copy.setOverload(n.overload());
         for (int i = 0; i < n.outputs().size(); i++) {
             if (n.output(i) != null) {
-                inner.put(n.output(i), copy.output(i));
+                map.put(n.output(i), copy.output(i));
             }
         }
-        return null;
     }
 
     /** Copies {@code called} (the body of {@code call}'s function) into {@code body} in place of the call. */
@@ -218,20 +223,7 @@ final class FunctionBody {
                 local.putAll(outs);
                 continue;
             }
-            List<String> outs = new ArrayList<>();
-            for (Value o : n.outputs()) {
-                outs.add(o == null ? "" : "t" + counter[0]++);
-            }
-            Node copy = body.addNode("", n.domain(), n.opType(), inputs, outs);
-            for (var e : n.attributes().entrySet()) {
-                copy.setAttribute(e.getKey(), e.getValue());
-            }
-            copy.setOverload(n.overload());
-            for (int i = 0; i < n.outputs().size(); i++) {
-                if (n.output(i) != null) {
-                    local.put(n.output(i), copy.output(i));
-                }
-            }
+            emit(n, inputs, body, local, counter);
         }
         List<Value> results = called.outputs();
         for (int i = 0; i < call.outputs().size() && i < results.size(); i++) {
