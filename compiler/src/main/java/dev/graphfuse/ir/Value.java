@@ -22,7 +22,8 @@ public final class Value {
     private boolean graphInput;
     private boolean captured;
     private String docString = "";
-    private final Map<String, String> metadata = new LinkedHashMap<>();
+    /** Made on the first entry; see {@link LazyMetadata}. */
+    private LinkedHashMap<String, String> metadata;
     private final List<Use> users = new ArrayList<>(2);
     /** Graph-unique, like {@link Node#id}: the verifier keeps per-value flags in arrays indexed by it. */
     final int id;
@@ -184,7 +185,15 @@ public final class Value {
 
     /** Value-info metadata, in insertion order. */
     public Map<String, String> metadata() {
-        return metadata;
+        return new LazyMetadata() {
+            @Override
+            LinkedHashMap<String, String> map(boolean create) {
+                if (metadata == null && create) {
+                    metadata = new LinkedHashMap<>();
+                }
+                return metadata;
+            }
+        };
     }
 
     @Override
