@@ -32,7 +32,7 @@ public final class Value {
         this.graph = Objects.requireNonNull(graph, "graph is null");
         this.id = id;
         this.name = Objects.requireNonNull(name, "name is null");
-        this.type = type;
+        this.type = graph.shared(type);
     }
 
     public Graph graph() {
@@ -53,7 +53,7 @@ public final class Value {
     }
 
     public void setType(ValueType type) {
-        this.type = type;
+        this.type = graph.shared(type);
     }
 
     /** The element type when this is a tensor of known element type, else null. */
