@@ -1,6 +1,7 @@
 package dev.graphfuse.ir;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,13 @@ public final class Value {
     /** Made on the first entry; see {@link LazyMetadata}. */
     private LinkedHashMap<String, String> metadata;
     private final List<Use> users = new ArrayList<>(2);
+    /**
+     * The nodes of {@code users}, index for index, once a removal has met more than {@value #MIRROR_FROM}
+     * uses (a constant shared by every layer has thousands, and passes remove them one by one): the search
+     * then compares array entries instead of reading a scattered Use object for each.
+     */
+    private Node[] userNodes;
+    private static final int MIRROR_FROM = 32;
     /** Graph-unique, like {@link Node#id}: the verifier keeps per-value flags in arrays indexed by it. */
     final int id;
 
@@ -152,13 +160,30 @@ public final class Value {
 
     void addUse(Use use) {
         users.add(use);
+        if (userNodes != null) {
+            if (userNodes.length < users.size()) {
+                userNodes = Arrays.copyOf(userNodes, Math.max(16, userNodes.length * 2));
+            }
+            userNodes[users.size() - 1] = use.node();
+        }
     }
 
     void removeUse(Node node, int index) {
-        for (int i = 0; i < users.size(); i++) {
-            Use u = users.get(i);
-            if (u.node() == node && u.inputIndex() == index) {
+        if (userNodes == null && users.size() > MIRROR_FROM) {
+            userNodes = new Node[users.size() * 2];
+            for (int i = 0; i < users.size(); i++) {
+                userNodes[i] = users.get(i).node();
+            }
+        }
+        int size = users.size();
+        for (int i = 0; i < size; i++) {
+            if ((userNodes != null ? userNodes[i] == node : users.get(i).node() == node)
+                    && users.get(i).inputIndex() == index) {
                 users.remove(i);
+                if (userNodes != null) {
+                    System.arraycopy(userNodes, i + 1, userNodes, i, size - i - 1);
+                    userNodes[size - 1] = null;
+                }
                 return;
             }
         }
