@@ -1,8 +1,6 @@
 package dev.graphfuse.ir;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +23,7 @@ public final class Value {
     private String docString = "";
     /** Made on the first entry; see {@link LazyMetadata}. */
     private LinkedHashMap<String, String> metadata;
-    private final List<Use> users = new ArrayList<>(2);
-    /**
-     * The nodes of {@code users}, index for index, once a removal has met more than {@value #MIRROR_FROM}
-     * uses (a constant shared by every layer has thousands, and passes remove them one by one): the search
-     * then compares array entries instead of reading a scattered Use object for each.
-     */
-    private Node[] userNodes;
-    private static final int MIRROR_FROM = 32;
+    private final UseList users = new UseList();
     /** Graph-unique, like {@link Node#id}: the verifier keeps per-value flags in arrays indexed by it. */
     final int id;
 
@@ -140,13 +131,13 @@ public final class Value {
     }
 
     public List<Use> uses() {
-        return Collections.unmodifiableList(users);
+        return users.view();
     }
 
     /** Distinct user nodes, in first-use order. */
     public List<Node> users() {
         List<Node> out = new ArrayList<>(users.size());
-        for (Use u : users) {
+        for (Use u : users.view()) {
             if (!out.contains(u.node())) {
                 out.add(u.node());
             }
@@ -155,39 +146,17 @@ public final class Value {
     }
 
     public boolean hasUses() {
-        return !users.isEmpty();
+        return users.size() > 0;
     }
 
     void addUse(Use use) {
         users.add(use);
-        if (userNodes != null) {
-            if (userNodes.length < users.size()) {
-                userNodes = Arrays.copyOf(userNodes, Math.max(16, userNodes.length * 2));
-            }
-            userNodes[users.size() - 1] = use.node();
-        }
     }
 
     void removeUse(Node node, int index) {
-        if (userNodes == null && users.size() > MIRROR_FROM) {
-            userNodes = new Node[users.size() * 2];
-            for (int i = 0; i < users.size(); i++) {
-                userNodes[i] = users.get(i).node();
-            }
+        if (!users.remove(node, index)) {
+            throw new IllegalStateException("value " + name + " has no use at " + node + " input " + index);
         }
-        int size = users.size();
-        for (int i = 0; i < size; i++) {
-            if ((userNodes != null ? userNodes[i] == node : users.get(i).node() == node)
-                    && users.get(i).inputIndex() == index) {
-                users.remove(i);
-                if (userNodes != null) {
-                    System.arraycopy(userNodes, i + 1, userNodes, i, size - i - 1);
-                    userNodes[size - 1] = null;
-                }
-                return;
-            }
-        }
-        throw new IllegalStateException("value " + name + " has no use at " + node + " input " + index);
     }
 
     /** Points every use of this value (and graph-output slots holding it) at {@code replacement}. */
@@ -195,7 +164,7 @@ public final class Value {
         if (replacement == this) {
             return;
         }
-        for (Use u : List.copyOf(users)) {
+        for (Use u : List.copyOf(users.view())) {
             u.node().setInput(u.inputIndex(), replacement);
         }
     }

@@ -35,6 +35,12 @@ class ValueUsesTest {
             }
             if (step % 97 == 0) {
                 assertEquals(expected, w.uses(), "step " + step);
+                List<Use> view = w.uses();
+                for (int i = 0; i < expected.size(); i += 7) {
+                    assertEquals(expected.get(i), view.get(i), "step " + step + " index " + i);
+                }
+                assertEquals(expected.size(), view.size());
+                assertThrows(IndexOutOfBoundsException.class, () -> view.get(expected.size()));
             }
         }
         assertEquals(expected, w.uses());
