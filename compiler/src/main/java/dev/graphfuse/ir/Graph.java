@@ -29,6 +29,8 @@ public final class Graph {
     private byte[] unknownFields = new byte[0];
     private int nameCounter;
     private int nodeIds;
+    /** One instance per distinct type; see {@link #shared}. */
+    private final Map<ValueType, ValueType> types = new HashMap<>();
     private int valueIds;
 
     public Graph(String name) {
@@ -260,6 +262,19 @@ public final class Graph {
         }
         nodes.add(n);
         return n;
+    }
+
+    /**
+     * The graph's instance of a type equal to {@code type}. A 100k-node graph has a few dozen distinct
+     * types over its values; holding each once keeps some 300k type, shape and dim-list objects out of
+     * every copy the collector makes of it. Types are immutable, so sharing changes no result.
+     */
+    ValueType shared(ValueType type) {
+        if (type == null) {
+            return null;
+        }
+        ValueType kept = types.putIfAbsent(type, type);
+        return kept != null ? kept : type;
     }
 
     int nextNodeId() {

@@ -23,7 +23,8 @@ public final class Node {
     private final List<Value> outputs = new ArrayList<>(1);
     /** Null until the first attribute: most nodes of a large graph have none, and the collector copies every map. */
     private Map<String, Attribute> attributes;
-    private final Map<String, String> metadata = new LinkedHashMap<>();
+    /** Made on the first entry; see {@link LazyMetadata}. */
+    private LinkedHashMap<String, String> metadata;
     /** Shared when empty (nearly always): an empty array cannot be changed, so no copy is needed either. */
     private static final byte[] NO_BYTES = new byte[0];
     private byte[] unknownFields = NO_BYTES;
@@ -38,7 +39,9 @@ public final class Node {
         this.id = graph.nextNodeId();
         this.name = name == null ? "" : name;
         this.domain = normalizeDomain(domain);
-        this.opType = Objects.requireNonNull(opType, "opType is null");
+        // Interned, like attribute names: a decoded model holds one copy of "MatMul" per node otherwise,
+        // a tenth of a large graph's objects for the collector to copy.
+        this.opType = Objects.requireNonNull(opType, "opType is null").intern();
     }
 
     /** ONNX treats "" and "ai.onnx" as the same default domain; the IR always uses "". */
@@ -193,7 +196,7 @@ public final class Node {
         if (attributes == null) {
             attributes = new LinkedHashMap<>();
         }
-        Attribute old = attributes.put(name, value);
+        Attribute old = attributes.put(name.intern(), value);
         graphAttributes += holdsGraphs(value) - holdsGraphs(old);
     }
 
@@ -219,7 +222,15 @@ public final class Node {
 
     /** Node metadata_props, in insertion order (mutable). */
     public Map<String, String> metadata() {
-        return metadata;
+        return new LazyMetadata() {
+            @Override
+            LinkedHashMap<String, String> map(boolean create) {
+                if (metadata == null && create) {
+                    metadata = new LinkedHashMap<>();
+                }
+                return metadata;
+            }
+        };
     }
 
     /** Serialized protobuf fields graphfuse does not model, carried through export. */

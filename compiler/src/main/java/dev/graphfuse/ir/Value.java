@@ -1,7 +1,6 @@
 package dev.graphfuse.ir;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,9 @@ public final class Value {
     private boolean graphInput;
     private boolean captured;
     private String docString = "";
-    private final Map<String, String> metadata = new LinkedHashMap<>();
-    private final List<Use> users = new ArrayList<>(2);
+    /** Made on the first entry; see {@link LazyMetadata}. */
+    private LinkedHashMap<String, String> metadata;
+    private final UseList users = new UseList();
     /** Graph-unique, like {@link Node#id}: the verifier keeps per-value flags in arrays indexed by it. */
     final int id;
 
@@ -31,7 +31,7 @@ public final class Value {
         this.graph = Objects.requireNonNull(graph, "graph is null");
         this.id = id;
         this.name = Objects.requireNonNull(name, "name is null");
-        this.type = type;
+        this.type = graph.shared(type);
     }
 
     public Graph graph() {
@@ -52,7 +52,7 @@ public final class Value {
     }
 
     public void setType(ValueType type) {
-        this.type = type;
+        this.type = graph.shared(type);
     }
 
     /** The element type when this is a tensor of known element type, else null. */
@@ -131,13 +131,13 @@ public final class Value {
     }
 
     public List<Use> uses() {
-        return Collections.unmodifiableList(users);
+        return users.view();
     }
 
     /** Distinct user nodes, in first-use order. */
     public List<Node> users() {
         List<Node> out = new ArrayList<>(users.size());
-        for (Use u : users) {
+        for (Use u : users.view()) {
             if (!out.contains(u.node())) {
                 out.add(u.node());
             }
@@ -146,7 +146,7 @@ public final class Value {
     }
 
     public boolean hasUses() {
-        return !users.isEmpty();
+        return users.size() > 0;
     }
 
     void addUse(Use use) {
@@ -154,14 +154,9 @@ public final class Value {
     }
 
     void removeUse(Node node, int index) {
-        for (int i = 0; i < users.size(); i++) {
-            Use u = users.get(i);
-            if (u.node() == node && u.inputIndex() == index) {
-                users.remove(i);
-                return;
-            }
+        if (!users.remove(node, index)) {
+            throw new IllegalStateException("value " + name + " has no use at " + node + " input " + index);
         }
-        throw new IllegalStateException("value " + name + " has no use at " + node + " input " + index);
     }
 
     /** Points every use of this value (and graph-output slots holding it) at {@code replacement}. */
@@ -169,7 +164,7 @@ public final class Value {
         if (replacement == this) {
             return;
         }
-        for (Use u : List.copyOf(users)) {
+        for (Use u : List.copyOf(users.view())) {
             u.node().setInput(u.inputIndex(), replacement);
         }
     }
@@ -184,7 +179,15 @@ public final class Value {
 
     /** Value-info metadata, in insertion order. */
     public Map<String, String> metadata() {
-        return metadata;
+        return new LazyMetadata() {
+            @Override
+            LinkedHashMap<String, String> map(boolean create) {
+                if (metadata == null && create) {
+                    metadata = new LinkedHashMap<>();
+                }
+                return metadata;
+            }
+        };
     }
 
     @Override
