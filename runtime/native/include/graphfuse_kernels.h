@@ -1,0 +1,187 @@
+/*
+ * graphfuse native kernels: the C ABI.
+ *
+ * This header is the single source of truth for the boundary between Java (java.lang.foreign) and the
+ * native library. The Java mirror (dev.graphfuse.runtime.kernels.*Args, NativeKernels) is checked
+ * against GF_ABI_VERSION and against the struct sizes reported by gf_args_size() at load time.
+ *
+ * Conventions
+ *  - Every function returns 0 on success, a CUDA runtime error code (cudaError_t, < 10000) or one of the
+ *    GF_ERR_* codes below; gf_error_string() names any of them. No C++ types cross the boundary.
+ *  - Element types use ONNX TensorProto.DataType numbers (GF_DTYPE_*), so the Java side passes the
+ *    graph's own type codes.
+ *  - All element offsets and strides are int64 and counted in elements, not bytes. The innermost
+ *    (head_dim / normalized) axis is always contiguous.
+ *  - Math is fp32 with one rounding at the store (fused-exact mode, ../shared/reference/fused-ops.md §1).
+ *  - Kernels launch asynchronously on the given stream (NULL = the legacy default stream) and return
+ *    the launch status. Errors found on the device (a position outside the cos/sin table) are written
+ *    to *status (a device int the caller zeroes and reads after synchronising); such a token's outputs
+ *    are left unwritten, never read out of bounds.
+ *  - Argument structs start with their own size so a stale caller is refused (GF_ERR_ABI).
+ */
+#ifndef GRAPHFUSE_KERNELS_H
+#define GRAPHFUSE_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(GF_BUILDING_LIBRARY)
+#define GF_API __attribute__((visibility("default")))
+#else
+#define GF_API
+#endif
+
+/* Bumped on any change of a signature, struct layout or semantics below. */
+#define GF_ABI_VERSION 1
+
+/* Element types: ONNX TensorProto.DataType. */
+#define GF_DTYPE_F32 1
+#define GF_DTYPE_I32 6
+#define GF_DTYPE_I64 7
+#define GF_DTYPE_F16 10
+#define GF_DTYPE_BF16 16
+
+/* Library errors (CUDA's own codes are below 10000). */
+#define GF_ERR_ABI 10001               /* struct size or ABI version mismatch */
+#define GF_ERR_INVALID_ARGUMENT 10002  /* a NULL pointer, a negative size, an inconsistent geometry */
+#define GF_ERR_UNSUPPORTED 10003       /* valid, but this library has no kernel for it (dtype, head_dim) */
+#define GF_ERR_POSITION_RANGE 10004    /* written to *status: a position < 0 or >= max_position */
+#define GF_ERR_NO_DEVICE 10005         /* built without CUDA, or no device */
+
+/* Where the rotation angles come from. */
+#define GF_ANGLES_TABLE 1    /* cos / sin tables, one row per token or per position */
+#define GF_ANGLES_INV_FREQ 2 /* theta_j = f32(position) * inv_freq[j], computed on the fly */
+
+/*
+ * Per-head RMSNorm and rotary embedding of Q and K (QkNorm, QkNormRope, QkNormMRope, MRope, Rope).
+ *
+ * Tokens are indexed (b, s), b < batch, s < seq. Element (b, s, h, i) of q lives at
+ *   q + b*q_stride[0] + s*q_stride[1] + h*q_stride[2] + i,   i < head_dim,
+ * and likewise for q_out, k, k_out (in place: the same pointer and strides). For each head:
+ *   1. if has_norm: y_i = x_i * r * (w_i + weight_offset), r = 1/sqrt(sum(x^2)/head_dim + epsilon),
+ *      w = q_weight or k_weight ([head_dim], weight_dtype); else y_i = x_i.
+ *   2. if rotary_dim > 0: angles for j < rotary_dim/2 (below); neox (interleaved = 0) rotates
+ *      (y_j, y_{j+rot/2}), gpt-j (interleaved = 1) rotates (y_{2j}, y_{2j+1}):
+ *        o_a = y_a*cos_a - y_b*sin_a,  o_b = y_b*cos_b + y_a*sin_b
+ *      where cos_a/cos_b are the same entry for a half-width table (table_width = rotary_dim/2) and
+ *      entries a and b of a full-width table (table_width = rotary_dim, HF's cat(freqs, freqs)).
+ *      Dims >= rotary_dim pass through.
+ *   3. store round(o) in dtype.
+ * num_k_heads may be 0 (Rope / MRope of a single tensor).
+ *
+ * Angles. position_rows = 0: no positions, the table row of token (b, s) is
+ *   cos + b*table_stride[0] + s*table_stride[1] (strides may be 0 to broadcast).
+ * position_rows = 1: p = positions[b*position_stride[1] + s*position_stride[2]];
+ * position_rows = 3 (multimodal): p_axis = positions[axis*position_stride[0] + b*... + s*...], and
+ *   frequency j uses axis(j): mrope_interleaved = 1: H if j%3==1 && j < 3*mrope_section[1],
+ *   W if j%3==2 && j < 3*mrope_section[2], else T; mrope_interleaved = 0 (chunked): T if
+ *   j < section[0], H if j < section[0]+section[1], else W. sum(mrope_section) = rotary_dim/2.
+ * With positions and GF_ANGLES_TABLE the row is cos + p*table_stride[1] (p in [0, max_position)).
+ * With GF_ANGLES_INV_FREQ: cos_j = cosf(f32(p) * inv_freq[j]) * attention_scaling (accurate cosf /
+ *   sinf, not the fast intrinsics), table fields unused.
+ */
+typedef struct gf_rope_args {
+    int64_t struct_size; /* sizeof(gf_rope_args) */
+    int32_t dtype;        /* q, k, q_out, k_out */
+    int32_t weight_dtype; /* q_weight, k_weight */
+    int64_t batch;
+    int64_t seq;
+    int32_t num_q_heads;
+    int32_t num_k_heads;
+    int32_t head_dim;
+    int32_t rotary_dim;  /* 0 = no rotation */
+    int32_t interleaved; /* 0 neox, 1 gpt-j */
+    int32_t has_norm;
+    float epsilon;
+    float weight_offset; /* 0, or 1 for Gemma's (1 + w) */
+    const void* q;
+    void* q_out;
+    const void* k;
+    void* k_out;
+    int64_t q_stride[3];
+    int64_t q_out_stride[3];
+    int64_t k_stride[3];
+    int64_t k_out_stride[3];
+    const void* q_weight;
+    const void* k_weight;
+    int32_t angle_source; /* GF_ANGLES_* (ignored when rotary_dim = 0) */
+    int32_t table_dtype;  /* cos, sin */
+    const void* cos;
+    const void* sin;
+    int64_t table_stride[2];
+    int32_t table_width; /* rotary_dim / 2 or rotary_dim */
+    int32_t position_rows; /* 0, 1 or 3 */
+    int32_t position_dtype; /* GF_DTYPE_I64 or GF_DTYPE_I32 */
+    int32_t mrope_interleaved;
+    const void* positions;
+    int64_t position_stride[3]; /* axis, b, s */
+    int64_t max_position;       /* table rows when positions index a table */
+    const float* inv_freq;      /* [rotary_dim / 2] fp32 */
+    float attention_scaling;
+    int32_t mrope_section[3];
+    int32_t* status; /* device int; GF_ERR_POSITION_RANGE is stored here */
+} gf_rope_args;
+
+/*
+ * RMSNorm over rows of width n (RmsNorm, GemmaRmsNorm, RmsNormGated):
+ *   out = round(x * r * (w + weight_offset) [* z * sigmoid(z)]),  r = 1/sqrt(sum(x^2)/n + epsilon).
+ * Row i of x starts at x + i*x_row_stride; likewise z and out. w is [n] in weight_dtype.
+ */
+typedef struct gf_norm_args {
+    int64_t struct_size; /* sizeof(gf_norm_args) */
+    int32_t dtype;        /* x, z */
+    int32_t out_dtype;
+    int32_t weight_dtype;
+    int32_t gated; /* z present */
+    int64_t rows;
+    int64_t n;
+    float epsilon;
+    float weight_offset;
+    const void* x;
+    const void* z;
+    void* out;
+    const void* weight;
+    int64_t x_row_stride;
+    int64_t z_row_stride;
+    int64_t out_row_stride;
+} gf_norm_args;
+
+/* Library and devices. */
+GF_API int gf_abi_version(void);
+/* sizeof the argument structs as compiled: 1 = gf_rope_args, 2 = gf_norm_args; -1 otherwise. */
+GF_API int64_t gf_args_size(int which);
+GF_API int gf_device_count(int* count);
+GF_API const char* gf_error_string(int code);
+GF_API int gf_set_device(int device);
+
+/* Memory and streams (device pointers are plain addresses). */
+GF_API int gf_malloc(void** ptr, size_t bytes);
+GF_API int gf_free(void* ptr);
+GF_API int gf_memset(void* ptr, int value, size_t bytes, void* stream);
+GF_API int gf_memcpy_h2d(void* dst, const void* src, size_t bytes, void* stream);
+GF_API int gf_memcpy_d2h(void* dst, const void* src, size_t bytes, void* stream);
+GF_API int gf_memcpy_d2d(void* dst, const void* src, size_t bytes, void* stream);
+GF_API int gf_stream_create(void** stream);
+GF_API int gf_stream_destroy(void* stream);
+GF_API int gf_stream_synchronize(void* stream);
+
+/* One entry point per fused op. Each checks that args describe that op (e.g. gf_qk_norm: has_norm = 1,
+ * rotary_dim = 0), then launches. */
+GF_API int gf_qk_norm(const gf_rope_args* args, void* stream);
+GF_API int gf_qk_norm_rope(const gf_rope_args* args, void* stream);
+GF_API int gf_qk_norm_mrope(const gf_rope_args* args, void* stream);
+GF_API int gf_mrope(const gf_rope_args* args, void* stream);
+GF_API int gf_rope(const gf_rope_args* args, void* stream);
+GF_API int gf_rms_norm(const gf_norm_args* args, void* stream);
+GF_API int gf_gemma_rms_norm(const gf_norm_args* args, void* stream);
+GF_API int gf_rms_norm_gated(const gf_norm_args* args, void* stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GRAPHFUSE_KERNELS_H */
