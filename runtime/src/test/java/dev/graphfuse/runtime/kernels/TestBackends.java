@@ -9,6 +9,7 @@ final class TestBackends {
         String name = System.getProperty("graphfuse.test.backend", "cpu");
         return switch (name) {
             case "cpu" -> new CpuKernels();
+            case "cuda" -> Backends.select(DeviceChoice.CUDA, Fallbacks.toStderr(true)).host();
             default -> throw new IllegalArgumentException("graphfuse.test.backend: expected cpu or cuda, got " + name);
         };
     }
