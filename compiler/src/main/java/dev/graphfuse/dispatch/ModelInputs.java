@@ -1,0 +1,100 @@
+package dev.graphfuse.dispatch;
+
+import dev.graphfuse.diag.BadInputException;
+import dev.graphfuse.io.Npy;
+import dev.graphfuse.ir.Dim;
+import dev.graphfuse.ir.ElementType;
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Tensor;
+import dev.graphfuse.ir.Value;
+import dev.graphfuse.ir.ValueType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Graph inputs from {@code name=file.npy} arguments, or random ones for the inputs not given. */
+public final class ModelInputs {
+    private ModelInputs() {
+    }
+
+    /** Parses {@code name=path} pairs and reads each .npy, checking it against the graph input. */
+    public static Map<String, Tensor> read(Model model, List<String> pairs) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new BadInputException("--input", null, "expected NAME=FILE.npy, got '" + p + "'");
+            }
+            String name = p.substring(0, eq);
+            Value v = graphInput(model, name);
+            Tensor t = Npy.read(Path.of(p.substring(eq + 1)), name);
+            if (v.type() instanceof ValueType.TensorType tt && tt.elementType() != t.elementType()) {
+                throw new BadInputException(p.substring(eq + 1), null, "input '" + name + "' is "
+                        + tt.elementType().shortName() + ", the file holds " + t.elementType().shortName());
+            }
+            out.put(name, t);
+        }
+        return out;
+    }
+
+    /**
+     * Fresh random values for every graph input not in {@code given}: floats ~ N(0, 1), integers uniform in
+     * [0, 8) (token ids and positions stay small enough for any vocabulary and cos/sin table). Symbolic
+     * dims cannot be invented: such inputs must be given.
+     */
+    public static Map<String, Tensor> randomFor(Model model, Map<String, Tensor> given, Random rnd) {
+        Map<String, Tensor> out = new LinkedHashMap<>(given);
+        for (Value v : model.graph().inputs()) {
+            if (out.containsKey(v.name()) || v.isInitializer()) {
+                continue;
+            }
+            if (!(v.type() instanceof ValueType.TensorType tt) || tt.shape() == null || !tt.shape().hasRank()) {
+                throw new BadInputException("--random", null, "input '" + v.name() + "' has no known shape; give it with --input");
+            }
+            List<Dim> dims = tt.shape().dims();
+            long[] shape = new long[dims.size()];
+            for (int i = 0; i < shape.length; i++) {
+                if (!(dims.get(i) instanceof Dim.Fixed f)) {
+                    throw new BadInputException("--random", null, "input '" + v.name() + "' has symbolic dim " + dims.get(i)
+                            + "; give it with --input NAME=FILE.npy");
+                }
+                shape[i] = f.size();
+            }
+            out.put(v.name(), random(v.name(), tt.elementType(), shape, rnd));
+        }
+        return out;
+    }
+
+    static Tensor random(String name, ElementType type, long[] shape, Random rnd) {
+        long n = HostTensor.count(shape);
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(type.storageBytes(n))).order(ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < n; i++) {
+            switch (type) {
+                case FLOAT -> b.putFloat((float) rnd.nextGaussian());
+                case DOUBLE -> b.putDouble(rnd.nextGaussian());
+                case FLOAT16 -> b.putShort(Float.floatToFloat16((float) rnd.nextGaussian()));
+                case BFLOAT16 -> b.putShort((short) (Float.floatToRawIntBits((float) rnd.nextGaussian()) >>> 16));
+                case INT64 -> b.putLong(rnd.nextInt(8));
+                case INT32 -> b.putInt(rnd.nextInt(8));
+                case BOOL -> b.put((byte) 1);
+                default -> throw new BadInputException("--random", null, "cannot make random " + type.shortName()
+                        + " values for input '" + name + "'; give it with --input");
+            }
+        }
+        return Tensor.of(name, type, shape, b.array());
+    }
+
+    private static Value graphInput(Model model, String name) {
+        for (Value v : model.graph().inputs()) {
+            if (v.name().equals(name)) {
+                return v;
+            }
+        }
+        throw new BadInputException("--input", null, "the model has no input '" + name + "' (inputs: "
+                + model.graph().inputs().stream().map(Value::name).toList() + ")");
+    }
+}

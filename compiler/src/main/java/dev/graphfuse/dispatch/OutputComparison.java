@@ -1,0 +1,68 @@
+package dev.graphfuse.dispatch;
+
+import dev.graphfuse.ir.Tensor;
+import java.util.Arrays;
+
+/**
+ * How far one output of the optimized model is from the original's: max abs error, relative error
+ * max|a − b| / max|a| (relative to the tensor's scale, so a value near zero that is off by one f16 ulp of
+ * its neighbours does not dominate), and the verdict against the tolerance of the output's element
+ * type: abs ≤ 1e-5 for f32/f64, relative ≤ 2e-3 for f16, ≤ 1e-2 for bf16, exact for integers.
+ */
+public record OutputComparison(String name, String type, long[] shape, double maxAbs, double maxRel, double tolerance,
+                               boolean relative, boolean pass, String problem) {
+
+    public static OutputComparison of(String name, Tensor want, Tensor got) {
+        String type = want.elementType().shortName();
+        if (!Arrays.equals(want.dims(), got.dims()) || want.elementType() != got.elementType()) {
+            return new OutputComparison(name, type, want.dims(), Double.NaN, Double.NaN, 0, false, false,
+                    "expected " + type + Arrays.toString(want.dims()) + ", got " + got.elementType().shortName()
+                            + Arrays.toString(got.dims()));
+        }
+        boolean relative = switch (want.elementType()) {
+            case FLOAT16, BFLOAT16 -> true;
+            default -> false;
+        };
+        double tol = switch (want.elementType()) {
+            case FLOAT, DOUBLE -> 1e-5;
+            case FLOAT16 -> 2e-3;
+            case BFLOAT16 -> 1e-2;
+            default -> 0;
+        };
+        double abs = 0;
+        double scale = 0;
+        boolean nan = false;
+        for (long i = 0; i < want.elementCount(); i++) {
+            double a = want.getDouble(i);
+            double b = got.getDouble(i);
+            if (Double.isNaN(a) != Double.isNaN(b)) {
+                nan = true;
+                continue;
+            }
+            if (Double.isNaN(a) || a == b) {
+                continue;
+            }
+            double d = Math.abs(a - b);
+            abs = Math.max(abs, d);
+        }
+        for (long i = 0; i < want.elementCount(); i++) {
+            double a = Math.abs(want.getDouble(i));
+            if (!Double.isNaN(a)) {
+                scale = Math.max(scale, a);
+            }
+        }
+        double rel = abs == 0 ? 0 : abs / Math.max(scale, Double.MIN_NORMAL);
+        boolean pass = !nan && (relative ? rel : abs) <= tol;
+        return new OutputComparison(name, type, want.dims(), abs, rel, tol, relative, pass, nan ? "NaN where the original has none (or the reverse)" : null);
+    }
+
+    @Override
+    public String toString() {
+        if (problem != null && Double.isNaN(maxAbs)) {
+            return name + ": FAIL: " + problem;
+        }
+        return String.format("%s %s%s: max abs %.3g, max rel %.3g (tolerance %s %.0e): %s%s", name, type,
+                Arrays.toString(shape), maxAbs, maxRel, relative ? "rel" : "abs", tolerance, pass ? "ok" : "FAIL",
+                problem == null ? "" : " — " + problem);
+    }
+}
