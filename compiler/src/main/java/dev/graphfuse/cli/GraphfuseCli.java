@@ -3,16 +3,18 @@ package dev.graphfuse.cli;
 import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.dsl.DslException;
 import dev.graphfuse.pass.FallbackException;
+import dev.graphfuse.runtime.kernels.KernelException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code graphfuse} command. Exit codes: 0 ok, 1 internal error, 2 bad input or usage,
- * 3 a fallback under {@code --strict}. */
+ * 3 a fallback under {@code --strict} / {@code --no-fallback}, 4 {@code verify} found an output over tolerance. */
 @Command(name = "graphfuse", mixinStandardHelpOptions = true, version = "graphfuse 0.1.0",
         description = "Imports, inspects, converts and fuses exported model graphs.",
         subcommands = {InspectCommand.class, ConvertCommand.class, OptimizeCommand.class, ExplainCommand.class,
-                PatternsCommand.class, RopeIndexCommand.class, CommandLine.HelpCommand.class})
+                PatternsCommand.class, RopeIndexCommand.class, RunCommand.class, VerifyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class GraphfuseCli implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
     /** A fallback that --strict turned into an error. */
@@ -41,6 +43,11 @@ public final class GraphfuseCli implements Runnable {
             if (e instanceof BadInputException || e instanceof DslException) {
                 commandLine.getErr().println(e.getMessage());
                 return EXIT_BAD_INPUT;
+            }
+            if (e instanceof KernelException ke) {
+                boolean fallback = ke.code() == KernelException.NO_DEVICE;
+                commandLine.getErr().println("graphfuse: error: " + e.getMessage());
+                return fallback ? EXIT_STRICT_FALLBACK : EXIT_BAD_INPUT;
             }
             if (e instanceof FallbackException) {
                 commandLine.getErr().println("graphfuse: error: " + e.getMessage());

@@ -1,0 +1,27 @@
+package dev.graphfuse.cli;
+
+import dev.graphfuse.runtime.kernels.Backends;
+import dev.graphfuse.runtime.kernels.DeviceChoice;
+import dev.graphfuse.runtime.kernels.Fallbacks;
+import java.io.PrintWriter;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code run} and {@code verify}: where fused nodes run and what a fallback does. */
+final class RuntimeOptions {
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cuda|cpu",
+            description = "where fused nodes run: auto (CUDA when a device is usable, else the CPU kernels, logged), "
+                    + "cuda (an error without one), cpu")
+    String device;
+
+    @Option(names = "--no-fallback", description = "make every fallback (no library or GPU, a fused node the kernels "
+            + "cannot take) an error instead of a logged warning")
+    boolean noFallback;
+
+    Fallbacks fallbacks(PrintWriter err) {
+        return new Fallbacks(noFallback, err::println);
+    }
+
+    Backends.Selected select(Fallbacks fallbacks) {
+        return Backends.select(DeviceChoice.parse(device), fallbacks);
+    }
+}

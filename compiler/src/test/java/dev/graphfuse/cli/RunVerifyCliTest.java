@@ -1,0 +1,100 @@
+package dev.graphfuse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graphfuse.io.Npy;
+import dev.graphfuse.ir.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code graphfuse run} / {@code verify} on a bundled export: outputs match the exporter's reference
+ * output, verify passes on the optimized model and fails (exit 4) on a different one, and bad input
+ * gives one error line, exit 2 and no output files; --no-fallback turns the CPU fallback into exit 3.
+ */
+class RunVerifyCliTest {
+    @TempDir
+    static Path tmp;
+    static Path models = Path.of(System.getProperty("graphfuse.repoRoot", "..")).resolve("testdata/models");
+    static Path optimized;
+
+    @BeforeAll
+    static void optimize() {
+        optimized = tmp.resolve("qwen3.opt.onnx");
+        assertEquals(0, RopeIndexCliTest.run("optimize", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(), "-o",
+                optimized.toString()).code());
+    }
+
+    @Test
+    void runWritesTheOutputsTheExporterRecorded() {
+        Path out = tmp.resolve("run-out");
+        RopeIndexCliTest.Run r = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu", "--input",
+                "input_ids=" + models.resolve("qwen3_dynamo_op18_f32.in.input_ids.npy"), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("graphfuse nodes on cpu (--device cpu): 7 kernel calls, 0 fell back"), r.out());
+        Tensor got = Npy.read(out.resolve("logits.npy"), "logits");
+        Tensor want = Npy.read(models.resolve("qwen3_dynamo_op18_f32.out.logits.npy"), "logits");
+        assertArrayEquals(want.dims(), got.dims());
+        for (long i = 0; i < want.elementCount(); i++) {
+            assertEquals(want.getDouble(i), got.getDouble(i), 1e-4, "logits[" + i + "]");
+        }
+    }
+
+    @Test
+    void verifyPassesOnTheOptimizedModel() {
+        RopeIndexCliTest.Run r = RopeIndexCliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
+                optimized.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("7 kernel calls, 0 fell back"), r.out());
+        assertTrue(r.out().strip().endsWith("PASS"), r.out());
+    }
+
+    @Test
+    void verifyFailsWhenOutputsDiffer() {
+        // same input names and shapes, different weights: every logit differs
+        RopeIndexCliTest.Run r = RopeIndexCliTest.run("verify", models.resolve("llama_dynamo_op18_f32.onnx").toString(),
+                optimized.toString(), "--device", "cpu", "--seed", "1");
+        assertEquals(VerifyCommand.EXIT_MISMATCH, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("FAIL"), r.out());
+    }
+
+    @Test
+    void badInputsAreOneErrorAndNoOutput() throws Exception {
+        Path out = tmp.resolve("bad-out");
+        RopeIndexCliTest.Run unknown = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu", "--input",
+                "ids=x.npy", "-o", out.toString());
+        assertEquals(2, unknown.code());
+        assertEquals("--input: error: the model has no input 'ids' (inputs: [input_ids])", unknown.err().strip());
+        RopeIndexCliTest.Run missing = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu", "-o",
+                out.toString());
+        assertEquals(2, missing.code());
+        assertEquals("inputs: error: graph input 'input_ids' was not given", missing.err().strip());
+        Path floats = tmp.resolve("floats.npy");
+        Npy.write(Tensor.of("x", dev.graphfuse.ir.ElementType.FLOAT, new long[] {1, 16}, new byte[64]), floats);
+        RopeIndexCliTest.Run wrongType = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu", "--input",
+                "input_ids=" + floats, "-o", out.toString());
+        assertEquals(2, wrongType.code());
+        assertEquals(floats + ": error: input 'input_ids' is i64, the file holds f32", wrongType.err().strip());
+        assertFalse(Files.exists(out), "no output for a failed run");
+    }
+
+    @Test
+    void noFallbackMakesTheCpuFallbackAnError() {
+        RopeIndexCliTest.Run probe = RopeIndexCliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
+                optimized.toString());
+        if (probe.out().contains("on cuda")) {
+            return; // a GPU machine: nothing falls back
+        }
+        assertTrue(probe.err().contains("graphfuse: --device auto: falling back to the CPU kernels: "), probe.err());
+        RopeIndexCliTest.Run r = RopeIndexCliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
+                optimized.toString(), "--no-fallback");
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.err().strip().endsWith("(--no-fallback)"), r.err());
+    }
+}
