@@ -178,6 +178,8 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     if (rc != 0) return rc;
     RopeLaunch L{};
     L.a = *args;
+    // without a rotation the angle fields are unvalidated leftovers: make sure the kernel never reads them
+    if (args->rotary_dim == 0) L.a.position_rows = 0;
     L.work = args->batch * args->seq * (static_cast<int64_t>(args->num_q_heads) + args->num_k_heads);
     if (L.work == 0) return 0;
     L.check_range = args->rotary_dim > 0 && args->position_rows > 0 &&
