@@ -36,7 +36,7 @@ import java.util.Objects;
  */
 public final class PassRegistry {
     /** What {@code graphfuse optimize} runs without {@code --passes}. */
-    public static final List<String> DEFAULT_PIPELINE = List.of("canonicalize", "raise", "fuse");
+    public static final List<String> DEFAULT_PIPELINE = List.of("canonicalize", "raise", "fuse", "tables");
     /** The built-in stages and their files, relative to {@link #LIBRARY_ROOT}. */
     public static final String LIBRARY_INDEX = "dev/graphfuse/patterns/library.txt";
     public static final String LIBRARY_ROOT = "dev/graphfuse/patterns/";
