@@ -22,7 +22,7 @@ import java.util.Set;
  * Reshape to a constant shape. Exporters pick any of these spellings (TorchScript writes
  * {@code Unsqueeze}, dynamo {@code Reshape}; HF RMSNorm adds a Cast to the dtype the tensor already
  * has; dynamo without its optimizer writes {@code copy_} as CastLike and keeps {@code cos · 1}),
- * and fusion patterns then need only one.
+ * and fusion patterns then need only one. SplitToSequence read only by SequenceAt becomes Split.
  *
  * <p>A value that is a graph output keeps its name: rewrites that would replace it by another
  * value (Identity, no-op Cast or Reshape) are skipped for it, while a view rewritten as Reshape
@@ -74,7 +74,8 @@ public final class ReshapeCanonicalizationPass implements Pass {
         }
 
         void run() {
-            // every rewrite removes only the visited node or nodes before it, so the snapshot stays valid
+            // rewrites remove the visited node, nodes before it, or (SplitToSequence) its readers, which the
+            // walk then skips as removed; nodes they add are not visited, so the snapshot stays valid
             for (Node n : order) {
                 if (n.isRemoved() || !n.domain().isEmpty() || n.outputs().size() != 1 || n.output(0) == null) {
                     continue;
@@ -84,6 +85,7 @@ public final class ReshapeCanonicalizationPass implements Pass {
                     case "Cast" -> castToSameType(n);
                     case "CastLike" -> castLikeToSameType(n);
                     case "Mul" -> mulByOne(n);
+                    case "SplitToSequence" -> SequenceSplit.rewrite(g, n, types, stats("sequence-split"));
                     case "Squeeze", "Unsqueeze", "Flatten" -> {
                         Node reshape = viewToReshape(n);
                         if (reshape != null) {
