@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The Java API for building pipelines: the built-in stages (canonicalize, raise, fuse), plus passes,
+ * The Java API for building pipelines: the built-in stages (canonicalize, raise, fuse, tables), plus passes,
  * pattern files and native predicates a caller registers. Pattern files are loaded and checked
  * together, once, on first use; a problem in any of them is a {@link dev.graphfuse.dsl.DslException}.
  *
