@@ -16,11 +16,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One spelling for "the same data, another view": removes Identity and same-type Cast, collapses
- * Reshape chains, drops Reshapes to the shape the input already has, and rewrites Squeeze,
- * Unsqueeze and Flatten of statically shaped inputs as Reshape to a constant shape. Exporters pick
- * any of these spellings (TorchScript writes {@code Unsqueeze}, dynamo {@code Reshape}; HF RMSNorm
- * adds a Cast to the dtype the tensor already has), and fusion patterns then need only one.
+ * One spelling for "the same data, another view": removes Identity, same-type Cast and CastLike
+ * and multiplications by a constant one, collapses Reshape chains, drops Reshapes to the shape the
+ * input already has, and rewrites Squeeze, Unsqueeze and Flatten of statically shaped inputs as
+ * Reshape to a constant shape. Exporters pick any of these spellings (TorchScript writes
+ * {@code Unsqueeze}, dynamo {@code Reshape}; HF RMSNorm adds a Cast to the dtype the tensor already
+ * has; dynamo without its optimizer writes {@code copy_} as CastLike and keeps {@code cos · 1}),
+ * and fusion patterns then need only one. SplitToSequence read only by SequenceAt becomes Split.
  *
  * <p>A value that is a graph output keeps its name: rewrites that would replace it by another
  * value (Identity, no-op Cast or Reshape) are skipped for it, while a view rewritten as Reshape
@@ -34,7 +36,7 @@ public final class ReshapeCanonicalizationPass implements Pass {
 
     @Override
     public String summary() {
-        return "remove Identity and no-op Cast/Reshape, collapse Reshape chains, Squeeze/Unsqueeze/Flatten → Reshape";
+        return "remove Identity, x · 1 and no-op Cast/CastLike/Reshape, collapse Reshape chains, Squeeze/Unsqueeze/Flatten → Reshape";
     }
 
     @Override
@@ -72,7 +74,8 @@ public final class ReshapeCanonicalizationPass implements Pass {
         }
 
         void run() {
-            // every rewrite removes only the visited node or nodes before it, so the snapshot stays valid
+            // rewrites remove the visited node, nodes before it, or (SplitToSequence) its readers, which the
+            // walk then skips as removed; nodes they add are not visited, so the snapshot stays valid
             for (Node n : order) {
                 if (n.isRemoved() || !n.domain().isEmpty() || n.outputs().size() != 1 || n.output(0) == null) {
                     continue;
@@ -80,6 +83,9 @@ public final class ReshapeCanonicalizationPass implements Pass {
                 switch (n.opType()) {
                     case "Identity" -> identity(n);
                     case "Cast" -> castToSameType(n);
+                    case "CastLike" -> castLikeToSameType(n);
+                    case "Mul" -> mulByOne(n);
+                    case "SplitToSequence" -> SequenceSplit.rewrite(g, n, types, stats("sequence-split"));
                     case "Squeeze", "Unsqueeze", "Flatten" -> {
                         Node reshape = viewToReshape(n);
                         if (reshape != null) {
@@ -141,6 +147,33 @@ public final class ReshapeCanonicalizationPass implements Pass {
             s.countMatched();
             if (replaceable(n.output(), s)) {
                 bypass(n, s);
+            }
+        }
+
+        private void castLikeToSameType(Node n) {
+            RuleStats s = stats("castlike-noop");
+            s.countCandidate();
+            if (!NoopOps.isCastLikeNoop(n, types)) {
+                return;
+            }
+            s.countMatched();
+            if (replaceable(n.output(), s)) {
+                bypass(n, s);
+            }
+        }
+
+        private void mulByOne(Node n) {
+            Value kept = NoopOps.mulByOneKept(n, types);
+            if (kept == null) {
+                return;
+            }
+            RuleStats s = stats("mul-one");
+            s.countCandidate();
+            s.countMatched();
+            if (replaceable(n.output(), s)) {
+                n.output().replaceAllUsesWith(kept);
+                g.removeNode(n);
+                s.countRewritten();
             }
         }
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code graphfuse optimize IN -o OUT [--passes …] [--patterns FILE…] [--stats] [--json]}. */
 @Command(name = "optimize", mixinStandardHelpOptions = true,
-        description = "Run a pass pipeline (default canonicalize,raise,fuse) and write the result atomically. "
+        description = "Run a pass pipeline (default canonicalize,raise,fuse,tables) and write the result atomically. "
                 + "Fused nodes carry model-local function bodies, so the output runs in stock ONNX Runtime.")
 final class OptimizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "an .onnx model or a graphfuse text file")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** Options shared by {@code optimize} and {@code explain}: which passes, and extra pattern files. */
 final class PipelineOptions {
     @Option(names = "--passes", split = ",", paramLabel = "PASS",
-            description = "comma-separated passes to run (default: canonicalize,raise,fuse; `graphfuse patterns list` "
+            description = "comma-separated passes to run (default: canonicalize,raise,fuse,tables; `graphfuse patterns list` "
                     + "shows them all); 'patterns' names the --patterns files")
     List<String> passes;
 

@@ -38,6 +38,7 @@ public final class PredicateRegistry {
                     : "'" + v.name() + "' has rank " + (s == null || !s.hasRank() ? "unknown" : s.rank()) + ", not " + want;
         });
         r.register("KeepsLastAxis", PredicateRegistry::keepsLastAxis);
+        RopePredicates.registerInto(r);
         r.register("SameElementType", args -> {
             Value a = value(args.get(0));
             Value b = value(args.get(1));

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The Java API for building pipelines: the built-in stages (canonicalize, raise, fuse), plus passes,
+ * The Java API for building pipelines: the built-in stages (canonicalize, raise, fuse, tables), plus passes,
  * pattern files and native predicates a caller registers. Pattern files are loaded and checked
  * together, once, on first use; a problem in any of them is a {@link dev.graphfuse.dsl.DslException}.
  *
@@ -36,7 +36,7 @@ import java.util.Objects;
  */
 public final class PassRegistry {
     /** What {@code graphfuse optimize} runs without {@code --passes}. */
-    public static final List<String> DEFAULT_PIPELINE = List.of("canonicalize", "raise", "fuse");
+    public static final List<String> DEFAULT_PIPELINE = List.of("canonicalize", "raise", "fuse", "tables");
     /** The built-in stages and their files, relative to {@link #LIBRARY_ROOT}. */
     public static final String LIBRARY_INDEX = "dev/graphfuse/patterns/library.txt";
     public static final String LIBRARY_ROOT = "dev/graphfuse/patterns/";

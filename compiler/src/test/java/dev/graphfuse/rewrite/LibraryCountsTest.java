@@ -66,19 +66,26 @@ class LibraryCountsTest {
             // gpt-j pairs on 32 of 64 dims: the rotation, then the pass-through, then the QK fusion.
             Map.entry("vllm_attn_gptj_partial_dynamo_op18_f32", new Expected(
                     "RaiseRmsNorm=2 RaiseRopeGptjHalves=2 RaiseRopePartial=2 QkNormSplit=1 QkNormRope=1", "QkNormRope=1")),
-            // MRoPE cos/sin still reach q and k through rotate_half.
-            Map.entry("qwen3vl_text_dynamo_op18_f32", new Expected(QWEN3_2L, "RmsNorm=5 QkNormRope=2")),
+            // Qwen3-VL: one interleaved MRoPE table ([12, 10, 10]) for both layers becomes MRopeCosSin; each
+            // layer's QkNormRope over it becomes QkNormMRope on position_ids and inv_freq. The table node
+            // itself is gone: every layer's function body recomputes it from those inputs.
+            Map.entry("qwen3vl_text_dynamo_op18_f32", new Expected(
+                    QWEN3_2L + " RaiseMRopeCosSin=1 QkNormMRope=2", "RmsNorm=5 QkNormMRope=2")),
             // Qwen3.5 (one linear-attention, one full-attention layer): the exporter folded the Gemma norms'
             // 1 + w, so they are plain RMSNorms; the full-attention layer's q (per-head [q | gate] split) and
-            // k get one QkNormRope with partial rotary; the linear-attention output norm is gated.
+            // k get one QkNormMRope (partial rotary 64 of 256, sections [11, 11, 10], weight_offset 0 with the
+            // folded weights); the linear-attention output norm is gated.
             Map.entry("qwen35_text_dynamo_op18_f32", new Expected(
-                    "RaiseRmsNorm=8 RaiseRopeNeox=2 RaiseRopePartial=2 QkNormHeads=1 QkNormRopeTransposed=1 RmsNormGated=1",
-                    "RmsNorm=5 QkNormRope=1 RmsNormGated=1")),
-            // The same model exported without the exporter's optimizer: the Gemma norms keep (1 + w). Its
-            // torch.chunk stays SplitToSequence/SequenceAt, which no pattern reads yet (docs/patterns.md).
+                    "RaiseRmsNorm=8 RaiseRopeNeox=2 RaiseRopePartial=2 RaiseMRopeCosSin=1 QkNormHeads=1"
+                            + " QkNormRopeTransposed=1 QkNormMRope=1 RmsNormGated=1",
+                    "RmsNorm=5 QkNormMRope=1 RmsNormGated=1")),
+            // The same model exported without the exporter's optimizer: the Gemma norms keep (1 + w), so the
+            // QK norm is QkNormHeadsGemma and the fused op QkNormMRope with weight_offset 1. Its torch.chunk
+            // (SplitToSequence/SequenceAt) is canonicalized to Split, as the optimizer writes it.
             Map.entry("qwen35_text_dynamo_op18_f32_noopt", new Expected(
-                    "RaiseRmsNorm=1 RaiseGemmaRmsNorm=7 RaiseRopeNeox=2 RaiseRopePartial=2 RmsNormGated=1",
-                    "GemmaRmsNorm=7 Rope=2 RmsNormGated=1")),
+                    "RaiseRmsNorm=1 RaiseGemmaRmsNorm=7 RaiseRopeNeox=2 RaiseRopePartial=2 RaiseMRopeCosSin=1"
+                            + " QkNormHeadsGemma=1 QkNormRopeTransposed=1 QkNormMRope=1 RmsNormGated=1",
+                    "GemmaRmsNorm=5 QkNormMRope=1 RmsNormGated=1")),
             // The control: RoPE without QK norm. No QK fusion may fire.
             Map.entry("llama_dynamo_op18_f32", new Expected("RaiseRmsNorm=5 RaiseRopeNeox=4", "RmsNorm=5 Rope=4")));
 
