@@ -9,6 +9,7 @@ import dev.graphfuse.runtime.kernels.FusedOp;
 import dev.graphfuse.runtime.kernels.HeadsView;
 import dev.graphfuse.runtime.kernels.KernelBackend;
 import dev.graphfuse.runtime.kernels.NormArgs;
+import dev.graphfuse.runtime.kernels.Positions;
 import dev.graphfuse.runtime.kernels.QkWeights;
 import dev.graphfuse.runtime.kernels.RopeArgs;
 import dev.graphfuse.runtime.kernels.RowsView;
@@ -24,7 +25,8 @@ import java.util.Map;
 public final class FusedNodeDispatch {
     private static final Map<String, FusedOp> OPS = Map.of(
             "RmsNorm", FusedOp.RMS_NORM, "GemmaRmsNorm", FusedOp.GEMMA_RMS_NORM, "RmsNormGated", FusedOp.RMS_NORM_GATED,
-            "QkNorm", FusedOp.QK_NORM, "QkNormRope", FusedOp.QK_NORM_ROPE, "Rope", FusedOp.ROPE);
+            "QkNorm", FusedOp.QK_NORM, "QkNormRope", FusedOp.QK_NORM_ROPE, "Rope", FusedOp.ROPE,
+            "QkNormMRope", FusedOp.QK_NORM_MROPE, "MRope", FusedOp.MROPE);
 
     private FusedNodeDispatch() {
     }
@@ -48,6 +50,7 @@ public final class FusedNodeDispatch {
         return switch (op) {
             case RMS_NORM, GEMMA_RMS_NORM, RMS_NORM_GATED -> norm(op, n, in, outTypes.get(0), backend);
             case ROPE -> List.of(rope(n, in, backend));
+            case MROPE -> List.of(mrope(n, in, backend));
             default -> qk(op, n, in, backend);
         };
     }
@@ -98,13 +101,17 @@ public final class FusedNodeDispatch {
             throw new Unsupported("q/k scales " + in.get(2) + ", " + in.get(3) + " are not [head_dim " + hd + "]");
         }
         Angles angles = null;
+        Positions positions = null;
         if (op == FusedOp.QK_NORM_ROPE) {
             String layout = stringAttr(n, "cos_layout", "broadcast");
             angles = table(in.get(4), in.get(5), qh, rot, layout);
+        } else if (op == FusedOp.QK_NORM_MROPE) {
+            angles = invFreq(in.get(5), rot, n);
+            positions = multimodal(in.get(4), qh, n);
         }
         TokenAxes tok = qh.tokens();
         RopeArgs a = new RopeArgs(t, tok.batch(), tok.seq(), nq, nk, hd, rot, intAttr(n, "interleaved", 0) == 1, w,
-                qh.in(), qh.out(), kh.in(), kh.out(), angles, null);
+                qh.in(), qh.out(), kh.in(), kh.out(), angles, positions);
         backend.rope(op, a);
         return List.of(qh.result(), kh.result());
     }
@@ -134,6 +141,60 @@ public final class FusedNodeDispatch {
         backend.rope(FusedOp.ROPE, new RopeArgs(dtype(x), tok.batch(), tok.seq(), h.heads(), 0, (int) hd, rot,
                 intAttr(n, "interleaved", 0) == 1, null, h.in(), h.out(), null, null, angles, null));
         return h.result();
+    }
+
+    /** MRope(X, positions, inv_freq): X [*P, H, D], optionally transposed by perm, rotated with an MRoPE table. */
+    private static HostTensor mrope(NodeProto n, List<HostTensor> in, KernelBackend backend) throws Unsupported {
+        HostTensor x = in.get(0);
+        if (x.rank() < 2) {
+            throw new Unsupported("X " + x + " is not [..., heads, head_dim]");
+        }
+        int heads = Math.toIntExact(x.shape()[x.rank() - 2]);
+        int hd = Math.toIntExact(x.shape()[x.rank() - 1]);
+        int rot = (int) intAttr(n, "rotary_dim", 0);
+        Heads h = Heads.of("X", x, heads, hd, intsAttr(n, "perm"));
+        TokenAxes tok = h.tokens();
+        backend.rope(FusedOp.MROPE, new RopeArgs(dtype(x), tok.batch(), tok.seq(), heads, 0, hd, rot,
+                intAttr(n, "interleaved", 0) == 1, null, h.in(), h.out(), null, null, invFreq(in.get(2), rot, n),
+                multimodal(in.get(1), h, n)));
+        return h.result();
+    }
+
+    /** inv_freq's first rotary_dim / 2 elements (the exporter may have folded an expand of them). */
+    private static Angles invFreq(HostTensor invFreq, int rot, NodeProto n) throws Unsupported {
+        if (invFreq.type() != ElementType.FLOAT || invFreq.count() < rot / 2) {
+            throw new Unsupported("inv_freq " + invFreq + " is not f32 with at least rotary_dim / 2 = " + rot / 2 + " values");
+        }
+        float scaling = attrPresent(n, "attention_scaling") ? floatAttr(n, "attention_scaling") : 1f;
+        return new Angles.InvFreq(invFreq.segment(), scaling);
+    }
+
+    /** positions [3, *P] over the token axes P of the rotated tensor, with the node's sections. */
+    private static Positions multimodal(HostTensor pos, Heads h, NodeProto n) throws Unsupported {
+        long[] p = pos.shape();
+        if (p.length < 1 || p[0] != 3) {
+            throw new Unsupported("positions " + pos + " are not [3, ...]");
+        }
+        long[] tokens = Arrays.copyOfRange(p, 1, p.length);
+        TokenAxes t = TokenAxes.fold(tokens, contiguousStrides(tokens));
+        if (t == null || t.batch() != h.tokens().batch() || t.seq() != h.tokens().seq()) {
+            throw new Unsupported("positions " + pos + " do not cover the " + h.tokens().batch() + " x "
+                    + h.tokens().seq() + " tokens of the rotated tensor");
+        }
+        DType d = dtype(pos);
+        if (d != DType.I64 && d != DType.I32) {
+            throw new Unsupported("positions " + pos + " are not int64 / int32");
+        }
+        long[] section = intsAttr(n, "mrope_section");
+        if (section == null || section.length != 3) {
+            throw new Unsupported("mrope_section " + Arrays.toString(section) + " does not have 3 entries");
+        }
+        String layout = stringAttr(n, "section_layout", "interleaved");
+        if (!layout.equals("interleaved") && !layout.equals("chunked")) {
+            throw new Unsupported("section_layout '" + layout + "'");
+        }
+        return new Positions(d, pos.segment(), 3, HostTensor.count(tokens), t.batchStride(), t.seqStride(), 0,
+                new int[] {(int) section[0], (int) section[1], (int) section[2]}, layout.equals("interleaved"));
     }
 
     /** cos / sin as tables indexed by token: their strides along the rotated tensor's token axes. */
@@ -230,6 +291,10 @@ public final class FusedNodeDispatch {
             }
         }
         throw new Unsupported("attribute " + name + " is missing");
+    }
+
+    static boolean attrPresent(NodeProto n, String name) {
+        return n.getAttributeList().stream().anyMatch(a -> a.getName().equals(name));
     }
 
     static String stringAttr(NodeProto n, String name, String dflt) {
