@@ -1,6 +1,7 @@
 // The rope family (QkNorm, QkNormRope, QkNormMRope, MRope, Rope): one templated kernel, one warp per
 // (token, head). Semantics: the header and shared/reference/fused-ops.md sections 1-2.
 #include <cuda_runtime.h>
+#include <stdlib.h>
 
 #include "dtype.cuh"
 #include "launch.cuh"
@@ -163,6 +164,8 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
     }
 }
 
+#include "rope_fast.cuh"
+
 template <typename T>
 void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
     const unsigned blocks = blocks_for(L.work, kWarps);
@@ -171,6 +174,15 @@ void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
     case 128: rope_kernel<T, 128><<<blocks, kThreads, 0, stream>>>(L); break;
     default: rope_kernel<T, 256><<<blocks, kThreads, 0, stream>>>(L); break; // validated: 64, 128, 256
     }
+}
+
+// GF_GENERAL_KERNEL=1 forces the general kernel: the benchmark's baseline and a cross-check of the fast path.
+bool general_only() {
+    static const bool v = [] {
+        const char* e = getenv("GF_GENERAL_KERNEL");
+        return e != nullptr && e[0] == '1';
+    }();
+    return v;
 }
 
 int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
@@ -187,10 +199,16 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     L.q_in_place = args->q == args->q_out;
     L.k_in_place = args->k == args->k_out;
 
-    // Specialised fast paths (contiguous bf16 in place, several heads per warp) slot in here, ahead of
-    // the general kernel, once they exist.
     const cudaStream_t s = static_cast<cudaStream_t>(stream);
     clear_last_error();
+    if (fast_path_fits(L.a) && !general_only()) {
+        if (args->dtype == GF_DTYPE_BF16) {
+            launch_fast<__nv_bfloat16>(L, s);
+        } else {
+            launch_fast<__half>(L, s);
+        }
+        return launch_status();
+    }
     switch (args->dtype) {
     case GF_DTYPE_BF16: launch_typed<__nv_bfloat16>(L, s); break;
     case GF_DTYPE_F16: launch_typed<__half>(L, s); break;

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""GPU performance harness (issue 6): graphfuse's fused kernels against torch eager and torch.compile of the
+unfused reference, on the H200. Python runs only on the GPU machine, never in the build or CI.
+
+For every op and every T it times, as CUDA-graph replays (device time only, no host dispatch):
+  ours      one gf_* call per iteration, through ctypes, on torch's capture stream
+  eager     the unfused torch reference (fp32 math, one cast back, results written back in place)
+  compiled  torch.compile of the same function
+Each graph holds N calls over N different input buffers (N chosen so the buffers together exceed the
+50 MB L2 where memory allows), is replayed >= 50 times, and the median replay time / N is reported. The
+device-to-device copy bandwidth is measured in the same run (copy_ of 2^30 bf16 elements, read + write
+counted); "% copy" is bytes moved by the op per call / time, against it. Bytes per token are the op's
+memory floor (fused-ops.md section 9): Q and K read and written, positions, the cos/sin rows.
+
+usage: gpu_bench.py --lib LIB [--ops a,b] [--tokens 1,32,...] [--peers eager,compiled] [--compile static|dynamic]
+"""
+import argparse
+import ctypes
+import math
+import os
+import statistics
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gpu_kernel_check import GF_DTYPE, I64x2, I64x3, I32x3, NormArgs, RopeArgs, load_lib  # noqa: E402
+
+DEV = "cuda"
+MAX_POS = 40960
+THETA = 1e6
+EPS = 1e-6
+L2_BYTES = 50 * 2**20
+REPLAYS = 50
+
+
+class Op:
+    """One benchmark op: geometry, bytes per token, how to build our call and the torch reference."""
+
+    def __init__(self, name, nq, nk, nv, hd, rot, mrope, norm, gated=False):
+        self.name, self.nq, self.nk, self.nv, self.hd, self.rot = name, nq, nk, nv, hd, rot
+        self.mrope, self.norm, self.gated = mrope, norm, gated
+
+    def bytes_per_token(self):
+        if self.gated:
+            return 3 * self.nq * self.hd * 2  # x, z read, out written (bf16)
+        touched = self.hd if self.norm else self.rot  # in place without a norm touches only the rotary dims
+        b = 2 * (self.nq + self.nk) * touched * 2
+        if self.rot:
+            rows = 3 if self.mrope else 1
+            b += 8 * rows + self.rot * 4  # positions, fp32 cos|sin entries of the rotated frequencies
+        return b
+
+
+OPS = {
+    "QkNormRope": Op("QkNormRope", 32, 8, 8, 128, 128, None, True),
+    "QkNorm": Op("QkNorm", 32, 8, 8, 128, 0, None, True),
+    "QkNormMRope": Op("QkNormMRope", 32, 8, 8, 128, 128, [24, 20, 20], True),
+    "MRope": Op("MRope", 16, 4, 4, 256, 64, [11, 11, 10], False),
+    "RmsNormGated": Op("RmsNormGated", 32, 0, 0, 128, 0, None, True, gated=True),
+}
+
+
+def cache_table(rot):
+    inv = 1.0 / (THETA ** (torch.arange(0, rot, 2, dtype=torch.float64, device=DEV) / rot))
+    ang = torch.arange(MAX_POS, dtype=torch.float64, device=DEV)[:, None] * inv[None, :]
+    return torch.cat([ang.cos(), ang.sin()], dim=1).float().contiguous()  # [MAX_POS, rot]: cos | sin
+
+
+def mrope_axis(j, section):
+    if j % 3 == 1 and j < 3 * section[1]:
+        return 1
+    if j % 3 == 2 and j < 3 * section[2]:
+        return 2
+    return 0
+
+
+class Instance:
+    """Buffers for one call of op at T tokens: inputs (rotated per instance), shared weights and table."""
+
+    def __init__(self, op, T, shared):
+        self.op, self.T = op, T
+        if op.gated:
+            self.x = torch.randn(T, op.nq * op.hd, device=DEV, dtype=torch.bfloat16)
+            self.z = torch.randn_like(self.x)
+            self.out = torch.empty_like(self.x)
+            return
+        width = (op.nq + op.nk + op.nv) * op.hd
+        self.qkv = torch.randn(T, width, device=DEV, dtype=torch.bfloat16)
+        if op.rot:
+            rows = 3 if op.mrope else 1
+            self.pos = torch.randint(0, MAX_POS, (rows, T), device=DEV, dtype=torch.int64)
+        self.status = torch.zeros(1, device=DEV, dtype=torch.int32)
+
+
+def ours_call(lib, op, inst, shared):
+    """ctypes args + the entry point for this instance."""
+    if op.gated:
+        a = NormArgs()
+        a.struct_size = ctypes.sizeof(NormArgs)
+        a.dtype = a.out_dtype = a.weight_dtype = GF_DTYPE[torch.bfloat16]
+        a.gated, a.rows, a.n, a.epsilon, a.weight_offset = 1, inst.T * op.nq, op.hd, EPS, 0.0
+        a.x, a.z, a.out, a.weight = inst.x.data_ptr(), inst.z.data_ptr(), inst.out.data_ptr(), shared["w"].data_ptr()
+        a.x_row_stride = a.z_row_stride = a.out_row_stride = op.hd
+        return lib.gf_rms_norm_gated, a
+    a = RopeArgs()
+    a.struct_size = ctypes.sizeof(RopeArgs)
+    a.dtype = a.weight_dtype = GF_DTYPE[torch.bfloat16]
+    T, hd = inst.T, op.hd
+    width = (op.nq + op.nk + op.nv) * hd
+    a.batch, a.seq, a.num_q_heads, a.num_k_heads, a.head_dim = 1, T, op.nq, op.nk, hd
+    a.rotary_dim, a.interleaved, a.has_norm, a.epsilon, a.weight_offset = op.rot, 0, int(op.norm), EPS, 0.0
+    base = inst.qkv.data_ptr()
+    a.q = a.q_out = base
+    a.k = a.k_out = base + op.nq * hd * 2
+    a.q_stride = I64x3(T * width, width, hd)
+    a.q_out_stride = I64x3(T * width, width, hd)
+    a.k_stride = I64x3(T * width, width, hd)
+    a.k_out_stride = I64x3(T * width, width, hd)
+    if op.norm:
+        a.q_weight, a.k_weight = shared["wq"].data_ptr(), shared["wk"].data_ptr()
+    a.status = inst.status.data_ptr()
+    if op.rot:
+        table = shared["table"]
+        a.angle_source, a.table_dtype = 1, GF_DTYPE[torch.float32]
+        a.cos, a.sin = table.data_ptr(), table.data_ptr() + (op.rot // 2) * 4
+        a.table_stride = I64x2(0, op.rot)
+        a.table_width = op.rot // 2
+        a.position_rows = 3 if op.mrope else 1
+        a.position_dtype = GF_DTYPE[torch.int64]
+        a.positions = inst.pos.data_ptr()
+        a.position_stride = I64x3(T, 0, 1)
+        a.max_position = MAX_POS
+        if op.mrope:
+            a.mrope_interleaved = 1
+            a.mrope_section = I32x3(*op.mrope)
+    fn = {"QkNormRope": lib.gf_qk_norm_rope, "QkNorm": lib.gf_qk_norm, "QkNormMRope": lib.gf_qk_norm_mrope,
+          "MRope": lib.gf_mrope}[op.name]
+    return fn, a
+
+
+def torch_reference(op, shared):
+    """The unfused function, fp32 math and one cast back, written back in place (as the fused op is)."""
+    hd, rot, half = op.hd, op.rot, op.rot // 2
+
+    def norm(x, w):
+        x32 = x.float()
+        return x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + EPS) * w.float()
+
+    def rotate(y, cos, sin):
+        r, p = y[..., :rot], y[..., rot:]
+        x1, x2 = r[..., :half], r[..., half:]
+        out = torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
+        return torch.cat([out, p], dim=-1) if p.shape[-1] else out
+
+    if op.gated:
+        def fn(x, z, out, w):
+            T = x.shape[0]
+            xs = x.view(T, op.nq, hd)
+            zs = z.view(T, op.nq, hd).float()
+            out.view(T, op.nq, hd).copy_((norm(xs, w) * zs * torch.sigmoid(zs)).to(torch.bfloat16))
+        return fn
+
+    def angles(pos, table):
+        if op.mrope is None:
+            rows = table[pos[0]]
+            return rows[:, None, :half], rows[:, None, half:]
+        axis = torch.tensor([mrope_axis(j, op.mrope) for j in range(half)], device=DEV)
+        p = pos[axis]  # [half, T]: the position of frequency j
+        cols = torch.arange(half, device=DEV)[:, None].expand_as(p)
+        return table[p, cols].t()[:, None, :], table[p, cols + half].t()[:, None, :]
+
+    def fn(qkv, pos, table, wq, wk):
+        T = qkv.shape[0]
+        q = qkv[:, : op.nq * hd].view(T, op.nq, hd)
+        k = qkv[:, op.nq * hd: (op.nq + op.nk) * hd].view(T, op.nk, hd)
+        yq = norm(q, wq) if op.norm else q.float()
+        yk = norm(k, wk) if op.norm else k.float()
+        if rot:
+            cos, sin = angles(pos, table)
+            yq, yk = rotate(yq, cos, sin), rotate(yk, cos, sin)
+        q.copy_(yq.to(torch.bfloat16))
+        k.copy_(yk.to(torch.bfloat16))
+    return fn
+
+
+def peer_args(op, inst, shared):
+    if op.gated:
+        return (inst.x, inst.z, inst.out, shared["w"])
+    return (inst.qkv, getattr(inst, "pos", None), shared.get("table"), shared.get("wq"), shared.get("wk"))
+
+
+def time_graph(calls):
+    """Captures calls() into a CUDA graph; returns the median replay time in µs over REPLAYS replays."""
+    s = torch.cuda.Stream()
+    s.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(s):
+        for _ in range(2):
+            calls(s)  # warm-up: module loads, compilation, allocator
+    torch.cuda.current_stream().wait_stream(s)
+    torch.cuda.synchronize()
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g):
+        calls(torch.cuda.current_stream())
+    g.replay()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(REPLAYS):
+        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        a.record()
+        g.replay()
+        b.record()
+        b.synchronize()
+        times.append(a.elapsed_time(b) * 1000)
+    del g
+    return statistics.median(times)
+
+
+def copy_bandwidth():
+    a = torch.empty(2**30, device=DEV, dtype=torch.bfloat16)
+    b = torch.empty_like(a)
+    us = time_graph(lambda s: b.copy_(a))
+    del a, b
+    torch.cuda.empty_cache()
+    return 2 * 2**31 / us / 1e6  # TB/s
+
+
+def bench(lib, op, T, peers, compile_mode, copy_tbs):
+    torch.manual_seed(T)
+    shared = {}
+    if op.gated:
+        shared["w"] = torch.randn(op.hd, device=DEV, dtype=torch.bfloat16)
+    else:
+        shared["wq"] = torch.randn(op.hd, device=DEV, dtype=torch.bfloat16)
+        shared["wk"] = torch.randn(op.hd, device=DEV, dtype=torch.bfloat16)
+        if op.rot:
+            shared["table"] = cache_table(op.rot)
+    per_call = op.bytes_per_token() * T
+    inst_bytes = T * ((op.nq + op.nk + op.nv) * op.hd * 2 if not op.gated else 3 * op.nq * op.hd * 2)
+    n = max(1, min(256, math.ceil(2 * L2_BYTES / max(inst_bytes, 1)), (8 * 2**30) // max(inst_bytes, 1)))
+    insts = [Instance(op, T, shared) for _ in range(n)]
+    row = {"op": op.name, "T": T, "n": n, "bytes": per_call}
+
+    calls = [ours_call(lib, op, i, shared) for i in insts]
+
+    def ours(s):
+        for fn, a in calls:
+            rc = fn(ctypes.byref(a), ctypes.c_void_p(s.cuda_stream))
+            if rc:
+                raise RuntimeError(f"{op.name}: rc {rc}")
+    row["ours"] = time_graph(ours) / n
+    ref = torch_reference(op, shared)
+    if "eager" in peers:
+        row["eager"] = time_graph(lambda s: [ref(*peer_args(op, i, shared)) for i in insts]) / n
+    if "compiled" in peers:
+        cfn = torch.compile(ref, dynamic=(compile_mode == "dynamic"))
+        row["compiled"] = time_graph(lambda s: [cfn(*peer_args(op, i, shared)) for i in insts]) / n
+    row["tbs"] = per_call / row["ours"] / 1e6
+    row["pct"] = 100 * row["tbs"] / copy_tbs
+    del insts, calls
+    torch.cuda.empty_cache()
+    return row
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lib", required=True)
+    ap.add_argument("--ops", default=",".join(OPS))
+    ap.add_argument("--tokens", default="1,32,256,2048,16384,65536")
+    ap.add_argument("--peers", default="eager,compiled")
+    ap.add_argument("--compile", default="dynamic", choices=["static", "dynamic"])
+    args = ap.parse_args()
+    lib = load_lib(args.lib)
+    peers = [p for p in args.peers.split(",") if p]
+    kernel = "general" if os.environ.get("GF_GENERAL_KERNEL") == "1" else "fast path where it fits"
+    print(f"{torch.cuda.get_device_name()}, torch {torch.__version__}, kernels: {kernel}, compile: {args.compile}")
+    copy_tbs = copy_bandwidth()
+    print(f"copy bandwidth {copy_tbs:.3f} TB/s (copy_ of 2^30 bf16, read + write)")
+    hdr = f"{'op':<13}{'T':>7}{'N':>5}{'ours us':>11}{'TB/s':>8}{'% copy':>8}"
+    for p in peers:
+        hdr += f"{p + ' us':>13}{'x ' + p:>11}"
+    print(hdr)
+    for name in args.ops.split(","):
+        for T in [int(t) for t in args.tokens.split(",")]:
+            t0 = time.time()
+            r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs)
+            line = f"{r['op']:<13}{T:>7}{r['n']:>5}{r['ours']:>11.2f}{r['tbs']:>8.3f}{r['pct']:>7.1f}%"
+            for p in peers:
+                line += f"{r[p]:>13.2f}{r[p] / r['ours']:>10.1f}x"
+            print(line + f"   ({time.time() - t0:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

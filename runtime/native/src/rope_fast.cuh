@@ -1,0 +1,185 @@
+// Fast path of the rope family, included by rope.cu: one warp per (token, group of heads), each lane holding
+// EPL = head_dim / 32 contiguous elements of every head of its group, loaded as one vector. Why it is faster
+// than the general kernel (notes: docs/kernel-notes.md):
+//  - all heads of the group are loaded before any is used, so a warp has G x 256 B (hd 128) in flight
+//    instead of 256 B, which a memory-bound kernel needs to approach the copy bandwidth;
+//  - the angles of a token are computed (or read from the table) once per warp and reused by its G heads;
+//  - the neox partner is one xor shuffle away (rot/2 is a multiple of EPL and rot/2 / EPL a power of two),
+//    so nothing is staged through shared memory; gpt-j pairs sit inside a lane;
+//  - in place without a norm, lanes that hold only pass-through dims neither load nor store (Qwen3.5's
+//    MRope touches 64 of 256 dims).
+// Every shuffle is executed by all 32 lanes: control flow depends on the work item only.
+
+template <int BYTES> struct VecOf;
+template <> struct VecOf<4> { using type = uint32_t; };
+template <> struct VecOf<8> { using type = uint2; };
+template <> struct VecOf<16> { using type = uint4; };
+
+template <typename T, int EPL> struct Packed {
+    using V = typename VecOf<EPL * sizeof(T)>::type;
+    union {
+        V v;
+        T e[EPL];
+    };
+};
+
+template <typename T, int HD, int G>
+__global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_constant__ RopeLaunch L) {
+    constexpr int EPL = HD / 32;
+    using P = Packed<T, EPL>;
+    const gf_rope_args& a = L.a;
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const int heads = a.num_q_heads + a.num_k_heads;
+    const int groups = (heads + G - 1) / G;
+    const int rot = a.rotary_dim;
+    const int half = rot >> 1;
+    const int i0 = lane * EPL;
+    const int off = a.interleaved || rot == 0 ? 0 : half / EPL; // neox partner lane distance
+    const bool rotates = i0 < rot;
+    const bool first = rotates && (lane & off) == 0; // neox: this lane holds the first member of its pairs
+
+    float wq[EPL], wk[EPL];
+    if (a.has_norm) {
+#pragma unroll
+        for (int e = 0; e < EPL; e++) {
+            wq[e] = load_f32(a.q_weight, i0 + e, a.weight_dtype) + a.weight_offset;
+            wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
+        }
+    }
+
+    for (int64_t w = static_cast<int64_t>(blockIdx.x) * kWarps + warp; w < L.work;
+         w += static_cast<int64_t>(gridDim.x) * kWarps) {
+        const int64_t tok = w / groups;
+        const int h0 = static_cast<int>(w - tok * groups) * G;
+        const int64_t b = tok / a.seq;
+        const int64_t s = tok - b * a.seq;
+
+        Pos p;
+        if (!load_positions(L, b, s, p)) {
+            if (lane == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
+            continue;
+        }
+        float c[EPL], sn[EPL];
+        if (rotates) {
+            const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
+#pragma unroll
+            for (int e = 0; e < EPL; e++) {
+                const int i = i0 + e;
+                const int j = a.interleaved ? i >> 1 : (i < half ? i : i - half);
+                angle(a, i, j, p, token_row, c[e], sn[e]);
+            }
+        }
+
+        P x[G];
+#pragma unroll
+        for (int g = 0; g < G; g++) {
+            const int h = h0 + g;
+            if (h >= heads) break;
+            const bool is_q = h < a.num_q_heads;
+            const bool skip = !a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place);
+            if (skip) continue;
+            const int64_t hh = is_q ? h : h - a.num_q_heads;
+            const T* in = static_cast<const T*>(is_q ? a.q : a.k) +
+                          (is_q ? b * a.q_stride[0] + s * a.q_stride[1] + hh * a.q_stride[2]
+                                : b * a.k_stride[0] + s * a.k_stride[1] + hh * a.k_stride[2]);
+            x[g].v = *reinterpret_cast<const typename P::V*>(in + i0);
+        }
+
+#pragma unroll
+        for (int g = 0; g < G; g++) {
+            const int h = h0 + g;
+            if (h >= heads) break;
+            const bool is_q = h < a.num_q_heads;
+            const bool in_place = is_q ? L.q_in_place : L.k_in_place;
+            float y[EPL];
+#pragma unroll
+            for (int e = 0; e < EPL; e++) y[e] = to_f32(x[g].e[e]);
+            if (a.has_norm) {
+                float ss = 0.f;
+#pragma unroll
+                for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
+                ss = warp_sum(ss);
+                const float r = 1.0f / sqrtf(ss / static_cast<float>(HD) + a.epsilon);
+#pragma unroll
+                for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
+            }
+            if (rot > 0) {
+                float o[EPL];
+                if (a.interleaved) {
+#pragma unroll
+                    for (int e = 0; e < EPL; e += 2) {
+                        o[e] = y[e] * c[e] - y[e + 1] * sn[e];
+                        o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
+                    }
+                } else {
+#pragma unroll
+                    for (int e = 0; e < EPL; e++) {
+                        const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
+                        o[e] = first ? y[e] * c[e] - yp * sn[e] : y[e] * c[e] + yp * sn[e];
+                    }
+                }
+                if (rotates) {
+#pragma unroll
+                    for (int e = 0; e < EPL; e++) y[e] = o[e];
+                }
+            }
+            if (!a.has_norm && !rotates && in_place) continue;
+            const int64_t hh = is_q ? h : h - a.num_q_heads;
+            T* out = static_cast<T*>(is_q ? a.q_out : a.k_out) +
+                     (is_q ? b * a.q_out_stride[0] + s * a.q_out_stride[1] + hh * a.q_out_stride[2]
+                           : b * a.k_out_stride[0] + s * a.k_out_stride[1] + hh * a.k_out_stride[2]);
+            P r;
+#pragma unroll
+            for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
+            *reinterpret_cast<typename P::V*>(out + i0) = r.v;
+        }
+    }
+}
+
+// Whether the fast kernel can take these arguments: 16-bit q/k, the rotation partner one xor shuffle away
+// (or in-lane for gpt-j), and every head start aligned for the vector load.
+inline bool fast_path_fits(const gf_rope_args& a) {
+    if (a.dtype != GF_DTYPE_BF16 && a.dtype != GF_DTYPE_F16) return false;
+    const int epl = a.head_dim / 32;
+    if (a.rotary_dim > 0 && !a.interleaved) {
+        const int half = a.rotary_dim / 2;
+        if (half % epl != 0) return false;
+        const int off = half / epl;
+        if (off == 0 || (off & (off - 1)) != 0 || off > 16) return false;
+    }
+    if (a.rotary_dim > 0 && a.interleaved && a.rotary_dim % epl != 0) return false;
+    const int64_t align = static_cast<int64_t>(epl) * 2;
+    auto aligned = [&](const void* ptr, const int64_t* st) {
+        if (ptr == nullptr) return true;
+        if (reinterpret_cast<uintptr_t>(ptr) % align != 0) return false;
+        for (int d = 0; d < 3; d++)
+            if ((st[d] * 2) % align != 0) return false;
+        return true;
+    };
+    return aligned(a.q, a.q_stride) && aligned(a.q_out, a.q_out_stride) &&
+           (a.num_k_heads == 0 || (aligned(a.k, a.k_stride) && aligned(a.k_out, a.k_out_stride)));
+}
+
+template <typename T, int G>
+void launch_fast_hd(RopeLaunch L, cudaStream_t stream) {
+    const int heads = L.a.num_q_heads + L.a.num_k_heads;
+    L.work = L.a.batch * L.a.seq * ((heads + G - 1) / G);
+    const unsigned blocks = blocks_for(L.work, kWarps);
+    switch (L.a.head_dim) {
+    case 64: rope_fast_kernel<T, 64, G><<<blocks, kThreads, 0, stream>>>(L); break;
+    case 128: rope_fast_kernel<T, 128, G><<<blocks, kThreads, 0, stream>>>(L); break;
+    default: rope_fast_kernel<T, 256, G><<<blocks, kThreads, 0, stream>>>(L); break;
+    }
+}
+
+template <typename T>
+void launch_fast(const RopeLaunch& L, cudaStream_t stream) {
+    // Few tokens: one head per warp keeps every SM busy; many: 4 heads per warp for bytes in flight.
+    const int64_t tokens = L.a.batch * L.a.seq;
+    if (tokens * (L.a.num_q_heads + L.a.num_k_heads) < 4096) {
+        launch_fast_hd<T, 1>(L, stream);
+    } else {
+        launch_fast_hd<T, 4>(L, stream);
+    }
+}
