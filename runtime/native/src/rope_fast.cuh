@@ -1,8 +1,9 @@
 // Fast path of the rope family, included by rope.cu: one warp per (token, group of heads), each lane holding
 // EPL = head_dim / 32 contiguous elements of every head of its group, loaded as one vector. Why it is faster
 // than the general kernel (notes: docs/kernel-notes.md):
-//  - all heads of the group are loaded before any is used, so a warp has G x 256 B (hd 128) in flight
-//    instead of 256 B, which a memory-bound kernel needs to approach the copy bandwidth;
+//  - all heads of the group are loaded before any is used, and before the position and cos/sin loads
+//    that depend on each other, so a warp has G x 256 B (hd 128) in flight instead of 256 B, which a
+//    memory-bound kernel needs to approach the copy bandwidth;
 //  - the angles of a token are computed (or read from the table) once per warp and reused by its G heads;
 //  - the neox partner is one xor shuffle away (rot/2 is a multiple of EPL and rot/2 / EPL a power of two),
 //    so nothing is staged through shared memory; gpt-j pairs sit inside a lane;
@@ -55,6 +56,22 @@ __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_consta
         const int64_t b = tok / a.seq;
         const int64_t s = tok - b * a.seq;
 
+        P x[G];
+#pragma unroll
+        for (int g = 0; g < G; g++) {
+            const int h = h0 + g;
+            if (h >= heads) break;
+            const bool is_q = h < a.num_q_heads;
+            const bool skip = !a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place);
+            if (skip) continue;
+            const int64_t hh = is_q ? h : h - a.num_q_heads;
+            const T* in = static_cast<const T*>(is_q ? a.q : a.k) +
+                          (is_q ? b * a.q_stride[0] + s * a.q_stride[1] + hh * a.q_stride[2]
+                                : b * a.k_stride[0] + s * a.k_stride[1] + hh * a.k_stride[2]);
+            x[g].v = *reinterpret_cast<const typename P::V*>(in + i0);
+        }
+
+        // the heads are in flight while the position and then the cos/sin row (which depends on it) load
         Pos p;
         if (!load_positions(L, b, s, p)) {
             if (lane == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
@@ -69,21 +86,6 @@ __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_consta
                 const int j = a.interleaved ? i >> 1 : (i < half ? i : i - half);
                 angle(a, i, j, p, token_row, c[e], sn[e]);
             }
-        }
-
-        P x[G];
-#pragma unroll
-        for (int g = 0; g < G; g++) {
-            const int h = h0 + g;
-            if (h >= heads) break;
-            const bool is_q = h < a.num_q_heads;
-            const bool skip = !a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place);
-            if (skip) continue;
-            const int64_t hh = is_q ? h : h - a.num_q_heads;
-            const T* in = static_cast<const T*>(is_q ? a.q : a.k) +
-                          (is_q ? b * a.q_stride[0] + s * a.q_stride[1] + hh * a.q_stride[2]
-                                : b * a.k_stride[0] + s * a.k_stride[1] + hh * a.k_stride[2]);
-            x[g].v = *reinterpret_cast<const typename P::V*>(in + i0);
         }
 
 #pragma unroll
@@ -175,11 +177,14 @@ void launch_fast_hd(RopeLaunch L, cudaStream_t stream) {
 
 template <typename T>
 void launch_fast(const RopeLaunch& L, cudaStream_t stream) {
-    // Few tokens: one head per warp keeps every SM busy; many: 4 heads per warp for bytes in flight.
+    // Few tokens: one head per warp keeps every SM busy; many: 8 heads per warp (4 at head_dim 256, whose
+    // heads are twice the registers) so that each warp has 2 KB of loads in flight.
     const int64_t tokens = L.a.batch * L.a.seq;
     if (tokens * (L.a.num_q_heads + L.a.num_k_heads) < 4096) {
         launch_fast_hd<T, 1>(L, stream);
-    } else {
+    } else if (L.a.head_dim == 256) {
         launch_fast_hd<T, 4>(L, stream);
+    } else {
+        launch_fast_hd<T, 8>(L, stream);
     }
 }
