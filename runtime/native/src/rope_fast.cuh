@@ -24,6 +24,31 @@ template <typename T, int EPL> struct Packed {
     };
 };
 
+// One work item: a token and G consecutive heads of Q ∪ K, with their (warp-uniform) addresses.
+struct FastItem {
+    int64_t b, s;
+    int h0;
+};
+
+template <typename T, int HD, int G>
+__device__ __forceinline__ void fast_load(const RopeLaunch& L, const FastItem& it, int i0, bool rotates,
+                                          Packed<T, HD / 32> (&x)[G]) {
+    const gf_rope_args& a = L.a;
+    const int heads = a.num_q_heads + a.num_k_heads;
+#pragma unroll
+    for (int g = 0; g < G; g++) {
+        const int h = it.h0 + g;
+        if (h >= heads) break;
+        const bool is_q = h < a.num_q_heads;
+        if (!a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place)) continue;
+        const int64_t hh = is_q ? h : h - a.num_q_heads;
+        const T* in = static_cast<const T*>(is_q ? a.q : a.k) +
+                      (is_q ? it.b * a.q_stride[0] + it.s * a.q_stride[1] + hh * a.q_stride[2]
+                            : it.b * a.k_stride[0] + it.s * a.k_stride[1] + hh * a.k_stride[2]);
+        x[g].v = __ldcs(reinterpret_cast<const typename Packed<T, HD / 32>::V*>(in + i0));
+    }
+}
+
 template <typename T, int HD, int G>
 __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_constant__ RopeLaunch L) {
     constexpr int EPL = HD / 32;
@@ -48,94 +73,98 @@ __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_consta
             wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
         }
     }
-
-    for (int64_t w = static_cast<int64_t>(blockIdx.x) * kWarps + warp; w < L.work;
-         w += static_cast<int64_t>(gridDim.x) * kWarps) {
+    auto item = [&](int64_t w) {
         const int64_t tok = w / groups;
-        const int h0 = static_cast<int>(w - tok * groups) * G;
         const int64_t b = tok / a.seq;
-        const int64_t s = tok - b * a.seq;
+        return FastItem{b, tok - b * a.seq, static_cast<int>(w - tok * groups) * G};
+    };
 
-        P x[G];
-#pragma unroll
-        for (int g = 0; g < G; g++) {
-            const int h = h0 + g;
-            if (h >= heads) break;
-            const bool is_q = h < a.num_q_heads;
-            const bool skip = !a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place);
-            if (skip) continue;
-            const int64_t hh = is_q ? h : h - a.num_q_heads;
-            const T* in = static_cast<const T*>(is_q ? a.q : a.k) +
-                          (is_q ? b * a.q_stride[0] + s * a.q_stride[1] + hh * a.q_stride[2]
-                                : b * a.k_stride[0] + s * a.k_stride[1] + hh * a.k_stride[2]);
-            x[g].v = *reinterpret_cast<const typename P::V*>(in + i0);
+    // Software pipeline over a persistent grid: the next item's heads load while this one computes, so a
+    // warp always has loads in flight.
+    const int64_t stride = static_cast<int64_t>(gridDim.x) * kWarps;
+    int64_t w = static_cast<int64_t>(blockIdx.x) * kWarps + warp;
+    P x[G];
+    FastItem it{};
+    if (w < L.work) {
+        it = item(w);
+        fast_load<T, HD, G>(L, it, i0, rotates, x);
+    }
+    for (; w < L.work; w += stride) {
+        P xn[G];
+        FastItem next{};
+        if (w + stride < L.work) {
+            next = item(w + stride);
+            fast_load<T, HD, G>(L, next, i0, rotates, xn);
         }
 
-        // the heads are in flight while the position and then the cos/sin row (which depends on it) load
         Pos p;
-        if (!load_positions(L, b, s, p)) {
-            if (lane == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
-            continue;
-        }
-        float c[EPL], sn[EPL];
-        if (rotates) {
-            const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
+        if (load_positions(L, it.b, it.s, p)) {
+            float c[EPL], sn[EPL];
+            if (rotates) {
+                const int64_t token_row = it.b * a.table_stride[0] + it.s * a.table_stride[1];
 #pragma unroll
-            for (int e = 0; e < EPL; e++) {
-                const int i = i0 + e;
-                const int j = a.interleaved ? i >> 1 : (i < half ? i : i - half);
-                angle(a, i, j, p, token_row, c[e], sn[e]);
-            }
-        }
-
-#pragma unroll
-        for (int g = 0; g < G; g++) {
-            const int h = h0 + g;
-            if (h >= heads) break;
-            const bool is_q = h < a.num_q_heads;
-            const bool in_place = is_q ? L.q_in_place : L.k_in_place;
-            float y[EPL];
-#pragma unroll
-            for (int e = 0; e < EPL; e++) y[e] = to_f32(x[g].e[e]);
-            if (a.has_norm) {
-                float ss = 0.f;
-#pragma unroll
-                for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
-                ss = warp_sum(ss);
-                const float r = 1.0f / sqrtf(ss / static_cast<float>(HD) + a.epsilon);
-#pragma unroll
-                for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
-            }
-            if (rot > 0) {
-                float o[EPL];
-                if (a.interleaved) {
-#pragma unroll
-                    for (int e = 0; e < EPL; e += 2) {
-                        o[e] = y[e] * c[e] - y[e + 1] * sn[e];
-                        o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
-                    }
-                } else {
-#pragma unroll
-                    for (int e = 0; e < EPL; e++) {
-                        const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
-                        o[e] = first ? y[e] * c[e] - yp * sn[e] : y[e] * c[e] + yp * sn[e];
-                    }
-                }
-                if (rotates) {
-#pragma unroll
-                    for (int e = 0; e < EPL; e++) y[e] = o[e];
+                for (int e = 0; e < EPL; e++) {
+                    const int i = i0 + e;
+                    const int j = a.interleaved ? i >> 1 : (i < half ? i : i - half);
+                    angle(a, i, j, p, token_row, c[e], sn[e]);
                 }
             }
-            if (!a.has_norm && !rotates && in_place) continue;
-            const int64_t hh = is_q ? h : h - a.num_q_heads;
-            T* out = static_cast<T*>(is_q ? a.q_out : a.k_out) +
-                     (is_q ? b * a.q_out_stride[0] + s * a.q_out_stride[1] + hh * a.q_out_stride[2]
-                           : b * a.k_out_stride[0] + s * a.k_out_stride[1] + hh * a.k_out_stride[2]);
-            P r;
 #pragma unroll
-            for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
-            *reinterpret_cast<typename P::V*>(out + i0) = r.v;
+            for (int g = 0; g < G; g++) {
+                const int h = it.h0 + g;
+                if (h >= heads) break;
+                const bool is_q = h < a.num_q_heads;
+                const bool in_place = is_q ? L.q_in_place : L.k_in_place;
+                float y[EPL];
+#pragma unroll
+                for (int e = 0; e < EPL; e++) y[e] = to_f32(x[g].e[e]);
+                if (a.has_norm) {
+                    float ss = 0.f;
+#pragma unroll
+                    for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
+                    ss = warp_sum(ss);
+                    // rsqrtf (2 ulp) is far inside the one-rounding budget of a 16-bit output, and is one
+                    // instruction where the IEEE sqrt and divide are dozens
+                    const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
+#pragma unroll
+                    for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
+                }
+                if (rot > 0) {
+                    float o[EPL];
+                    if (a.interleaved) {
+#pragma unroll
+                        for (int e = 0; e < EPL; e += 2) {
+                            o[e] = y[e] * c[e] - y[e + 1] * sn[e];
+                            o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
+                        }
+                    } else {
+#pragma unroll
+                        for (int e = 0; e < EPL; e++) {
+                            const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
+                            o[e] = first ? y[e] * c[e] - yp * sn[e] : y[e] * c[e] + yp * sn[e];
+                        }
+                    }
+                    if (rotates) {
+#pragma unroll
+                        for (int e = 0; e < EPL; e++) y[e] = o[e];
+                    }
+                }
+                if (!a.has_norm && !rotates && in_place) continue;
+                const int64_t hh = is_q ? h : h - a.num_q_heads;
+                T* out = static_cast<T*>(is_q ? a.q_out : a.k_out) +
+                         (is_q ? it.b * a.q_out_stride[0] + it.s * a.q_out_stride[1] + hh * a.q_out_stride[2]
+                               : it.b * a.k_out_stride[0] + it.s * a.k_out_stride[1] + hh * a.k_out_stride[2]);
+                P r;
+#pragma unroll
+                for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
+                __stcs(reinterpret_cast<typename P::V*>(out + i0), r.v);
+            }
+        } else if (lane == 0) {
+            atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE); // the token's outputs stay unwritten
         }
+#pragma unroll
+        for (int g = 0; g < G; g++) x[g] = xn[g];
+        it = next;
     }
 }
 
@@ -163,28 +192,48 @@ inline bool fast_path_fits(const gf_rope_args& a) {
            (a.num_k_heads == 0 || (aligned(a.k, a.k_stride) && aligned(a.k_out, a.k_out_stride)));
 }
 
+// A persistent grid: as many blocks as fit on the device at once (occupancy of this instantiation), each
+// warp looping over items; the loop is what the software pipeline overlaps. Sized per kernel, once.
+template <typename K>
+unsigned persistent_blocks(K kernel, int64_t items) {
+    static const int64_t resident = [kernel] {
+        int dev = 0, sms = 0, per_sm = 0;
+        cudaGetDevice(&dev);
+        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0);
+        return static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
+    }();
+    const int64_t need = (items + kWarps - 1) / kWarps;
+    return static_cast<unsigned>(need < resident ? need : resident);
+}
+
+template <typename T, int HD, int G>
+void launch_fast_kernel(const RopeLaunch& L, cudaStream_t stream) {
+    auto k = rope_fast_kernel<T, HD, G>;
+    k<<<persistent_blocks(k, L.work), kThreads, 0, stream>>>(L);
+}
+
 template <typename T, int G>
 void launch_fast_hd(RopeLaunch L, cudaStream_t stream) {
     const int heads = L.a.num_q_heads + L.a.num_k_heads;
     L.work = L.a.batch * L.a.seq * ((heads + G - 1) / G);
-    const unsigned blocks = blocks_for(L.work, kWarps);
     switch (L.a.head_dim) {
-    case 64: rope_fast_kernel<T, 64, G><<<blocks, kThreads, 0, stream>>>(L); break;
-    case 128: rope_fast_kernel<T, 128, G><<<blocks, kThreads, 0, stream>>>(L); break;
-    default: rope_fast_kernel<T, 256, G><<<blocks, kThreads, 0, stream>>>(L); break;
+    case 64: launch_fast_kernel<T, 64, G>(L, stream); break;
+    case 128: launch_fast_kernel<T, 128, G>(L, stream); break;
+    default: launch_fast_kernel<T, 256, G>(L, stream); break;
     }
 }
 
 template <typename T>
 void launch_fast(const RopeLaunch& L, cudaStream_t stream) {
-    // Few tokens: one head per warp keeps every SM busy; many: 8 heads per warp (4 at head_dim 256, whose
-    // heads are twice the registers) so that each warp has 2 KB of loads in flight.
+    // Few tokens: one head per warp keeps every SM busy; many: 4 heads per warp (2 at head_dim 256, whose
+    // heads take twice the registers), two items in flight per warp through the pipeline.
     const int64_t tokens = L.a.batch * L.a.seq;
     if (tokens * (L.a.num_q_heads + L.a.num_k_heads) < 4096) {
         launch_fast_hd<T, 1>(L, stream);
     } else if (L.a.head_dim == 256) {
-        launch_fast_hd<T, 4>(L, stream);
+        launch_fast_hd<T, 2>(L, stream);
     } else {
-        launch_fast_hd<T, 8>(L, stream);
+        launch_fast_hd<T, 4>(L, stream);
     }
 }
