@@ -165,6 +165,7 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
 }
 
 #include "rope_fast.cuh"
+#include "rope_tiled.cuh"
 
 template <typename T>
 void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
@@ -180,6 +181,15 @@ void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
 bool general_only() {
     static const bool v = [] {
         const char* e = getenv("GF_GENERAL_KERNEL");
+        return e != nullptr && e[0] == '1';
+    }();
+    return v;
+}
+
+// GF_REGISTER_KERNEL=1 keeps the register-pipelined fast kernel at every size (the tiled one's baseline).
+bool register_only() {
+    static const bool v = [] {
+        const char* e = getenv("GF_REGISTER_KERNEL");
         return e != nullptr && e[0] == '1';
     }();
     return v;
@@ -201,6 +211,16 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
 
     const cudaStream_t s = static_cast<cudaStream_t>(stream);
     clear_last_error();
+    TiledShape sh{};
+    const int64_t items = args->batch * args->seq * (static_cast<int64_t>(args->num_q_heads) + args->num_k_heads);
+    if (fast_path_fits(L.a) && !general_only() && items >= 4096 && tiled_fits(L.a, sh) && !register_only()) {
+        if (args->dtype == GF_DTYPE_BF16) {
+            launch_tiled<__nv_bfloat16>(L, sh, s);
+        } else {
+            launch_tiled<__half>(L, sh, s);
+        }
+        return launch_status();
+    }
     if (fast_path_fits(L.a) && !general_only()) {
         if (args->dtype == GF_DTYPE_BF16) {
             launch_fast<__nv_bfloat16>(L, s);

@@ -1,0 +1,224 @@
+// Tiled fast path of the rope family for many tokens, included by rope.cu after rope_fast.cuh. A block
+// owns tiles of TT consecutive tokens; the Q and K heads of a tile are copied to shared memory with
+// cp.async, STAGES tiles ahead of the one being computed, so the bytes in flight per SM are bounded by
+// shared memory (tens of KB) rather than by registers — what a memory-bound kernel needs to approach the
+// copy bandwidth (notes: docs/kernel-notes.md). The math is rope_fast_kernel's, reading heads from shared
+// memory: one warp per head, EPL = head_dim / 32 elements per lane, neox partner one xor shuffle away,
+// angles of the tile's tokens computed once into shared memory. Every shuffle and barrier is reached by
+// all lanes and threads: control flow depends on the tile and item only.
+
+constexpr int kStages = 3;
+
+struct TiledShape {
+    int tt;           // tokens per tile
+    int chunk_bytes;  // bytes copied per head: the whole head, or only the rotary dims when nothing else changes
+    int heads;        // num_q_heads + num_k_heads
+    size_t smem;      // dynamic shared memory per block
+};
+
+__device__ __forceinline__ void cp_async16(void* smem, const void* gmem) {
+    const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(smem));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(s), "l"(gmem));
+}
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+
+template <typename T, int HD>
+__global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_constant__ RopeLaunch L, TiledShape sh) {
+    constexpr int EPL = HD / 32;
+    using P = Packed<T, EPL>;
+    extern __shared__ __align__(16) unsigned char smem[];
+    const gf_rope_args& a = L.a;
+    const int tid = threadIdx.x;
+    const int lane = tid & 31;
+    const int warp = tid >> 5;
+    const int H = sh.heads;
+    const int TT = sh.tt;
+    const int rot = a.rotary_dim;
+    const int half = rot >> 1;
+    const int i0 = lane * EPL;
+    const int off = a.interleaved || rot == 0 ? 0 : half / EPL;
+    const bool rotates = i0 < rot;
+    const bool first = rotates && (lane & off) == 0;
+    const int cpk = sh.chunk_bytes / 16; // 16-byte chunks per head
+    const int64_t tokens = a.batch * a.seq;
+    const int64_t tiles = (tokens + TT - 1) / TT;
+    const size_t stage_bytes = static_cast<size_t>(TT) * H * sh.chunk_bytes;
+    float* cos_s = reinterpret_cast<float*>(smem + kStages * stage_bytes); // [TT][rot]
+    float* sin_s = cos_s + TT * rot;
+    int* bad = reinterpret_cast<int*>(sin_s + TT * rot); // [TT]
+
+    float wq[EPL], wk[EPL];
+    if (a.has_norm) {
+#pragma unroll
+        for (int e = 0; e < EPL; e++) {
+            wq[e] = load_f32(a.q_weight, i0 + e, a.weight_dtype) + a.weight_offset;
+            wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
+        }
+    }
+
+    auto head_ptr = [&](int64_t tok, int h, bool out) -> T* {
+        const int64_t b = a.batch == 1 ? 0 : tok / a.seq;
+        const int64_t s = tok - b * a.seq;
+        const bool is_q = h < a.num_q_heads;
+        const int64_t hh = is_q ? h : h - a.num_q_heads;
+        const int64_t* st = is_q ? (out ? a.q_out_stride : a.q_stride) : (out ? a.k_out_stride : a.k_stride);
+        const void* base = is_q ? (out ? a.q_out : a.q) : (out ? a.k_out : a.k);
+        return const_cast<T*>(static_cast<const T*>(base)) + b * st[0] + s * st[1] + hh * st[2];
+    };
+    // issues the copies of tile t into stage slot (a tile past the end copies nothing, but still commits,
+    // so the wait counts below stay exact)
+    auto issue = [&](int64_t t, int slot) {
+        if (t < tiles) {
+            unsigned char* dst = smem + slot * stage_bytes;
+            const int n = TT * H * cpk;
+            for (int c = tid; c < n; c += kThreads) {
+                const int item = c / cpk;
+                const int k = c - item * cpk;
+                const int u = item / H;
+                const int64_t tok = t * TT + u;
+                if (tok < tokens) cp_async16(dst + static_cast<size_t>(c) * 16, reinterpret_cast<const unsigned char*>(
+                                                 head_ptr(tok, item - u * H, false)) + k * 16);
+            }
+        }
+        cp_async_commit();
+    };
+
+    int64_t t = blockIdx.x;
+    for (int st = 0; st < kStages - 1; st++) issue(t + static_cast<int64_t>(st) * gridDim.x, st);
+    for (int slot = 0; t < tiles; t += gridDim.x, slot = (slot + 1) % kStages) {
+        issue(t + static_cast<int64_t>(kStages - 1) * gridDim.x, (slot + kStages - 1) % kStages);
+
+        // angles of this tile's tokens, while its copies land
+        for (int c = tid; c < TT * (rot > 0 ? rot : 1); c += kThreads) {
+            const int u = rot > 0 ? c / rot : c;
+            const int64_t tok = t * TT + u;
+            if (tok >= tokens) continue;
+            const int64_t b = a.batch == 1 ? 0 : tok / a.seq;
+            const int64_t s = tok - b * a.seq;
+            Pos p;
+            const bool ok = load_positions(L, b, s, p);
+            if (rot == 0 || c % rot == 0) bad[u] = ok ? 0 : 1;
+            if (rot > 0 && ok) {
+                const int i = c - u * rot;
+                const int j = a.interleaved ? i >> 1 : (i < half ? i : i - half);
+                angle(a, i, j, p, b * a.table_stride[0] + s * a.table_stride[1], cos_s[u * rot + i], sin_s[u * rot + i]);
+            }
+        }
+        cp_async_wait<kStages - 1>();
+        __syncthreads();
+
+        const T* tile = reinterpret_cast<const T*>(smem + slot * stage_bytes);
+        const int per_head = sh.chunk_bytes / static_cast<int>(sizeof(T));
+        for (int item = warp; item < TT * H; item += kWarps) {
+            const int u = item / H;
+            const int h = item - u * H;
+            const int64_t tok = t * TT + u;
+            if (tok >= tokens) break; // items are token-major: the rest of the tile is past the end too
+            if (bad[u]) {
+                if (lane == 0 && h == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
+                continue;
+            }
+            const bool is_q = h < a.num_q_heads;
+            const bool in_place = is_q ? L.q_in_place : L.k_in_place;
+            const bool holds = i0 < per_head; // the lane's dims were copied (all, or the rotary ones)
+            P x;
+            if (holds) x.v = *reinterpret_cast<const typename P::V*>(tile + static_cast<size_t>(item) * per_head + i0);
+            float y[EPL];
+#pragma unroll
+            for (int e = 0; e < EPL; e++) y[e] = holds ? to_f32(x.e[e]) : 0.f;
+            if (a.has_norm) {
+                float ss = 0.f;
+#pragma unroll
+                for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
+                ss = warp_sum(ss);
+                const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
+#pragma unroll
+                for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
+            }
+            if (rot > 0) {
+                const float* cs = cos_s + u * rot;
+                const float* sn = sin_s + u * rot;
+                float o[EPL];
+                if (a.interleaved) {
+#pragma unroll
+                    for (int e = 0; e < EPL; e += 2) {
+                        const int i = i0 + e < rot ? i0 + e : 0;
+                        o[e] = y[e] * cs[i] - y[e + 1] * sn[i];
+                        o[e + 1] = y[e + 1] * cs[i + 1] + y[e] * sn[i + 1];
+                    }
+                } else {
+#pragma unroll
+                    for (int e = 0; e < EPL; e++) {
+                        const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
+                        const int i = i0 + e < rot ? i0 + e : 0;
+                        o[e] = first ? y[e] * cs[i] - yp * sn[i] : y[e] * cs[i] + yp * sn[i];
+                    }
+                }
+                if (rotates) {
+#pragma unroll
+                    for (int e = 0; e < EPL; e++) y[e] = o[e];
+                }
+            }
+            if (!holds || (!a.has_norm && !rotates && in_place)) continue;
+            P r;
+#pragma unroll
+            for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
+            __stcs(reinterpret_cast<typename P::V*>(head_ptr(tok, h, true) + i0), r.v);
+        }
+        __syncthreads(); // the slot and the angle arrays are rewritten by the next iteration
+    }
+    cp_async_wait<0>();
+}
+
+// Tiled when there are many tokens and everything a head needs is one 16-byte aligned run.
+inline bool tiled_fits(const gf_rope_args& a, TiledShape& sh) {
+    const int heads = a.num_q_heads + a.num_k_heads;
+    const bool whole = a.has_norm || a.q != a.q_out || (a.num_k_heads > 0 && a.k != a.k_out) || a.rotary_dim == 0;
+    sh.heads = heads;
+    sh.chunk_bytes = (whole ? a.head_dim : a.rotary_dim) * 2;
+    if (sh.chunk_bytes % 16 != 0 || heads == 0) return false;
+    auto aligned16 = [](const void* p, const int64_t* st) {
+        if (p == nullptr) return true;
+        if (reinterpret_cast<uintptr_t>(p) % 16 != 0) return false;
+        for (int d = 0; d < 3; d++)
+            if ((st[d] * 2) % 16 != 0) return false;
+        return true;
+    };
+    if (!aligned16(a.q, a.q_stride) || (a.num_k_heads > 0 && !aligned16(a.k, a.k_stride))) return false;
+    const int per_token = heads * sh.chunk_bytes;
+    sh.tt = per_token >= 16384 ? 1 : 16384 / per_token; // ~16 KB per stage
+    if (a.rotary_dim > 0 && sh.tt * a.rotary_dim > 4096) sh.tt = 4096 / a.rotary_dim;
+    if (sh.tt < 1) sh.tt = 1;
+    sh.smem = static_cast<size_t>(kStages) * sh.tt * per_token + 2 * sizeof(float) * sh.tt * a.rotary_dim +
+              sizeof(int) * sh.tt;
+    return sh.smem <= 96 * 1024;
+}
+
+template <typename T, int HD>
+void launch_tiled_kernel(const RopeLaunch& L, const TiledShape& sh, cudaStream_t stream) {
+    auto k = rope_tiled_kernel<T, HD>;
+    static bool configured = [k] {
+        cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, 96 * 1024);
+        return true;
+    }();
+    (void)configured;
+    int dev = 0, sms = 0, per_sm = 0;
+    cudaGetDevice(&dev);
+    cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kThreads, sh.smem);
+    const int64_t tokens = L.a.batch * L.a.seq;
+    const int64_t tiles = (tokens + sh.tt - 1) / sh.tt;
+    const int64_t resident = static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
+    const unsigned blocks = static_cast<unsigned>(tiles < resident ? tiles : resident);
+    k<<<blocks, kThreads, sh.smem, stream>>>(L, sh);
+}
+
+template <typename T>
+void launch_tiled(const RopeLaunch& L, const TiledShape& sh, cudaStream_t stream) {
+    switch (L.a.head_dim) {
+    case 64: launch_tiled_kernel<T, 64>(L, sh, stream); break;
+    case 128: launch_tiled_kernel<T, 128>(L, sh, stream); break;
+    default: launch_tiled_kernel<T, 256>(L, sh, stream); break;
+    }
+}
