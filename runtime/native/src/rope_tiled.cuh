@@ -13,6 +13,7 @@ struct TiledShape {
     int tt;           // tokens per tile
     int chunk_bytes;  // bytes copied per head: the whole head, or only the rotary dims when nothing else changes
     int heads;        // num_q_heads + num_k_heads
+    int packed;       // Q then K heads of a token form one contiguous run (vLLM's qkv) and the whole heads are copied
     size_t smem;      // dynamic shared memory per block
 };
 
@@ -41,6 +42,8 @@ __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_const
     const bool rotates = i0 < rot;
     const bool first = rotates && (lane & off) == 0;
     const int cpk = sh.chunk_bytes / 16; // 16-byte chunks per head
+    const int per_head = sh.chunk_bytes / static_cast<int>(sizeof(T));
+    const bool holds = i0 < per_head; // the lane's dims were copied (all, or the rotary ones)
     const int64_t tokens = a.batch * a.seq;
     const int64_t tiles = (tokens + TT - 1) / TT;
     const size_t stage_bytes = static_cast<size_t>(TT) * H * sh.chunk_bytes;
@@ -56,29 +59,38 @@ __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_const
             wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
         }
     }
+    // vLLM's packed qkv: a token's Q and K heads are one contiguous run, copied without per-head addressing
+    const bool packed = sh.packed;
 
-    auto head_ptr = [&](int64_t tok, int h, bool out) -> T* {
-        const int64_t b = a.batch == 1 ? 0 : tok / a.seq;
-        const int64_t s = tok - b * a.seq;
-        const bool is_q = h < a.num_q_heads;
-        const int64_t hh = is_q ? h : h - a.num_q_heads;
-        const int64_t* st = is_q ? (out ? a.q_out_stride : a.q_stride) : (out ? a.k_out_stride : a.k_stride);
-        const void* base = is_q ? (out ? a.q_out : a.q) : (out ? a.k_out : a.k);
-        return const_cast<T*>(static_cast<const T*>(base)) + b * st[0] + s * st[1] + hh * st[2];
+    auto token_bs = [&](int64_t tok, int64_t& b, int64_t& s) {
+        b = a.batch == 1 ? 0 : tok / a.seq;
+        s = tok - b * a.seq;
     };
     // issues the copies of tile t into stage slot (a tile past the end copies nothing, but still commits,
     // so the wait counts below stay exact)
     auto issue = [&](int64_t t, int slot) {
         if (t < tiles) {
             unsigned char* dst = smem + slot * stage_bytes;
-            const int n = TT * H * cpk;
-            for (int c = tid; c < n; c += kThreads) {
-                const int item = c / cpk;
-                const int k = c - item * cpk;
-                const int u = item / H;
+            for (int u = 0; u < TT; u++) {
                 const int64_t tok = t * TT + u;
-                if (tok < tokens) cp_async16(dst + static_cast<size_t>(c) * 16, reinterpret_cast<const unsigned char*>(
-                                                 head_ptr(tok, item - u * H, false)) + k * 16);
+                if (tok >= tokens) break;
+                int64_t b, s;
+                token_bs(tok, b, s);
+                unsigned char* d = dst + static_cast<size_t>(u) * H * sh.chunk_bytes;
+                if (packed) {
+                    const unsigned char* src = reinterpret_cast<const unsigned char*>(
+                        static_cast<const T*>(a.q) + b * a.q_stride[0] + s * a.q_stride[1]);
+                    for (int c = tid; c < H * cpk; c += kThreads) cp_async16(d + c * 16, src + c * 16);
+                } else {
+                    for (int h = warp; h < H; h += kWarps) {
+                        const bool is_q = h < a.num_q_heads;
+                        const int64_t hh = is_q ? h : h - a.num_q_heads;
+                        const T* src = is_q ? static_cast<const T*>(a.q) + b * a.q_stride[0] + s * a.q_stride[1] + hh * a.q_stride[2]
+                                            : static_cast<const T*>(a.k) + b * a.k_stride[0] + s * a.k_stride[1] + hh * a.k_stride[2];
+                        for (int c = lane; c < cpk; c += 32)
+                            cp_async16(d + (h * cpk + c) * 16, reinterpret_cast<const unsigned char*>(src) + c * 16);
+                    }
+                }
             }
         }
         cp_async_commit();
@@ -89,82 +101,93 @@ __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_const
     for (int slot = 0; t < tiles; t += gridDim.x, slot = (slot + 1) % kStages) {
         issue(t + static_cast<int64_t>(kStages - 1) * gridDim.x, (slot + kStages - 1) % kStages);
 
-        // angles of this tile's tokens, while its copies land
-        for (int c = tid; c < TT * (rot > 0 ? rot : 1); c += kThreads) {
-            const int u = rot > 0 ? c / rot : c;
+        // angles of this tile's tokens, one frequency j per thread (both members of its pair), while the
+        // copies land
+        const int nj = half > 0 ? half : 1;
+        for (int c = tid; c < TT * nj; c += kThreads) {
+            const int u = c / nj;
             const int64_t tok = t * TT + u;
             if (tok >= tokens) continue;
-            const int64_t b = a.batch == 1 ? 0 : tok / a.seq;
-            const int64_t s = tok - b * a.seq;
+            int64_t b, s;
+            token_bs(tok, b, s);
             Pos p;
             const bool ok = load_positions(L, b, s, p);
-            if (rot == 0 || c % rot == 0) bad[u] = ok ? 0 : 1;
+            const int j = c - u * nj;
+            if (j == 0) bad[u] = ok ? 0 : 1;
             if (rot > 0 && ok) {
-                const int i = c - u * rot;
-                const int j = a.interleaved ? i >> 1 : (i < half ? i : i - half);
-                angle(a, i, j, p, b * a.table_stride[0] + s * a.table_stride[1], cos_s[u * rot + i], sin_s[u * rot + i]);
+                const int ia = a.interleaved ? 2 * j : j;
+                const int ib = a.interleaved ? 2 * j + 1 : j + half;
+                const int64_t row = b * a.table_stride[0] + s * a.table_stride[1];
+                angle(a, ia, j, p, row, cos_s[u * rot + ia], sin_s[u * rot + ia]);
+                angle(a, ib, j, p, row, cos_s[u * rot + ib], sin_s[u * rot + ib]);
             }
         }
         cp_async_wait<kStages - 1>();
         __syncthreads();
 
         const T* tile = reinterpret_cast<const T*>(smem + slot * stage_bytes);
-        const int per_head = sh.chunk_bytes / static_cast<int>(sizeof(T));
-        for (int item = warp; item < TT * H; item += kWarps) {
-            const int u = item / H;
-            const int h = item - u * H;
+        for (int u = 0; u < TT; u++) {
             const int64_t tok = t * TT + u;
-            if (tok >= tokens) break; // items are token-major: the rest of the tile is past the end too
+            if (tok >= tokens) break;
             if (bad[u]) {
-                if (lane == 0 && h == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
+                if (tid == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
                 continue;
             }
-            const bool is_q = h < a.num_q_heads;
-            const bool in_place = is_q ? L.q_in_place : L.k_in_place;
-            const bool holds = i0 < per_head; // the lane's dims were copied (all, or the rotary ones)
-            P x;
-            if (holds) x.v = *reinterpret_cast<const typename P::V*>(tile + static_cast<size_t>(item) * per_head + i0);
-            float y[EPL];
+            int64_t b, s;
+            token_bs(tok, b, s);
+            float c[EPL], sn[EPL];
+            if (rotates) {
 #pragma unroll
-            for (int e = 0; e < EPL; e++) y[e] = holds ? to_f32(x.e[e]) : 0.f;
-            if (a.has_norm) {
-                float ss = 0.f;
-#pragma unroll
-                for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
-                ss = warp_sum(ss);
-                const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
-#pragma unroll
-                for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
-            }
-            if (rot > 0) {
-                const float* cs = cos_s + u * rot;
-                const float* sn = sin_s + u * rot;
-                float o[EPL];
-                if (a.interleaved) {
-#pragma unroll
-                    for (int e = 0; e < EPL; e += 2) {
-                        const int i = i0 + e < rot ? i0 + e : 0;
-                        o[e] = y[e] * cs[i] - y[e + 1] * sn[i];
-                        o[e + 1] = y[e + 1] * cs[i + 1] + y[e] * sn[i + 1];
-                    }
-                } else {
-#pragma unroll
-                    for (int e = 0; e < EPL; e++) {
-                        const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
-                        const int i = i0 + e < rot ? i0 + e : 0;
-                        o[e] = first ? y[e] * cs[i] - yp * sn[i] : y[e] * cs[i] + yp * sn[i];
-                    }
-                }
-                if (rotates) {
-#pragma unroll
-                    for (int e = 0; e < EPL; e++) y[e] = o[e];
+                for (int e = 0; e < EPL; e++) {
+                    c[e] = cos_s[u * rot + i0 + e];
+                    sn[e] = sin_s[u * rot + i0 + e];
                 }
             }
-            if (!holds || (!a.has_norm && !rotates && in_place)) continue;
-            P r;
+            T* qrow = static_cast<T*>(a.q_out) + b * a.q_out_stride[0] + s * a.q_out_stride[1] + i0;
+            T* krow = a.num_k_heads > 0 ? static_cast<T*>(a.k_out) + b * a.k_out_stride[0] + s * a.k_out_stride[1] + i0 : nullptr;
+            for (int h = warp; h < H; h += kWarps) {
+                const bool is_q = h < a.num_q_heads;
+                P x;
+                if (holds) x.v = *reinterpret_cast<const typename P::V*>(tile + (static_cast<size_t>(u) * H + h) * per_head + i0);
+                float y[EPL];
 #pragma unroll
-            for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
-            __stcs(reinterpret_cast<typename P::V*>(head_ptr(tok, h, true) + i0), r.v);
+                for (int e = 0; e < EPL; e++) y[e] = holds ? to_f32(x.e[e]) : 0.f;
+                if (a.has_norm) {
+                    float ss = 0.f;
+#pragma unroll
+                    for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
+                    ss = warp_sum(ss);
+                    const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
+#pragma unroll
+                    for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
+                }
+                if (rot > 0) {
+                    float o[EPL];
+                    if (a.interleaved) {
+#pragma unroll
+                        for (int e = 0; e < EPL; e += 2) {
+                            o[e] = y[e] * c[e] - y[e + 1] * sn[e];
+                            o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
+                        }
+                    } else {
+#pragma unroll
+                        for (int e = 0; e < EPL; e++) {
+                            const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
+                            o[e] = first ? y[e] * c[e] - yp * sn[e] : y[e] * c[e] + yp * sn[e];
+                        }
+                    }
+                    if (rotates) {
+#pragma unroll
+                        for (int e = 0; e < EPL; e++) y[e] = o[e];
+                    }
+                }
+                if (!holds || (!a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place))) continue;
+                P r;
+#pragma unroll
+                for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
+                T* out = is_q ? qrow + h * a.q_out_stride[2] : krow + (h - a.num_q_heads) * a.k_out_stride[2];
+                __stcs(reinterpret_cast<typename P::V*>(out), r.v);
+            }
         }
         __syncthreads(); // the slot and the angle arrays are rewritten by the next iteration
     }
@@ -187,6 +210,11 @@ inline bool tiled_fits(const gf_rope_args& a, TiledShape& sh) {
     };
     if (!aligned16(a.q, a.q_stride) || (a.num_k_heads > 0 && !aligned16(a.k, a.k_stride))) return false;
     const int per_token = heads * sh.chunk_bytes;
+    sh.packed = whole && a.q_stride[2] == a.head_dim &&
+                (a.num_k_heads == 0 || (static_cast<const char*>(a.k) ==
+                                            static_cast<const char*>(a.q) + static_cast<int64_t>(a.num_q_heads) * a.head_dim * 2 &&
+                                        a.k_stride[0] == a.q_stride[0] && a.k_stride[1] == a.q_stride[1] &&
+                                        a.k_stride[2] == a.head_dim));
     sh.tt = per_token >= 16384 ? 1 : 16384 / per_token; // ~16 KB per stage
     if (a.rotary_dim > 0 && sh.tt * a.rotary_dim > 4096) sh.tt = 4096 / a.rotary_dim;
     if (sh.tt < 1) sh.tt = 1;
