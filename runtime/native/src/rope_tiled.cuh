@@ -215,7 +215,12 @@ inline bool tiled_fits(const gf_rope_args& a, TiledShape& sh) {
                                             static_cast<const char*>(a.q) + static_cast<int64_t>(a.num_q_heads) * a.head_dim * 2 &&
                                         a.k_stride[0] == a.q_stride[0] && a.k_stride[1] == a.q_stride[1] &&
                                         a.k_stride[2] == a.head_dim));
-    sh.tt = per_token >= 16384 ? 1 : 16384 / per_token; // ~16 KB per stage
+    // ~16 KB per stage unless GF_TILE_BYTES says otherwise (a tuning knob for bin/gpu-bench)
+    static const int tile_bytes = [] {
+        const char* e = getenv("GF_TILE_BYTES");
+        return e != nullptr && atoi(e) > 0 ? atoi(e) : 16384;
+    }();
+    sh.tt = per_token >= tile_bytes ? 1 : tile_bytes / per_token;
     if (a.rotary_dim > 0 && sh.tt * a.rotary_dim > 4096) sh.tt = 4096 / a.rotary_dim;
     if (sh.tt < 1) sh.tt = 1;
     sh.smem = static_cast<size_t>(kStages) * sh.tt * per_token + 2 * sizeof(float) * sh.tt * a.rotary_dim +
