@@ -24,7 +24,7 @@ __device__ __forceinline__ void cp_async16(void* smem, const void* gmem) {
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
 template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
-template <typename T, int HD>
+template <typename T, int HD, bool WHOLE>
 __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_constant__ RopeLaunch L, TiledShape sh) {
     constexpr int EPL = HD / 32;
     using P = Packed<T, EPL>;
@@ -43,7 +43,7 @@ __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_const
     const bool first = rotates && (lane & off) == 0;
     const int cpk = sh.chunk_bytes / 16; // 16-byte chunks per head
     const int per_head = sh.chunk_bytes / static_cast<int>(sizeof(T));
-    const bool holds = i0 < per_head; // the lane's dims were copied (all, or the rotary ones)
+    const bool holds = WHOLE || i0 < per_head; // the lane's dims were copied (all, or the rotary ones)
     const int64_t tokens = a.batch * a.seq;
     const int64_t tiles = (tokens + TT - 1) / TT;
     const size_t stage_bytes = static_cast<size_t>(TT) * H * sh.chunk_bytes;
@@ -144,11 +144,17 @@ __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_const
                 }
             }
             T* qrow = static_cast<T*>(a.q_out) + b * a.q_out_stride[0] + s * a.q_out_stride[1] + i0;
-            T* krow = a.num_k_heads > 0 ? static_cast<T*>(a.k_out) + b * a.k_out_stride[0] + s * a.k_out_stride[1] + i0 : nullptr;
-            for (int h = warp; h < H; h += kWarps) {
+            T* krow = a.num_k_heads > 0 ? static_cast<T*>(a.k_out) + b * a.k_out_stride[0] + s * a.k_out_stride[1] + i0
+                                        : nullptr;
+            // pointers advance by kWarps heads per iteration: no 64-bit multiply per head
+            const T* src = tile + static_cast<size_t>(u) * H * per_head + warp * per_head + i0;
+            T* dst = qrow + warp * a.q_out_stride[2];
+            const int64_t qstep = kWarps * a.q_out_stride[2];
+            for (int h = warp; h < H; h += kWarps, src += kWarps * per_head) {
                 const bool is_q = h < a.num_q_heads;
+                if (!is_q && h - kWarps < a.num_q_heads) dst = krow + (h - a.num_q_heads) * a.k_out_stride[2];
                 P x;
-                if (holds) x.v = *reinterpret_cast<const typename P::V*>(tile + (static_cast<size_t>(u) * H + h) * per_head + i0);
+                if (holds) x.v = *reinterpret_cast<const typename P::V*>(src);
                 float y[EPL];
 #pragma unroll
                 for (int e = 0; e < EPL; e++) y[e] = holds ? to_f32(x.e[e]) : 0.f;
@@ -181,11 +187,12 @@ __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_const
                         for (int e = 0; e < EPL; e++) y[e] = o[e];
                     }
                 }
+                T* out = dst;
+                dst += is_q ? qstep : kWarps * a.k_out_stride[2];
                 if (!holds || (!a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place))) continue;
                 P r;
 #pragma unroll
                 for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
-                T* out = is_q ? qrow + h * a.q_out_stride[2] : krow + (h - a.num_q_heads) * a.k_out_stride[2];
                 __stcs(reinterpret_cast<typename P::V*>(out), r.v);
             }
         }
@@ -228,9 +235,9 @@ inline bool tiled_fits(const gf_rope_args& a, TiledShape& sh) {
     return sh.smem <= 96 * 1024;
 }
 
-template <typename T, int HD>
+template <typename T, int HD, bool WHOLE>
 void launch_tiled_kernel(const RopeLaunch& L, const TiledShape& sh, cudaStream_t stream) {
-    auto k = rope_tiled_kernel<T, HD>;
+    auto k = rope_tiled_kernel<T, HD, WHOLE>;
     static bool configured = [k] {
         cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, 96 * 1024);
         return true;
@@ -249,9 +256,10 @@ void launch_tiled_kernel(const RopeLaunch& L, const TiledShape& sh, cudaStream_t
 
 template <typename T>
 void launch_tiled(const RopeLaunch& L, const TiledShape& sh, cudaStream_t stream) {
+    const bool whole = sh.chunk_bytes == L.a.head_dim * 2;
     switch (L.a.head_dim) {
-    case 64: launch_tiled_kernel<T, 64>(L, sh, stream); break;
-    case 128: launch_tiled_kernel<T, 128>(L, sh, stream); break;
-    default: launch_tiled_kernel<T, 256>(L, sh, stream); break;
+    case 64: whole ? launch_tiled_kernel<T, 64, true>(L, sh, stream) : launch_tiled_kernel<T, 64, false>(L, sh, stream); break;
+    case 128: whole ? launch_tiled_kernel<T, 128, true>(L, sh, stream) : launch_tiled_kernel<T, 128, false>(L, sh, stream); break;
+    default: whole ? launch_tiled_kernel<T, 256, true>(L, sh, stream) : launch_tiled_kernel<T, 256, false>(L, sh, stream); break;
     }
 }
