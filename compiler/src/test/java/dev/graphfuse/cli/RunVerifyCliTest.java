@@ -82,6 +82,12 @@ class RunVerifyCliTest {
         assertEquals(2, wrongType.code());
         assertEquals(floats + ": error: input 'input_ids' is i64, the file holds f32", wrongType.err().strip());
         assertFalse(Files.exists(out), "no output for a failed run");
+        RopeIndexCliTest.Run device = RopeIndexCliTest.run("run", optimized.toString(), "--device", "gpu", "--random",
+                "-o", out.toString());
+        assertEquals(2, device.code(), device.err());
+        assertTrue(device.err().contains("expected auto, cuda or cpu, got 'gpu'"), device.err());
+        assertFalse(device.err().contains("internal error"), device.err());
+        assertFalse(Files.exists(out), "no output for a failed run");
     }
 
     @Test
