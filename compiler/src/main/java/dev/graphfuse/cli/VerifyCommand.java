@@ -67,6 +67,10 @@ final class VerifyCommand implements Callable<Integer> {
         out.printf("%s vs %s on %s: %d regions, %d graphfuse nodes, %d kernel calls, %d fell back%n", original, optimized,
                 backend.description(), r.plan().regionCount(), r.plan().fusedCount(), r.stats().kernelCalls,
                 r.stats().fallbackRuns);
+        if (backend.cuda() != null) {
+            long[] c = backend.cuda().copyCounts();
+            out.printf("host-device copies: %d to device, %d to host, %d bytes%n", c[0], c[1], c[2]);
+        }
         for (OutputComparison c : r.outputs()) {
             out.println("  " + c);
         }
