@@ -176,7 +176,10 @@ public final class Matcher {
         return bestList == null ? List.of() : bestList;
     }
 
-    /** The nodes of kind {@code ops} within {@code depth} user steps of {@code start}, or null once there are {@code limit}. */
+    /**
+     * The nodes of kind {@code ops} within {@code depth} user steps of {@code start}, in walk order; null
+     * as soon as there are {@code limit} of them.
+     */
     private static List<Node> walkForward(Value start, int depth, List<OpSignature> ops, int limit) {
         if (limit == 0) {
             return null;
