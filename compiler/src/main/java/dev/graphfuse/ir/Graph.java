@@ -297,7 +297,9 @@ public final class Graph {
 
     /** Removes a node whose outputs are unused and are not graph outputs. */
     public void removeNode(Node n) {
-        if (n.graph() != this || !nodes.contains(n)) {
+        // A node belongs to the set from addNode until removeNode marks it: the flag answers without
+        // hashing into a set of 100k nodes.
+        if (n.graph() != this || n.isRemoved()) {
             throw new IllegalArgumentException("node " + n + " is not in graph " + name);
         }
         int outs = n.outputs().size();

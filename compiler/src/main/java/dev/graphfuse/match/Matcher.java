@@ -154,26 +154,36 @@ public final class Matcher {
         List<Node> bestList = null;
         for (CompiledPattern.Anchor a : pattern.anchors().get(index - 1)) {
             Object bound = slots[a.slot()];
+            // Only a strictly shorter list replaces the best so far, so a walk stops once it has as many:
+            // an anchor bound to a value every layer reads (RoPE's cos) would otherwise walk the whole graph.
+            int limit = bestList == null ? Integer.MAX_VALUE : bestList.size();
             List<Node> found;
             if (bound instanceof Node n) {
                 Value out = a.outputIndex() < n.outputs().size() ? n.output(a.outputIndex()) : null;
                 if (out == null) {
                     continue;
                 }
-                found = a.depth() == 0 ? List.of(n) : walkForward(out, a.depth(), ops);
+                found = a.depth() == 0 ? List.of(n) : walkForward(out, a.depth(), ops, limit);
             } else if (bound instanceof Value v) {
-                found = walkForward(v, a.depth(), ops);
+                found = walkForward(v, a.depth(), ops, limit);
             } else {
                 continue;
             }
-            if (bestList == null || found.size() < bestList.size()) {
+            if (found != null && found.size() < limit) {
                 bestList = found;
             }
         }
         return bestList == null ? List.of() : bestList;
     }
 
-    private static List<Node> walkForward(Value start, int depth, List<OpSignature> ops) {
+    /**
+     * The nodes of kind {@code ops} within {@code depth} user steps of {@code start}, in walk order; null
+     * as soon as there are {@code limit} of them.
+     */
+    private static List<Node> walkForward(Value start, int depth, List<OpSignature> ops, int limit) {
+        if (limit == 0) {
+            return null;
+        }
         Set<Node> seen = new LinkedHashSet<>();
         List<Node> out = new ArrayList<>();
         ArrayDeque<Value> frontier = new ArrayDeque<>();
@@ -189,6 +199,9 @@ public final class Matcher {
                     for (OpSignature s : ops) {
                         if (is(n, s)) {
                             out.add(n);
+                            if (out.size() >= limit) {
+                                return null;
+                            }
                             break;
                         }
                     }

@@ -263,22 +263,41 @@ final class Rewriter {
      * absorbed into a QkNormRope leaves its function behind). Functions the model came with stay.
      */
     void pruneUnusedFunctions() {
-        Set<String> called = new java.util.HashSet<>();
-        collectCalls(graph, called);
+        // Only calls into the domains of prunable functions can keep one alive: building a key for every
+        // node of a large graph cost more than the rest of the pass's bookkeeping.
+        Set<String> domains = new java.util.HashSet<>();
         for (Function f : model.functions()) {
-            for (Node n : f.body().nodes()) {
-                called.add(callKey(n.domain(), n.opType(), n.overload()));
+            if (addedByRewrite(f)) {
+                domains.add(f.domain());
             }
         }
-        model.functions().removeIf(f -> f.docString() != null && f.docString().startsWith("graphfuse: ")
+        if (domains.isEmpty()) {
+            return;
+        }
+        Set<String> called = new java.util.HashSet<>();
+        collectCalls(graph, domains, called);
+        for (Function f : model.functions()) {
+            for (Node n : f.body().nodes()) {
+                if (domains.contains(n.domain())) {
+                    called.add(callKey(n.domain(), n.opType(), n.overload()));
+                }
+            }
+        }
+        model.functions().removeIf(f -> addedByRewrite(f)
                 && !called.contains(callKey(f.domain(), f.name(), f.overload())));
     }
 
-    private static void collectCalls(Graph g, Set<String> out) {
+    private static boolean addedByRewrite(Function f) {
+        return f.docString() != null && f.docString().startsWith("graphfuse: ");
+    }
+
+    private static void collectCalls(Graph g, Set<String> domains, Set<String> out) {
         for (Node n : g.nodes()) {
-            out.add(callKey(n.domain(), n.opType(), n.overload()));
+            if (domains.contains(n.domain())) {
+                out.add(callKey(n.domain(), n.opType(), n.overload()));
+            }
             for (Graph sub : n.subgraphs()) {
-                collectCalls(sub, out);
+                collectCalls(sub, domains, out);
             }
         }
     }

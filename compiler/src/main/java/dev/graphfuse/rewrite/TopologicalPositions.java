@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class TopologicalPositions {
     private final Graph graph;
-    private final Map<Node, Double> pos = new IdentityHashMap<>();
+    private Map<Node, Double> pos = new IdentityHashMap<>();
     private boolean stale = true;
 
     TopologicalPositions(Graph graph) {
@@ -91,9 +91,11 @@ final class TopologicalPositions {
     }
 
     private void rebuild() {
-        pos.clear();
+        List<Node> order = order(graph);
+        // Sized up front: growing to a large graph's node count rehashed every entry a dozen times.
+        pos = new IdentityHashMap<>(order.size());
         double i = 0;
-        for (Node n : order(graph)) {
+        for (Node n : order) {
             pos.put(n, i++);
         }
         stale = false;
