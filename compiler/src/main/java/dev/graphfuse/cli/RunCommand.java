@@ -10,6 +10,8 @@ import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.runtime.kernels.Backends;
 import dev.graphfuse.runtime.kernels.Fallbacks;
+import dev.graphfuse.runtime.rope.MropePositions;
+import dev.graphfuse.runtime.rope.RopeIndexException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -44,6 +46,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed for --random (default: fresh each run, printed)")
     Long seed;
 
+    @Option(names = "--rope-index", paramLabel = "REQUEST.json", description = "compute the multimodal position "
+            + "ids (Qwen3-VL get_rope_index) from a `rope-index` request and feed them as --rope-index-input")
+    Path ropeIndex;
+
+    @Option(names = "--rope-index-input", defaultValue = "position_ids", paramLabel = "NAME",
+            description = "the graph input that takes the (3, batch, seq) position ids (default: ${DEFAULT-VALUE})")
+    String ropeIndexInput;
+
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", description = "write each output as DIR/<name>.npy")
     Path outDir;
 
@@ -59,6 +69,10 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Model m = ModelFiles.read(model);
         Map<String, Tensor> given = ModelInputs.read(m, inputs);
+        if (ropeIndex != null) {
+            given = new LinkedHashMap<>(given);
+            given.put(ropeIndexInput, positionIds(m, given));
+        }
         if (random) {
             long s = seed != null ? seed : System.nanoTime();
             given = ModelInputs.randomFor(m, given, new Random(s));
@@ -88,6 +102,49 @@ final class RunCommand implements Callable<Integer> {
         result.forEach((name, t) -> out.println("  " + name + ": " + t + (outDir == null ? "" : " -> "
                 + outDir.resolve(fileName(name)))));
         return 0;
+    }
+
+    /** The request's (3, batch, seq) position ids as the int64 tensor the graph input expects. */
+    private Tensor positionIds(Model m, Map<String, Tensor> given) throws IOException {
+        String name = ropeIndex.toString();
+        if (given.containsKey(ropeIndexInput)) {
+            throw new BadInputException("--rope-index", null, "input '" + ropeIndexInput + "' is also given with --input");
+        }
+        if (m.graph().inputs().stream().noneMatch(v -> v.name().equals(ropeIndexInput))) {
+            throw new BadInputException("--rope-index-input", null, "the model has no input '" + ropeIndexInput + "'");
+        }
+        byte[] json;
+        try {
+            json = Files.readAllBytes(ropeIndex);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadInputException(name, null, "no such file");
+        }
+        MropePositions p;
+        try {
+            RopeIndexJson.Request r = RopeIndexJson.read(name, json);
+            p = r.ropeIndex().compute(r.input());
+        } catch (RopeIndexException e) {
+            throw new BadInputException(name, e.field(), e.detail(), e);
+        }
+        dev.graphfuse.ir.Value input = m.graph().inputs().stream().filter(v -> v.name().equals(ropeIndexInput)).findFirst()
+                .orElseThrow();
+        if (input.type() instanceof dev.graphfuse.ir.ValueType.TensorType tt && tt.shape() != null && tt.shape().hasRank()) {
+            java.util.List<dev.graphfuse.ir.Dim> d = tt.shape().dims();
+            long[] want = {3, p.batch(), p.seqLen()};
+            boolean fits = d.size() == 3;
+            for (int i = 0; fits && i < 3; i++) {
+                fits = !(d.get(i) instanceof dev.graphfuse.ir.Dim.Fixed f) || f.size() == want[i];
+            }
+            if (!fits) {
+                throw new BadInputException(name, null, "the request gives position ids (3, " + p.batch() + ", "
+                        + p.seqLen() + "), input '" + ropeIndexInput + "' is " + tt.shape());
+            }
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * p.positionIds().length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long v : p.positionIds()) {
+            b.putLong(v);
+        }
+        return Tensor.of(ropeIndexInput, dev.graphfuse.ir.ElementType.INT64, new long[] {3, p.batch(), p.seqLen()}, b.array());
     }
 
     /** Writes every output, each through a temp file and a rename, after all were computed. */

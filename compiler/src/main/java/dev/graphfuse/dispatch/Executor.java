@@ -16,7 +16,9 @@ import dev.graphfuse.onnx.wire.OnnxWire.NodeProto;
 import dev.graphfuse.onnx.wire.OnnxWire.TensorProto;
 import dev.graphfuse.onnx.wire.OnnxWire.TypeProto;
 import dev.graphfuse.onnx.wire.OnnxWire.ValueInfoProto;
+import dev.graphfuse.runtime.kernels.CpuKernels;
 import dev.graphfuse.runtime.kernels.Fallbacks;
+import dev.graphfuse.runtime.kernels.KernelException;
 import dev.graphfuse.runtime.kernels.KernelBackend;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,12 +44,15 @@ public final class Executor implements AutoCloseable {
     private final Map<String, ValueInfoProto> infos = new HashMap<>();
     private final Map<String, TensorProto> initializers = new HashMap<>();
     private final Stats stats = new Stats();
+    private final CpuKernels cpu = new CpuKernels();
 
     /** What a run did: kernel launches, ORT region runs, fused nodes that fell back, buffers copied out of ORT. */
     public static final class Stats {
         public long kernelCalls;
         public long regionRuns;
         public long fallbackRuns;
+        /** Fused nodes the device refused (unsupported shape) that ran in the CPU kernels instead. */
+        public long cpuFallbacks;
         public long ortOutputCopies;
     }
 
@@ -108,7 +113,20 @@ public final class Executor implements AutoCloseable {
             outTypes.add(t != null ? t : in.get(0).type());
         }
         try {
-            List<HostTensor> out = FusedNodeDispatch.run(n, in, outTypes, backend);
+            List<HostTensor> out;
+            try {
+                out = FusedNodeDispatch.run(n, in, outTypes, backend);
+            } catch (KernelException e) {
+                if (e.code() != KernelException.UNSUPPORTED || backend instanceof CpuKernels) {
+                    throw e;
+                }
+                // the device library has no kernel for this shape (a head_dim other than 64/128/256, 32-bit
+                // q/k on a path without one): the CPU kernels take any
+                fallbacks.fallBack("node " + n.getName() + " (graphfuse." + n.getOpType() + ") on " + backend.name(),
+                        "the CPU kernels", e.getMessage());
+                stats.cpuFallbacks++;
+                out = FusedNodeDispatch.run(n, in, outTypes, cpu);
+            }
             stats.kernelCalls++;
             for (int i = 0; i < n.getOutputCount(); i++) {
                 values.put(n.getOutput(i), out.get(i));

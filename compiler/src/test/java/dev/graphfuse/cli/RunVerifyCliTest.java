@@ -103,4 +103,42 @@ class RunVerifyCliTest {
         assertEquals(3, r.code(), r.out() + r.err());
         assertTrue(r.err().strip().endsWith("(--no-fallback)"), r.err());
     }
+
+    @Test
+    void ropeIndexFeedsTheMultimodalPositionIds() {
+        // the request describes the exporter's reference sequence: 3 text tokens, a 6 x 6 image (9 tokens after
+        // the 2 x 2 merge), 4 text tokens; get_rope_index gives the T != H != W ids the exporter recorded
+        Path opt = tmp.resolve("qwen3vl.opt.onnx");
+        assertEquals(0, RopeIndexCliTest.run("optimize", models.resolve("qwen3vl_text_dynamo_op18_f32.onnx").toString(),
+                "-o", opt.toString()).code());
+        Path request = models.resolveSibling("rope_index").resolve("qwen3vl_text_model.request.json");
+        Path out = tmp.resolve("vl-out");
+        RopeIndexCliTest.Run r = RopeIndexCliTest.run("run", opt.toString(), "--device", "cpu", "--input",
+                "input_ids=" + models.resolve("qwen3vl_text_dynamo_op18_f32.in.input_ids.npy"), "--rope-index",
+                request.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Tensor got = Npy.read(out.resolve("last_hidden_state.npy"), "h");
+        Tensor want = Npy.read(models.resolve("qwen3vl_text_dynamo_op18_f32.out.last_hidden_state.npy"), "h");
+        assertArrayEquals(want.dims(), got.dims());
+        for (long i = 0; i < want.elementCount(); i++) {
+            assertEquals(want.getDouble(i), got.getDouble(i), 1e-4, "last_hidden_state[" + i + "]");
+        }
+    }
+
+    @Test
+    void ropeIndexErrorsNameTheRequest() throws Exception {
+        Path opt = tmp.resolve("qwen3vl-bad.opt.onnx");
+        RopeIndexCliTest.run("optimize", models.resolve("qwen3vl_text_dynamo_op18_f32.onnx").toString(), "-o", opt.toString());
+        Path longer = tmp.resolve("twenty.json");
+        Files.writeString(longer, "{\"mm_token_type_ids\": [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]}");
+        RopeIndexCliTest.Run r = RopeIndexCliTest.run("run", opt.toString(), "--device", "cpu", "--input",
+                "input_ids=" + models.resolve("qwen3vl_text_dynamo_op18_f32.in.input_ids.npy"), "--rope-index", longer.toString());
+        assertEquals(2, r.code());
+        assertEquals(longer + ": error: the request gives position ids (3, 1, 20), input 'position_ids' is [3,1,16]",
+                r.err().strip());
+        RopeIndexCliTest.Run noInput = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu",
+                "--rope-index", longer.toString());
+        assertEquals(2, noInput.code());
+        assertEquals("--rope-index-input: error: the model has no input 'position_ids'", noInput.err().strip());
+    }
 }
