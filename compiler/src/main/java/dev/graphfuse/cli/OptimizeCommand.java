@@ -110,9 +110,11 @@ final class OptimizeCommand implements Callable<Integer> {
         return m;
     }
 
-    /** Rejections that only say the model lacks the pattern's structure (a Gemma norm in a Qwen3). */
+    /** Rejections that only say the model lacks the pattern's structure (a Gemma norm in a Qwen3; a
+     * QkNormRope without the head transpose an MRoPE pattern needs: an absent attribute is another form of
+     * the op, not a refused constraint). */
     private static final java.util.Set<String> ABSENT = java.util.Set.of("op-mismatch", "output-mismatch",
-            "no-output", "no-candidate", "missing-operand");
+            "no-output", "no-candidate", "missing-operand", "attribute-absent");
 
     /**
      * Some candidate got far enough to fail on a constraint (eps, a capture, a predicate, escaping

@@ -366,7 +366,7 @@ public final class Matcher {
             switch (check.kind()) {
                 case ANY -> {
                     if (actual == null) {
-                        return fail("attribute-mismatch", () -> "node " + n.name() + ": attribute '" + check.name()
+                        return fail("attribute-absent", () -> "node " + n.name() + ": attribute '" + check.name()
                                 + "' is absent");
                     }
                 }
@@ -378,7 +378,7 @@ public final class Matcher {
                 }
                 case CAPTURE -> {
                     if (actual == null) {
-                        return fail("attribute-mismatch", () -> "node " + n.name() + ": attribute '" + check.name()
+                        return fail("attribute-absent", () -> "node " + n.name() + ": attribute '" + check.name()
                                 + "' is absent");
                     }
                     Object bound = slots[check.slot()];
