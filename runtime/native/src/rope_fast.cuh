@@ -49,6 +49,46 @@ __device__ __forceinline__ void fast_load(const RopeLaunch& L, const FastItem& i
     }
 }
 
+// The math both fast kernels share, on the EPL values a lane holds of one head: the per-head RMSNorm
+// (wq / wk already hold w + weight_offset) and the rotation with the lane's cos / sin. Every lane calls it with
+// the same arguments apart from its own values: the shuffles inside are reached by the whole warp.
+template <int HD, int EPL>
+__device__ __forceinline__ void norm_and_rotate(const gf_rope_args& a, float (&y)[EPL], bool is_q,
+                                                const float (&wq)[EPL], const float (&wk)[EPL], const float (&c)[EPL],
+                                                const float (&sn)[EPL], int off, bool first, bool rotates) {
+    if (a.has_norm) {
+        float ss = 0.f;
+#pragma unroll
+        for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
+        ss = warp_sum(ss);
+        // rsqrtf (2 ulp) is far inside the one-rounding budget of a 16-bit output, and is one instruction
+        // where the IEEE sqrt and divide are dozens
+        const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
+#pragma unroll
+        for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
+    }
+    if (a.rotary_dim > 0) {
+        float o[EPL];
+        if (a.interleaved) {
+#pragma unroll
+            for (int e = 0; e < EPL; e += 2) {
+                o[e] = y[e] * c[e] - y[e + 1] * sn[e];
+                o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
+            }
+        } else {
+#pragma unroll
+            for (int e = 0; e < EPL; e++) {
+                const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
+                o[e] = first ? y[e] * c[e] - yp * sn[e] : y[e] * c[e] + yp * sn[e];
+            }
+        }
+        if (rotates) {
+#pragma unroll
+            for (int e = 0; e < EPL; e++) y[e] = o[e];
+        }
+    }
+}
+
 template <typename T, int HD, int G>
 __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_constant__ RopeLaunch L) {
     constexpr int EPL = HD / 32;
@@ -118,37 +158,7 @@ __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_consta
                 float y[EPL];
 #pragma unroll
                 for (int e = 0; e < EPL; e++) y[e] = to_f32(x[g].e[e]);
-                if (a.has_norm) {
-                    float ss = 0.f;
-#pragma unroll
-                    for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
-                    ss = warp_sum(ss);
-                    // rsqrtf (2 ulp) is far inside the one-rounding budget of a 16-bit output, and is one
-                    // instruction where the IEEE sqrt and divide are dozens
-                    const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
-#pragma unroll
-                    for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
-                }
-                if (rot > 0) {
-                    float o[EPL];
-                    if (a.interleaved) {
-#pragma unroll
-                        for (int e = 0; e < EPL; e += 2) {
-                            o[e] = y[e] * c[e] - y[e + 1] * sn[e];
-                            o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
-                        }
-                    } else {
-#pragma unroll
-                        for (int e = 0; e < EPL; e++) {
-                            const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
-                            o[e] = first ? y[e] * c[e] - yp * sn[e] : y[e] * c[e] + yp * sn[e];
-                        }
-                    }
-                    if (rotates) {
-#pragma unroll
-                        for (int e = 0; e < EPL; e++) y[e] = o[e];
-                    }
-                }
+                norm_and_rotate<HD, EPL>(a, y, is_q, wq, wk, c, sn, off, first, rotates);
                 if (!a.has_norm && !rotates && in_place) continue;
                 const int64_t hh = is_q ? h : h - a.num_q_heads;
                 T* out = static_cast<T*>(is_q ? a.q_out : a.k_out) +

@@ -158,35 +158,7 @@ __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_const
                 float y[EPL];
 #pragma unroll
                 for (int e = 0; e < EPL; e++) y[e] = holds ? to_f32(x.e[e]) : 0.f;
-                if (a.has_norm) {
-                    float ss = 0.f;
-#pragma unroll
-                    for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
-                    ss = warp_sum(ss);
-                    const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
-#pragma unroll
-                    for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
-                }
-                if (rot > 0) {
-                    float o[EPL];
-                    if (a.interleaved) {
-#pragma unroll
-                        for (int e = 0; e < EPL; e += 2) {
-                            o[e] = y[e] * c[e] - y[e + 1] * sn[e];
-                            o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
-                        }
-                    } else {
-#pragma unroll
-                        for (int e = 0; e < EPL; e++) {
-                            const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
-                            o[e] = first ? y[e] * c[e] - yp * sn[e] : y[e] * c[e] + yp * sn[e];
-                        }
-                    }
-                    if (rotates) {
-#pragma unroll
-                        for (int e = 0; e < EPL; e++) y[e] = o[e];
-                    }
-                }
+                norm_and_rotate<HD, EPL>(a, y, is_q, wq, wk, c, sn, off, first, rotates);
                 T* out = dst;
                 dst += is_q ? qstep : kWarps * a.k_out_stride[2];
                 if (!holds || (!a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place))) continue;

@@ -1,6 +1,5 @@
 package dev.graphfuse.dispatch;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -146,7 +145,7 @@ public final class Executor implements AutoCloseable {
             for (String name : r.inputs()) {
                 HostTensor t = value(name, values);
                 feed.put(name, OnnxTensor.createTensor(env, t.data().duplicate().order(ByteOrder.nativeOrder()),
-                        t.shape(), javaType(t.type())));
+                        t.shape(), OrtTypes.javaType(t.type())));
             }
             OrtSession session = sessions.computeIfAbsent(r.index() >= 0 ? r.index() : r.nodes().get(0).getName() + "#fallback",
                     k -> createSession(r, values));
@@ -158,7 +157,7 @@ public final class Executor implements AutoCloseable {
                     ByteBuffer direct = ByteBuffer.allocateDirect(copy.remaining()).order(ByteOrder.LITTLE_ENDIAN);
                     direct.put(copy.order(ByteOrder.LITTLE_ENDIAN)).flip();
                     stats.ortOutputCopies++;
-                    values.put(e.getKey(), new HostTensor(elementOf(t), t.getInfo().getShape(), direct));
+                    values.put(e.getKey(), new HostTensor(OrtTypes.elementOf(t), t.getInfo().getShape(), direct));
                 }
             }
         } finally {
@@ -232,38 +231,6 @@ public final class Executor implements AutoCloseable {
             return null;
         }
         return ElementType.fromCode(v.getType().getTensorType().getElemType());
-    }
-
-    static OnnxJavaType javaType(ElementType t) {
-        return switch (t) {
-            case FLOAT -> OnnxJavaType.FLOAT;
-            case DOUBLE -> OnnxJavaType.DOUBLE;
-            case FLOAT16 -> OnnxJavaType.FLOAT16;
-            case BFLOAT16 -> OnnxJavaType.BFLOAT16;
-            case INT64 -> OnnxJavaType.INT64;
-            case INT32 -> OnnxJavaType.INT32;
-            case INT16 -> OnnxJavaType.INT16;
-            case INT8 -> OnnxJavaType.INT8;
-            case UINT8 -> OnnxJavaType.UINT8;
-            case BOOL -> OnnxJavaType.BOOL;
-            default -> throw new BadInputException("inputs", null, "ONNX Runtime Java has no tensor type for " + t.shortName());
-        };
-    }
-
-    static ElementType elementOf(OnnxTensor t) {
-        return switch (t.getInfo().onnxType) {
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> ElementType.FLOAT;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> ElementType.FLOAT16;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> ElementType.BFLOAT16;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> ElementType.DOUBLE;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> ElementType.INT64;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> ElementType.INT32;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> ElementType.INT16;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> ElementType.INT8;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> ElementType.UINT8;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> ElementType.BOOL;
-            default -> throw new IllegalStateException("unexpected ORT output type " + t.getInfo().onnxType);
-        };
     }
 
     @Override

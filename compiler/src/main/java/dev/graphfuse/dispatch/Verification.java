@@ -58,7 +58,7 @@ public final class Verification {
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
                 HostTensor h = HostTensor.of(e.getValue());
                 feed.put(e.getKey(), OnnxTensor.createTensor(env, h.data().order(ByteOrder.nativeOrder()), h.shape(),
-                        Executor.javaType(h.type())));
+                        OrtTypes.javaType(h.type())));
             }
             Map<String, Tensor> out = new LinkedHashMap<>();
             try (OrtSession.Result r = s.run(feed)) {
@@ -66,7 +66,7 @@ public final class Verification {
                     OnnxTensor t = (OnnxTensor) e.getValue();
                     byte[] bytes = new byte[Math.toIntExact(t.getByteBuffer().remaining())];
                     t.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN).get(bytes);
-                    out.put(e.getKey(), Tensor.of(e.getKey(), Executor.elementOf(t), t.getInfo().getShape(), bytes));
+                    out.put(e.getKey(), Tensor.of(e.getKey(), OrtTypes.elementOf(t), t.getInfo().getShape(), bytes));
                 }
             }
             return out;

@@ -1,11 +1,11 @@
 package dev.graphfuse.testing;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.graphfuse.dispatch.OrtTypes;
 import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.ir.Tensor;
 import java.nio.ByteBuffer;
@@ -49,39 +49,14 @@ public final class Ort {
         ByteBuffer direct = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
         direct.put(src.duplicate().order(ByteOrder.LITTLE_ENDIAN));
         direct.flip();
-        return OnnxTensor.createTensor(env, direct, t.dims(), javaType(t.elementType()));
-    }
-
-    private static OnnxJavaType javaType(ElementType t) {
-        return switch (t) {
-            case FLOAT -> OnnxJavaType.FLOAT;
-            case DOUBLE -> OnnxJavaType.DOUBLE;
-            case FLOAT16 -> OnnxJavaType.FLOAT16;
-            case BFLOAT16 -> OnnxJavaType.BFLOAT16;
-            case INT64 -> OnnxJavaType.INT64;
-            case INT32 -> OnnxJavaType.INT32;
-            case INT16 -> OnnxJavaType.INT16;
-            case INT8 -> OnnxJavaType.INT8;
-            case UINT8 -> OnnxJavaType.UINT8;
-            case BOOL -> OnnxJavaType.BOOL;
-            default -> throw new IllegalArgumentException("no ORT Java type for " + t);
-        };
+        return OnnxTensor.createTensor(env, direct, t.dims(), OrtTypes.javaType(t.elementType()));
     }
 
     private static Tensor fromOrt(String name, OnnxTensor t) {
         ByteBuffer b = t.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
-        ElementType type = switch (t.getInfo().onnxType) {
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> ElementType.FLOAT;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> ElementType.FLOAT16;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> ElementType.BFLOAT16;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> ElementType.DOUBLE;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> ElementType.INT64;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> ElementType.INT32;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> ElementType.BOOL;
-            default -> throw new IllegalArgumentException("unexpected ORT output type " + t.getInfo().onnxType);
-        };
+        ElementType type = OrtTypes.elementOf(t);
         return Tensor.of(name, type, t.getInfo().getShape(), bytes);
     }
 }
