@@ -13,6 +13,12 @@ import dev.graphfuse.ir.Value;
 public record Constant(ElementType elementType, long[] dims, Tensor tensor, double[] inlineValues) {
     /** Largest constant whose elements patterns compare one by one. */
     public static final long MAX_COMPARED_ELEMENTS = 4096;
+    /**
+     * Largest constant compared against one pattern value (a splat such as the zero indices of an
+     * exporter's select_scatter, sized by the sequence): read element by element with an early exit, never
+     * copied, so a long static sequence still matches.
+     */
+    public static final long MAX_SPLAT_ELEMENTS = 1L << 24;
 
     /** The constant {@code v} holds, or null when it is computed at run time. */
     public static Constant of(Value v) {
@@ -80,11 +86,13 @@ public record Constant(ElementType elementType, long[] dims, Tensor tensor, doub
 
     /** Whether elements can be read as numbers (numeric type, data available, not too large). */
     public boolean readable() {
+        return inlineValues != null || (count() <= MAX_COMPARED_ELEMENTS && numeric());
+    }
+
+    /** Whether the elements are numbers (whatever their count). */
+    public boolean numeric() {
         if (inlineValues != null) {
             return true;
-        }
-        if (count() > MAX_COMPARED_ELEMENTS) {
-            return false;
         }
         return switch (elementType) {
             case FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT64, UINT64, INT32, UINT32, INT16, UINT16, INT8, UINT8, BOOL ->

@@ -622,6 +622,10 @@ public final class Matcher {
             return fail("not-constant", () -> (v == null ? "an omitted operand" : "value " + v.name())
                     + " is not a constant, expected " + showValues(c));
         }
+        long n = constant.count();
+        if (!c.list() && n > Constant.MAX_COMPARED_ELEMENTS) {
+            return matchSplat(c, v, constant, n);
+        }
         double[] actual = constant.values();
         if (actual == null) {
             return fail("constant-mismatch", () -> "constant " + v.name() + " is too large or not numeric, expected "
@@ -638,6 +642,28 @@ public final class Matcher {
                 return fail("constant-mismatch", () -> "constant " + v.name() + " is " + (actual.length == 1
                         ? show(got) : java.util.Arrays.toString(actual)) + ", expected " + showValues(c));
             }
+        }
+        return true;
+    }
+
+    /** A large constant against one value: every element, read in place, the first difference reported. */
+    private boolean matchSplat(PNode.Const c, Value v, Constant constant, long n) {
+        if (!constant.numeric() || n > Constant.MAX_SPLAT_ELEMENTS) {
+            return fail("constant-mismatch", () -> "constant " + v.name() + " is too large or not numeric, expected "
+                    + showValues(c));
+        }
+        double want = c.values()[0];
+        try {
+            for (long i = 0; i < n; i++) {
+                double got = constant.get(i);
+                if (!close(want, got, c.tolerance())) {
+                    long at = i;
+                    return fail("constant-mismatch", () -> "constant " + v.name() + " element " + at + " of " + n
+                            + " is " + show(got) + ", expected " + showValues(c));
+                }
+            }
+        } catch (RuntimeException e) {
+            return fail("constant-mismatch", () -> "constant " + v.name() + " cannot be read, expected " + showValues(c));
         }
         return true;
     }

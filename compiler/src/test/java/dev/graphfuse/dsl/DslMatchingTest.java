@@ -199,6 +199,25 @@ class DslMatchingTest {
         }
 
         @Test
+        void largeConstantAgainstOneValueIsReadInPlace() {
+            // past the 4,096 elements a list is compared up to: an exporter's splat sized by the sequence
+            String g = """
+                    graph g (a: f32[5000]) -> (y: f32[5000]) {
+                      init e: f32[5000] = [%s]
+                      y: f32[5000] = Pow(a, e)
+                    }
+                    """;
+            String[] values = new String[5000];
+            java.util.Arrays.fill(values, "2.0");
+            PatternLibrary lib = load(FUSE);
+            match(lib, "Square", graph(g.formatted(String.join(", ", values))), "y");
+            values[4500] = "3.0";
+            MatchFailure f = failure(lib, "Square", graph(g.formatted(String.join(", ", values))), "y");
+            assertEquals("constant-mismatch", f.kind());
+            assertTrue(f.reason().contains("constant e element 4500 of 5000 is 3.0, expected 2.0"), f.reason());
+        }
+
+        @Test
         void listConstantComparesElementwise() {
             PatternLibrary lib = load(FUSE);
             String g = """
