@@ -49,10 +49,10 @@ __device__ __forceinline__ void fast_load(const RopeLaunch& L, const FastItem& i
     }
 }
 
-// The math both fast kernels share, on the EPL values a lane holds of one head (a head spans LPH lanes): the per-head RMSNorm
+// The math both fast kernels share, on the EPL values a lane holds of one head: the per-head RMSNorm
 // (wq / wk already hold w + weight_offset) and the rotation with the lane's cos / sin. Every lane calls it with
 // the same arguments apart from its own values: the shuffles inside are reached by the whole warp.
-template <int HD, int EPL, int LPH>
+template <int HD, int EPL>
 __device__ __forceinline__ void norm_and_rotate(const gf_rope_args& a, float (&y)[EPL], bool is_q,
                                                 const float (&wq)[EPL], const float (&wk)[EPL], const float (&c)[EPL],
                                                 const float (&sn)[EPL], int off, bool first, bool rotates) {
@@ -60,9 +60,7 @@ __device__ __forceinline__ void norm_and_rotate(const gf_rope_args& a, float (&y
         float ss = 0.f;
 #pragma unroll
         for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
-        // the head's LPH lanes sum among themselves (xor distances below LPH stay inside the group)
-#pragma unroll
-        for (int m = LPH / 2; m > 0; m >>= 1) ss += __shfl_xor_sync(0xffffffffu, ss, m);
+        ss = warp_sum(ss);
         // rsqrtf (2 ulp) is far inside the one-rounding budget of a 16-bit output, and is one instruction
         // where the IEEE sqrt and divide are dozens
         const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
@@ -160,7 +158,7 @@ __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_consta
                 float y[EPL];
 #pragma unroll
                 for (int e = 0; e < EPL; e++) y[e] = to_f32(x[g].e[e]);
-                norm_and_rotate<HD, EPL, 32>(a, y, is_q, wq, wk, c, sn, off, first, rotates);
+                norm_and_rotate<HD, EPL>(a, y, is_q, wq, wk, c, sn, off, first, rotates);
                 if (!a.has_norm && !rotates && in_place) continue;
                 const int64_t hh = is_q ? h : h - a.num_q_heads;
                 T* out = static_cast<T*>(is_q ? a.q_out : a.k_out) +

@@ -26,12 +26,7 @@ template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile(
 
 template <typename T, int HD, bool WHOLE>
 __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_constant__ RopeLaunch L, TiledShape sh) {
-    // 16 bytes per lane: a head spans LPH = HD / 8 lanes, a warp holds HPW = 32 / LPH heads at once, so the
-    // per-head integer work (addresses, conversions, the store) is spread over twice the data of one
-    // 8-byte lane per element pair
-    constexpr int EPL = 8;
-    constexpr int LPH = HD / EPL;
-    constexpr int HPW = 32 / LPH;
+    constexpr int EPL = HD / 32;
     using P = Packed<T, EPL>;
     extern __shared__ __align__(16) unsigned char smem[];
     const gf_rope_args& a = L.a;
@@ -42,12 +37,10 @@ __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_const
     const int TT = sh.tt;
     const int rot = a.rotary_dim;
     const int half = rot >> 1;
-    const int sub = lane / LPH; // which of the warp's HPW heads
-    const int gl = lane % LPH;  // lane within the head
-    const int i0 = gl * EPL;
+    const int i0 = lane * EPL;
     const int off = a.interleaved || rot == 0 ? 0 : half / EPL;
     const bool rotates = i0 < rot;
-    const bool first = rotates && (gl & off) == 0;
+    const bool first = rotates && (lane & off) == 0;
     const int cpk = sh.chunk_bytes / 16; // 16-byte chunks per head
     const int per_head = sh.chunk_bytes / static_cast<int>(sizeof(T));
     const bool holds = WHOLE || i0 < per_head; // the lane's dims were copied (all, or the rotary ones)
@@ -153,22 +146,25 @@ __global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_const
             T* qrow = static_cast<T*>(a.q_out) + b * a.q_out_stride[0] + s * a.q_out_stride[1] + i0;
             T* krow = a.num_k_heads > 0 ? static_cast<T*>(a.k_out) + b * a.k_out_stride[0] + s * a.k_out_stride[1] + i0
                                         : nullptr;
-            const T* row = tile + static_cast<size_t>(u) * H * per_head + i0;
-            for (int hb = warp * HPW; hb < H; hb += kWarps * HPW) {
-                const int h = hb + sub;
-                const bool valid = h < H; // the last group may be partial: its spare lanes still shuffle
+            // pointers advance by kWarps heads per iteration: no 64-bit multiply per head
+            const T* src = tile + static_cast<size_t>(u) * H * per_head + warp * per_head + i0;
+            T* dst = qrow + warp * a.q_out_stride[2];
+            const int64_t qstep = kWarps * a.q_out_stride[2];
+            for (int h = warp; h < H; h += kWarps, src += kWarps * per_head) {
                 const bool is_q = h < a.num_q_heads;
+                if (!is_q && h - kWarps < a.num_q_heads) dst = krow + (h - a.num_q_heads) * a.k_out_stride[2];
                 P x;
-                if (valid && holds) x.v = *reinterpret_cast<const typename P::V*>(row + h * per_head);
+                if (holds) x.v = *reinterpret_cast<const typename P::V*>(src);
                 float y[EPL];
 #pragma unroll
-                for (int e = 0; e < EPL; e++) y[e] = valid && holds ? to_f32(x.e[e]) : 0.f;
-                norm_and_rotate<HD, EPL, LPH>(a, y, is_q, wq, wk, c, sn, off, first, rotates);
-                if (!valid || !holds || (!a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place))) continue;
+                for (int e = 0; e < EPL; e++) y[e] = holds ? to_f32(x.e[e]) : 0.f;
+                norm_and_rotate<HD, EPL>(a, y, is_q, wq, wk, c, sn, off, first, rotates);
+                T* out = dst;
+                dst += is_q ? qstep : kWarps * a.k_out_stride[2];
+                if (!holds || (!a.has_norm && !rotates && (is_q ? L.q_in_place : L.k_in_place))) continue;
                 P r;
 #pragma unroll
                 for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
-                T* out = is_q ? qrow + h * a.q_out_stride[2] : krow + (h - a.num_q_heads) * a.k_out_stride[2];
                 __stcs(reinterpret_cast<typename P::V*>(out), r.v);
             }
         }
@@ -183,13 +179,6 @@ inline bool tiled_fits(const gf_rope_args& a, TiledShape& sh) {
     const bool whole = a.has_norm || a.q != a.q_out || (a.num_k_heads > 0 && a.k != a.k_out) || a.rotary_dim == 0;
     sh.heads = heads;
     sh.chunk_bytes = (whole ? a.head_dim : a.rotary_dim) * 2;
-    // 8 elements per lane: the rotary dims split into whole lanes, the neox partner a power-of-two lane
-    // distance away inside the head's lanes
-    if (a.rotary_dim % 16 != 0) return false;
-    if (a.rotary_dim > 0 && !a.interleaved) {
-        const int off = a.rotary_dim / 2 / 8;
-        if ((off & (off - 1)) != 0) return false;
-    }
     if (sh.chunk_bytes % 16 != 0 || heads == 0) return false;
     auto aligned16 = [](const void* p, const int64_t* st) {
         if (p == nullptr) return true;
