@@ -8,6 +8,10 @@
 // all lanes and threads: control flow depends on the tile and item only.
 
 constexpr int kStages = 3;
+// Blocks per SM the register allocation must allow (a tuning knob: -DGF_TILED_MIN_BLOCKS=N).
+#ifndef GF_TILED_MIN_BLOCKS
+#define GF_TILED_MIN_BLOCKS 1
+#endif
 
 struct TiledShape {
     int tt;           // tokens per tile
@@ -25,7 +29,7 @@ __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commi
 template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
 template <typename T, int HD, bool WHOLE>
-__global__ void __launch_bounds__(kThreads) rope_tiled_kernel(const __grid_constant__ RopeLaunch L, TiledShape sh) {
+__global__ void __launch_bounds__(kThreads, GF_TILED_MIN_BLOCKS) rope_tiled_kernel(const __grid_constant__ RopeLaunch L, TiledShape sh) {
     constexpr int EPL = HD / 32;
     using P = Packed<T, EPL>;
     extern __shared__ __align__(16) unsigned char smem[];
