@@ -91,6 +91,8 @@ final class RunCommand implements Callable<Integer> {
             out.printf("%s: %d regions in ONNX Runtime, %d graphfuse nodes on %s: %d kernel calls, %d fell back; %.1f ms%n",
                     model, ex.plan().regionCount(), ex.plan().fusedCount(), backend.description(), st.kernelCalls,
                     st.fallbackRuns, ms);
+            out.printf("region outputs: %d written by ONNX Runtime into the executor's buffers, %d copied out%n",
+                    st.ortOutputsInPlace, st.ortOutputCopies);
             if (backend.cuda() != null) {
                 long[] c = backend.cuda().copyCounts();
                 out.printf("host-device copies: %d to device, %d to host, %d bytes%n", c[0], c[1], c[2]);

@@ -53,6 +53,10 @@ public final class Executor implements AutoCloseable {
         /** Fused nodes the device refused (unsupported shape) that ran in the CPU kernels instead. */
         public long cpuFallbacks;
         public long ortOutputCopies;
+        /** Region outputs ORT wrote straight into the executor's buffers (declared static shapes). */
+        public long ortOutputsInPlace;
+        /** Region runs whose declared output shapes ORT refused, rerun with their outputs copied. */
+        public long pinnedRefused;
     }
 
     public Executor(Model optimized, KernelBackend backend, Fallbacks fallbacks) {
@@ -149,6 +153,10 @@ public final class Executor implements AutoCloseable {
             }
             OrtSession session = sessions.computeIfAbsent(r.index() >= 0 ? r.index() : r.nodes().get(0).getName() + "#fallback",
                     k -> createSession(r, values));
+            Map<String, HostTensor> pinned = pinnable(r);
+            if (pinned != null && runPinned(session, feed, pinned, values)) {
+                return;
+            }
             try (OrtSession.Result res = session.run(feed)) {
                 stats.regionRuns++;
                 for (Map.Entry<String, OnnxValue> e : res) {
@@ -162,6 +170,61 @@ public final class Executor implements AutoCloseable {
             }
         } finally {
             feed.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * Our own buffers for every output of {@code r} when the graph declares each one's type and whole
+     * static shape, so ORT writes into them and nothing is copied out; null otherwise.
+     */
+    private Map<String, HostTensor> pinnable(ExecutionPlan.Region r) {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (String o : r.outputs()) {
+            ValueInfoProto v = infos.get(o);
+            if (v == null || !v.hasType() || !v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
+                return null;
+            }
+            ElementType type = ElementType.fromCode(v.getType().getTensorType().getElemType());
+            var dims = v.getType().getTensorType().getShape().getDimList();
+            long[] shape = new long[dims.size()];
+            for (int i = 0; i < shape.length; i++) {
+                if (!dims.get(i).hasDimValue()) {
+                    return null;
+                }
+                shape[i] = dims.get(i).getDimValue();
+            }
+            if (type == null || type == ElementType.UNDEFINED || type == ElementType.STRING) {
+                return null;
+            }
+            out.put(o, HostTensor.allocate(type, shape));
+        }
+        return out;
+    }
+
+    /**
+     * Runs with ORT writing the outputs into {@code pinned}. A declared shape ORT disagrees with is
+     * refused by ORT before anything is used; the caller then runs unpinned (outputs copied, counted).
+     */
+    private boolean runPinned(OrtSession session, Map<String, OnnxTensor> feed, Map<String, HostTensor> pinned,
+                              Map<String, HostTensor> values) throws OrtException {
+        Map<String, OnnxTensor> outs = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, HostTensor> e : pinned.entrySet()) {
+                HostTensor t = e.getValue();
+                outs.put(e.getKey(), OnnxTensor.createTensor(env, t.data().duplicate().order(ByteOrder.nativeOrder()),
+                        t.shape(), OrtTypes.javaType(t.type())));
+            }
+            try (OrtSession.Result res = session.run(feed, outs)) {
+                stats.regionRuns++;
+                stats.ortOutputsInPlace += pinned.size();
+                values.putAll(pinned);
+                return true;
+            } catch (OrtException e) {
+                stats.pinnedRefused++;
+                return false;
+            }
+        } finally {
+            outs.values().forEach(OnnxTensor::close);
         }
     }
 

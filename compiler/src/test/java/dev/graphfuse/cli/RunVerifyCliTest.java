@@ -38,6 +38,9 @@ class RunVerifyCliTest {
                 "input_ids=" + models.resolve("qwen3_dynamo_op18_f32.in.input_ids.npy"), "-o", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("graphfuse nodes on cpu (--device cpu): 7 kernel calls, 0 fell back"), r.out());
+        // a static-shape export: every region output is written by ORT straight into the executor's buffers
+        assertTrue(r.out().matches("(?s).*region outputs: [1-9]\\d* written by ONNX Runtime into the executor's buffers, 0 copied out.*"),
+                r.out());
         Tensor got = Npy.read(out.resolve("logits.npy"), "logits");
         Tensor want = Npy.read(models.resolve("qwen3_dynamo_op18_f32.out.logits.npy"), "logits");
         assertArrayEquals(want.dims(), got.dims());

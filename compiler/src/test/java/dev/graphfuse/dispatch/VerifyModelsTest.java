@@ -47,6 +47,8 @@ class VerifyModelsTest {
                 assertTrue(r.pass(), m.name() + " (seed " + seed + "): " + r.outputs());
                 assertEquals(fused, r.stats().kernelCalls, m.name() + ": every graphfuse node runs in a kernel");
                 assertEquals(List.of(), log);
+                // the shapes the optimized graph declares are the ones ORT computes: outputs land in place
+                assertEquals(0, r.stats().pinnedRefused, m.name() + ": a declared output shape was wrong");
             }
         }));
     }
