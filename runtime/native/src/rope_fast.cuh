@@ -49,6 +49,17 @@ __device__ __forceinline__ void fast_load(const RopeLaunch& L, const FastItem& i
     }
 }
 
+// The lane's norm weights for Q and K heads, with the weight offset (Gemma's 1) already added.
+template <int EPL>
+__device__ __forceinline__ void load_norm_weights(const gf_rope_args& a, int i0, float (&wq)[EPL], float (&wk)[EPL]) {
+    if (!a.has_norm) return;
+#pragma unroll
+    for (int e = 0; e < EPL; e++) {
+        wq[e] = load_f32(a.q_weight, i0 + e, a.weight_dtype) + a.weight_offset;
+        wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
+    }
+}
+
 // The math both fast kernels share, on the EPL values a lane holds of one head: the per-head RMSNorm
 // (wq / wk already hold w + weight_offset) and the rotation with the lane's cos / sin. Every lane calls it with
 // the same arguments apart from its own values: the shuffles inside are reached by the whole warp.
@@ -106,13 +117,7 @@ __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_consta
     const bool first = rotates && (lane & off) == 0; // neox: this lane holds the first member of its pairs
 
     float wq[EPL], wk[EPL];
-    if (a.has_norm) {
-#pragma unroll
-        for (int e = 0; e < EPL; e++) {
-            wq[e] = load_f32(a.q_weight, i0 + e, a.weight_dtype) + a.weight_offset;
-            wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
-        }
-    }
+    load_norm_weights<EPL>(a, i0, wq, wk);
     auto item = [&](int64_t w) {
         const int64_t tok = w / groups;
         const int64_t b = tok / a.seq;

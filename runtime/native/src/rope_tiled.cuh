@@ -56,13 +56,7 @@ __global__ void __launch_bounds__(kThreads, GF_TILED_MIN_BLOCKS) rope_tiled_kern
     int* bad = reinterpret_cast<int*>(sin_s + TT * rot); // [TT]
 
     float wq[EPL], wk[EPL];
-    if (a.has_norm) {
-#pragma unroll
-        for (int e = 0; e < EPL; e++) {
-            wq[e] = load_f32(a.q_weight, i0 + e, a.weight_dtype) + a.weight_offset;
-            wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
-        }
-    }
+    load_norm_weights<EPL>(a, i0, wq, wk);
     // vLLM's packed qkv: a token's Q and K heads are one contiguous run, copied without per-head addressing
     const bool packed = sh.packed;
 
@@ -233,6 +227,16 @@ void launch_tiled_kernel(const RopeLaunch& L, const TiledShape& sh, cudaStream_t
 template <typename T>
 void launch_tiled(const RopeLaunch& L, const TiledShape& sh, cudaStream_t stream) {
     const bool whole = sh.chunk_bytes == L.a.head_dim * 2;
+    if (!whole) {
+        // only the rotary dims travel (in place, no norm): lay the lanes over those dims alone, as if they
+        // were the head, so no lane idles (Qwen3.5: 64 of 256 dims, 2 per lane instead of 8 lanes of 8)
+        switch (L.a.rotary_dim) {
+        case 64: launch_tiled_kernel<T, 64, true>(L, sh, stream); return;
+        case 128: launch_tiled_kernel<T, 128, true>(L, sh, stream); return;
+        case 256: launch_tiled_kernel<T, 256, true>(L, sh, stream); return;
+        default: break;
+        }
+    }
     switch (L.a.head_dim) {
     case 64: whole ? launch_tiled_kernel<T, 64, true>(L, sh, stream) : launch_tiled_kernel<T, 64, false>(L, sh, stream); break;
     case 128: whole ? launch_tiled_kernel<T, 128, true>(L, sh, stream) : launch_tiled_kernel<T, 128, false>(L, sh, stream); break;
