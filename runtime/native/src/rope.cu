@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "dtype.cuh"
+#include "vec.cuh"
 #include "launch.cuh"
 #include "validate.h"
 

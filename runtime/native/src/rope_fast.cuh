@@ -11,19 +11,6 @@
 //    MRope touches 64 of 256 dims).
 // Every shuffle is executed by all 32 lanes: control flow depends on the work item only.
 
-template <int BYTES> struct VecOf;
-template <> struct VecOf<4> { using type = uint32_t; };
-template <> struct VecOf<8> { using type = uint2; };
-template <> struct VecOf<16> { using type = uint4; };
-
-template <typename T, int EPL> struct Packed {
-    using V = typename VecOf<EPL * sizeof(T)>::type;
-    union {
-        V v;
-        T e[EPL];
-    };
-};
-
 // One work item: a token and G consecutive heads of Q ∪ K, with their (warp-uniform) addresses.
 struct FastItem {
     int64_t b, s;
