@@ -167,7 +167,6 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
 
 #include "rope_fast.cuh"
 #include "rope_tiled.cuh"
-#include "rope_rows.cuh"
 
 template <typename T>
 void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
@@ -177,12 +176,6 @@ void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
     case 128: rope_kernel<T, 128><<<blocks, kThreads, 0, stream>>>(L); break;
     default: rope_kernel<T, 256><<<blocks, kThreads, 0, stream>>>(L); break; // validated: 64, 128, 256
     }
-}
-
-// A tuning / baseline switch read once per name (GF_NO_ROW_KERNEL=1: the row path's baseline).
-bool env_flag(const char* name) {
-    const char* e = getenv(name);
-    return e != nullptr && e[0] == '1';
 }
 
 // GF_GENERAL_KERNEL=1 forces the general kernel: the benchmark's baseline and a cross-check of the fast path.
@@ -219,15 +212,6 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
 
     const cudaStream_t s = static_cast<cudaStream_t>(stream);
     clear_last_error();
-    static const bool no_rows = env_flag("GF_NO_ROW_KERNEL");
-    if (fast_path_fits(L.a) && !general_only() && rows_fit(L.a) && !no_rows) {
-        if (args->dtype == GF_DTYPE_BF16) {
-            launch_rows<__nv_bfloat16>(L, s);
-        } else {
-            launch_rows<__half>(L, s);
-        }
-        return launch_status();
-    }
     TiledShape sh{};
     const int64_t items = args->batch * args->seq * (static_cast<int64_t>(args->num_q_heads) + args->num_k_heads);
     if (fast_path_fits(L.a) && !general_only() && items >= 4096 && tiled_fits(L.a, sh) && !register_only()) {
