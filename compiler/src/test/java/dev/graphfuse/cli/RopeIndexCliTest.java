@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -31,14 +29,8 @@ class RopeIndexCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GraphfuseCli.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliTest.Run run(String... args) {
+        return CliTest.run(args);
     }
 
     static Path dir() {
@@ -48,7 +40,7 @@ class RopeIndexCliTest {
     @ParameterizedTest
     @MethodSource("cases")
     void responseIsTransformersOwn(String name) throws Exception {
-        Run r = run("rope-index", dir().resolve(name + ".request.json").toString());
+        CliTest.Run r = run("rope-index", dir().resolve(name + ".request.json").toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
         assertEquals(JSON.readTree(dir().resolve(name + ".response.json").toFile()), JSON.readTree(r.out()));
@@ -62,7 +54,7 @@ class RopeIndexCliTest {
         Path file = tmp.resolve(name + ".ids.json");
         Files.writeString(file, JSON.writeValueAsString(request));
         Path out = tmp.resolve("out/" + name + ".json");
-        Run r = run("rope-index", file.toString(), "-o", out.toString());
+        CliTest.Run r = run("rope-index", file.toString(), "-o", out.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.out());
         assertEquals(JSON.readTree(dir().resolve(name + ".response.json").toFile()), JSON.readTree(out.toFile()));
@@ -77,7 +69,7 @@ class RopeIndexCliTest {
         InputStream saved = System.in;
         try {
             System.setIn(new ByteArrayInputStream(Files.readAllBytes(dir().resolve("cli_example.request.json"))));
-            Run r = run("rope-index", "-");
+            CliTest.Run r = run("rope-index", "-");
             assertEquals(0, r.code(), r.err());
             assertEquals(JSON.readTree(dir().resolve("cli_example.response.json").toFile()), JSON.readTree(r.out()));
         } finally {
@@ -101,7 +93,7 @@ class RopeIndexCliTest {
         }
         expected.append("  ],\n  \"rope_deltas\": ").append(want.path("rope_deltas").toString().replace(",", ", "))
                 .append("\n}\n");
-        Run r = run("rope-index", dir().resolve("cli_example.request.json").toString());
+        CliTest.Run r = run("rope-index", dir().resolve("cli_example.request.json").toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(expected.toString(), r.out());
     }
@@ -111,7 +103,7 @@ class RopeIndexCliTest {
         Files.writeString(file, json);
         Path out = tmp.resolve("bad.out.json");
         Files.writeString(out, "previous");
-        Run r = run("rope-index", file.toString(), "-o", out.toString());
+        CliTest.Run r = run("rope-index", file.toString(), "-o", out.toString());
         assertEquals(GraphfuseCli.EXIT_BAD_INPUT, r.code(), r.err());
         assertEquals(file + message + "\n", r.err());
         assertEquals("", r.out());
@@ -119,7 +111,7 @@ class RopeIndexCliTest {
         try (Stream<Path> s = Files.list(tmp)) {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
-        Run toStdout = run("rope-index", file.toString());
+        CliTest.Run toStdout = run("rope-index", file.toString());
         assertEquals(GraphfuseCli.EXIT_BAD_INPUT, toStdout.code());
         assertEquals("", toStdout.out(), "no partial response on standard output");
     }
@@ -161,14 +153,14 @@ class RopeIndexCliTest {
 
     @Test
     void missingFile() {
-        Run r = run("rope-index", tmp.resolve("nope.json").toString());
+        CliTest.Run r = run("rope-index", tmp.resolve("nope.json").toString());
         assertEquals(GraphfuseCli.EXIT_BAD_INPUT, r.code());
         assertEquals(tmp.resolve("nope.json") + ": error: no such file\n", r.err());
     }
 
     @Test
     void helpNamesTheSchema() {
-        Run r = run("rope-index", "--help");
+        CliTest.Run r = run("rope-index", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("docs/rope-index.md"), r.out());
         assertTrue(r.out().contains("-o, --output"), r.out());

@@ -27,14 +27,14 @@ class RunVerifyCliTest {
     @BeforeAll
     static void optimize() {
         optimized = tmp.resolve("qwen3.opt.onnx");
-        assertEquals(0, RopeIndexCliTest.run("optimize", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(), "-o",
+        assertEquals(0, CliTest.run("optimize", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(), "-o",
                 optimized.toString()).code());
     }
 
     @Test
     void runWritesTheOutputsTheExporterRecorded() {
         Path out = tmp.resolve("run-out");
-        RopeIndexCliTest.Run r = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu", "--input",
+        CliTest.Run r = CliTest.run("run", optimized.toString(), "--device", "cpu", "--input",
                 "input_ids=" + models.resolve("qwen3_dynamo_op18_f32.in.input_ids.npy"), "-o", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("graphfuse nodes on cpu (--device cpu): 7 kernel calls, 0 fell back"), r.out());
@@ -51,7 +51,7 @@ class RunVerifyCliTest {
 
     @Test
     void verifyPassesOnTheOptimizedModel() {
-        RopeIndexCliTest.Run r = RopeIndexCliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
+        CliTest.Run r = CliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
                 optimized.toString(), "--device", "cpu");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("7 kernel calls, 0 fell back"), r.out());
@@ -61,7 +61,7 @@ class RunVerifyCliTest {
     @Test
     void verifyFailsWhenOutputsDiffer() {
         // same input names and shapes, different weights: every logit differs
-        RopeIndexCliTest.Run r = RopeIndexCliTest.run("verify", models.resolve("llama_dynamo_op18_f32.onnx").toString(),
+        CliTest.Run r = CliTest.run("verify", models.resolve("llama_dynamo_op18_f32.onnx").toString(),
                 optimized.toString(), "--device", "cpu", "--seed", "1");
         assertEquals(VerifyCommand.EXIT_MISMATCH, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("FAIL"), r.out());
@@ -70,22 +70,22 @@ class RunVerifyCliTest {
     @Test
     void badInputsAreOneErrorAndNoOutput() throws Exception {
         Path out = tmp.resolve("bad-out");
-        RopeIndexCliTest.Run unknown = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu", "--input",
+        CliTest.Run unknown = CliTest.run("run", optimized.toString(), "--device", "cpu", "--input",
                 "ids=x.npy", "-o", out.toString());
         assertEquals(2, unknown.code());
         assertEquals("--input: error: the model has no input 'ids' (inputs: [input_ids])", unknown.err().strip());
-        RopeIndexCliTest.Run missing = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu", "-o",
+        CliTest.Run missing = CliTest.run("run", optimized.toString(), "--device", "cpu", "-o",
                 out.toString());
         assertEquals(2, missing.code());
         assertEquals("inputs: error: graph input 'input_ids' was not given", missing.err().strip());
         Path floats = tmp.resolve("floats.npy");
         Npy.write(Tensor.of("x", dev.graphfuse.ir.ElementType.FLOAT, new long[] {1, 16}, new byte[64]), floats);
-        RopeIndexCliTest.Run wrongType = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu", "--input",
+        CliTest.Run wrongType = CliTest.run("run", optimized.toString(), "--device", "cpu", "--input",
                 "input_ids=" + floats, "-o", out.toString());
         assertEquals(2, wrongType.code());
         assertEquals(floats + ": error: input 'input_ids' is i64, the file holds f32", wrongType.err().strip());
         assertFalse(Files.exists(out), "no output for a failed run");
-        RopeIndexCliTest.Run device = RopeIndexCliTest.run("run", optimized.toString(), "--device", "gpu", "--random",
+        CliTest.Run device = CliTest.run("run", optimized.toString(), "--device", "gpu", "--random",
                 "-o", out.toString());
         assertEquals(2, device.code(), device.err());
         assertTrue(device.err().contains("expected auto, cuda or cpu, got 'gpu'"), device.err());
@@ -95,13 +95,13 @@ class RunVerifyCliTest {
 
     @Test
     void noFallbackMakesTheCpuFallbackAnError() {
-        RopeIndexCliTest.Run probe = RopeIndexCliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
+        CliTest.Run probe = CliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
                 optimized.toString());
         if (probe.out().contains("on cuda")) {
             return; // a GPU machine: nothing falls back
         }
         assertTrue(probe.err().contains("graphfuse: --device auto: falling back to the CPU kernels: "), probe.err());
-        RopeIndexCliTest.Run r = RopeIndexCliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
+        CliTest.Run r = CliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
                 optimized.toString(), "--no-fallback");
         assertEquals(3, r.code(), r.out() + r.err());
         assertTrue(r.err().strip().endsWith("(--no-fallback)"), r.err());
@@ -112,11 +112,11 @@ class RunVerifyCliTest {
         // the request describes the exporter's reference sequence: 3 text tokens, a 6 x 6 image (9 tokens after
         // the 2 x 2 merge), 4 text tokens; get_rope_index gives the T != H != W ids the exporter recorded
         Path opt = tmp.resolve("qwen3vl.opt.onnx");
-        assertEquals(0, RopeIndexCliTest.run("optimize", models.resolve("qwen3vl_text_dynamo_op18_f32.onnx").toString(),
+        assertEquals(0, CliTest.run("optimize", models.resolve("qwen3vl_text_dynamo_op18_f32.onnx").toString(),
                 "-o", opt.toString()).code());
         Path request = models.resolveSibling("rope_index").resolve("qwen3vl_text_model.request.json");
         Path out = tmp.resolve("vl-out");
-        RopeIndexCliTest.Run r = RopeIndexCliTest.run("run", opt.toString(), "--device", "cpu", "--input",
+        CliTest.Run r = CliTest.run("run", opt.toString(), "--device", "cpu", "--input",
                 "input_ids=" + models.resolve("qwen3vl_text_dynamo_op18_f32.in.input_ids.npy"), "--rope-index",
                 request.toString(), "-o", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -131,15 +131,15 @@ class RunVerifyCliTest {
     @Test
     void ropeIndexErrorsNameTheRequest() throws Exception {
         Path opt = tmp.resolve("qwen3vl-bad.opt.onnx");
-        RopeIndexCliTest.run("optimize", models.resolve("qwen3vl_text_dynamo_op18_f32.onnx").toString(), "-o", opt.toString());
+        CliTest.run("optimize", models.resolve("qwen3vl_text_dynamo_op18_f32.onnx").toString(), "-o", opt.toString());
         Path longer = tmp.resolve("twenty.json");
         Files.writeString(longer, "{\"mm_token_type_ids\": [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]}");
-        RopeIndexCliTest.Run r = RopeIndexCliTest.run("run", opt.toString(), "--device", "cpu", "--input",
+        CliTest.Run r = CliTest.run("run", opt.toString(), "--device", "cpu", "--input",
                 "input_ids=" + models.resolve("qwen3vl_text_dynamo_op18_f32.in.input_ids.npy"), "--rope-index", longer.toString());
         assertEquals(2, r.code());
         assertEquals(longer + ": error: the request gives position ids (3, 1, 20), input 'position_ids' is [3,1,16]",
                 r.err().strip());
-        RopeIndexCliTest.Run noInput = RopeIndexCliTest.run("run", optimized.toString(), "--device", "cpu",
+        CliTest.Run noInput = CliTest.run("run", optimized.toString(), "--device", "cpu",
                 "--rope-index", longer.toString());
         assertEquals(2, noInput.code());
         assertEquals("--rope-index-input: error: the model has no input 'position_ids'", noInput.err().strip());
