@@ -60,9 +60,7 @@ public class OptimizeBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        try (var s = Files.walk(outDir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempDirs.deleteTree(outDir);
     }
 
     @Benchmark
