@@ -536,6 +536,17 @@ def rope_cases():
         C("rope f32 hd64 rot16 i32 T1", "rope", dtype=f32_, hd=64, rot=16, pdtype=torch.int32, seq=1),
         C("rope bf16 hd128 invfreq T1", "rope", source="inv_freq", seq=1),
         C("rope bf16 hd128 rot2 T7", "rope", rot=2),
+        # the split-lane path: idle lanes of a partial step, several batches, decode items of a few steps,
+        # gpt-j pairs inside a lane, the rot-only width of an in-place MRoPE at head_dim 128
+        C("qknormrope bf16 hd128 5+3 heads B3 S700", "qk_norm_rope", nq=5, nk=3, nv=1, batch=3, seq=700),
+        C("qknormrope f16 hd64 gptj 7+1 heads T33", "qk_norm_rope", dtype=f16, hd=64, rot=64, gptj=True, nq=7,
+          nk=1, nv=1, seq=33),
+        C("qknorm bf16 hd256 3+1 heads B32 S1", "qk_norm", hd=256, rot=0, nq=3, nk=1, nv=1, batch=32, seq=1),
+        C("mrope bf16 hd128 rot64 [11,11,10] 5+1 heads T300", "mrope", hd=128, rot=64, pos_rows=3,
+          section=(11, 11, 10), nq=5, nk=1, nv=1, seq=300),
+        C("rope bf16 hd128 invfreq q-only B2 S2049", "rope", source="inv_freq", nk=0, batch=2, seq=2049),
+        C("qknormrope bf16 hd128 full-table i32 B2 S3000", "qk_norm_rope", full_table=True, pdtype=torch.int32,
+          batch=2, seq=3000, **Q8),
     ]
 
 

@@ -12,6 +12,10 @@
 namespace gf {
 namespace {
 
+#ifndef GF_NORM_ROWS
+#define GF_NORM_ROWS 4 // rows per warp in the fast path, their loads issued together
+#endif
+
 constexpr int64_t kWarpRowMax = 1024; // widest row still given to a single warp
 
 // G threads per row: 32 (a warp) or kThreads (the block). Each row is read twice, for the sum of squares
@@ -61,6 +65,15 @@ __global__ void __launch_bounds__(kThreads) norm_kernel(const __grid_constant__ 
     }
 }
 
+// 1/x by the hardware approximation (rcp.approx.f32, about 1 ulp, subnormal results kept): the gate's
+// z * sigmoid(z) is then a few instructions, where the IEEE division took a dozen. x = inf gives 0, so a
+// gate whose exp overflowed yields -0, the limit, as in the general kernel.
+__device__ __forceinline__ float fast_rcp(float x) {
+    float r;
+    asm("rcp.approx.f32 %0, %1;" : "=f"(r) : "f"(x));
+    return r;
+}
+
 // Fast path for per-head norms (n = 64, 128 or 256, 16-bit in and out, aligned rows): a warp takes R rows
 // at a time, each lane holding n / 32 contiguous elements loaded as one vector, the R rows' loads (x and z)
 // all issued before any is used; weights stay in registers; rsqrtf and __expf, whose few-ulp errors are far
@@ -105,7 +118,7 @@ __global__ void __launch_bounds__(kThreads) norm_fast_kernel(const __grid_consta
                 float y = v[e] * r * w[e];
                 if (a.gated) {
                     const float zv = to_f32(z[j].e[e]);
-                    y *= zv / (1.0f + __expf(-zv));
+                    y *= zv * fast_rcp(1.0f + __expf(-zv));
                 }
                 o.e[e] = from_f32<T>(y);
             }
@@ -128,7 +141,7 @@ bool norm_fast_fits(const gf_norm_args& a) {
 
 template <typename T>
 void launch_norm_fast(const gf_norm_args& a, cudaStream_t stream) {
-    constexpr int R = 4;
+    constexpr int R = GF_NORM_ROWS;
     const unsigned blocks = blocks_for(a.rows, kWarps * R);
     switch (a.n) {
     case 64: norm_fast_kernel<T, 64, R><<<blocks, kThreads, 0, stream>>>(a); break;

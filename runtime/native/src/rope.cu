@@ -26,10 +26,11 @@ struct Pos {
     __device__ __forceinline__ int64_t at(int axis) const { return axis == 0 ? t : (axis == 1 ? h : w); }
 };
 
-__device__ __forceinline__ bool load_positions(const RopeLaunch& L, int64_t b, int64_t s, Pos& p) {
+// The loads alone (a caller may issue them early and check later) ...
+__device__ __forceinline__ void fetch_positions(const RopeLaunch& L, int64_t b, int64_t s, Pos& p) {
     const gf_rope_args& a = L.a;
     p = Pos{0, 0, 0};
-    if (a.position_rows == 0) return true;
+    if (a.position_rows == 0) return;
     const int64_t base = b * a.position_stride[1] + s * a.position_stride[2];
     p.t = load_index(a.positions, base, a.position_dtype);
     p.h = p.w = p.t;
@@ -37,10 +38,19 @@ __device__ __forceinline__ bool load_positions(const RopeLaunch& L, int64_t b, i
         p.h = load_index(a.positions, base + a.position_stride[0], a.position_dtype);
         p.w = load_index(a.positions, base + 2 * a.position_stride[0], a.position_dtype);
     }
-    if (!L.check_range) return true;
-    const int64_t m = a.max_position;
+}
+
+// ... and the range check.
+__device__ __forceinline__ bool positions_in_range(const RopeLaunch& L, const Pos& p) {
+    if (L.a.position_rows == 0 || !L.check_range) return true;
+    const int64_t m = L.a.max_position;
     // every row is checked, also an axis no frequency uses: a bad row means bad input either way
     return p.t >= 0 && p.t < m && p.h >= 0 && p.h < m && p.w >= 0 && p.w < m;
+}
+
+__device__ __forceinline__ bool load_positions(const RopeLaunch& L, int64_t b, int64_t s, Pos& p) {
+    fetch_positions(L, b, s, p);
+    return positions_in_range(L, p);
 }
 
 // Which position row frequency j takes (0 = T, 1 = H, 2 = W).
@@ -167,6 +177,7 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
 
 #include "rope_fast.cuh"
 #include "rope_tiled.cuh"
+#include "rope_split.cuh"
 
 template <typename T>
 void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
@@ -196,6 +207,15 @@ bool register_only() {
     return v;
 }
 
+// GF_SPLIT_KERNEL=0 turns the split-lane kernel off (the earlier paths' baseline in the same run).
+bool split_disabled() {
+    static const bool v = [] {
+        const char* e = getenv("GF_SPLIT_KERNEL");
+        return e != nullptr && e[0] == '0';
+    }();
+    return v;
+}
+
 int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     const int rc = validate_rope(args, op);
     if (rc != 0) return rc;
@@ -212,6 +232,15 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
 
     const cudaStream_t s = static_cast<cudaStream_t>(stream);
     clear_last_error();
+    SplitShape sp{};
+    if (!general_only() && !split_disabled() && split_fits(L.a, sp)) {
+        if (args->dtype == GF_DTYPE_BF16) {
+            launch_split<__nv_bfloat16>(L, sp, s);
+        } else {
+            launch_split<__half>(L, sp, s);
+        }
+        return launch_status();
+    }
     TiledShape sh{};
     const int64_t items = args->batch * args->seq * (static_cast<int64_t>(args->num_q_heads) + args->num_k_heads);
     if (fast_path_fits(L.a) && !general_only() && items >= 4096 && tiled_fits(L.a, sh) && !register_only()) {

@@ -1,0 +1,458 @@
+// Split-lane path of the rope family, included by rope.cu after rope_tiled.cuh. It exists because the
+// profile of the earlier fast paths (docs/kernel-notes.md, versions 4-10) showed them bound by instruction
+// issue, not memory: 150-195 warp instructions per head, most of them integer address arithmetic and the
+// shuffles of the neox partner exchange. Here:
+//  - a head of width W (head_dim, or only the rotary dims when nothing else changes) is spread over
+//    W / 8 lanes, and each lane holds 4 elements of the first half and the 4 elements W / 2 further on:
+//    the neox partner of every element sits in the same lane (no shuffle), gpt-j pairs too, and one
+//    warp instruction covers 32 / (W / 8) heads (2 at head_dim 128) instead of one;
+//  - Q heads and K heads are visited in separate phases (Q ∪ K as "steps" of 32 / (W / 8) heads), so a
+//    step's weights are known without a per-element select, and a head's address is one multiply-add;
+//  - a warp takes a whole token (many tokens) or a few steps of one (decode), loads the next steps' heads
+//    before it computes the current ones, and reads the token's angles once for all its steps;
+//  - a position outside the table still loads (from row 0) and computes, and only its stores are dropped:
+//    the head loads never wait for the position check.
+// Every shuffle is reached by all 32 lanes: control flow depends on the item and step only.
+
+struct SplitShape {
+    int width;           // W: elements of a head the kernel reads and writes
+    int q_steps;         // ceil(num_q_heads / heads per step)
+    int k_steps;         // ceil(num_k_heads / heads per step)
+    int steps_per_item;  // steps a warp takes of one token before the next item
+    int items_per_token; // ceil((q_steps + k_steps) / steps_per_item)
+    int angles;          // kAngles*: how a token's cos / sin reach the lanes
+};
+
+// Blocks per SM the register allocation must allow: 3 (80 registers) with a norm, 4 (64) for a rotation
+// alone, whose per-token chain needs more warps to hide (docs/kernel-notes.md, version 12).
+#ifndef GF_SPLIT_MIN_BLOCKS
+#define GF_SPLIT_MIN_BLOCKS 3
+#endif
+#ifndef GF_SPLIT_MIN_BLOCKS_ROT
+#define GF_SPLIT_MIN_BLOCKS_ROT 4
+#endif
+
+// Steps whose loads are in flight together, per pipeline stage: 2 with a norm (more would spill at the
+// register budget above), GF_SPLIT_UNROLL_ROT without one (a rotation alone needs fewer registers).
+#ifndef GF_SPLIT_UNROLL
+#define GF_SPLIT_UNROLL 4
+#endif
+#ifndef GF_SPLIT_UNROLL_ROT
+#define GF_SPLIT_UNROLL_ROT 4
+#endif
+// Phase pointers built once per token before the angles (1: in the norm kernels, 2: all, 0: none) or
+// where each phase starts.
+#ifndef GF_SPLIT_EAGER
+#define GF_SPLIT_EAGER 1
+#endif
+#ifndef GF_SPLIT_TABLE_PATH
+#define GF_SPLIT_TABLE_PATH 1
+#endif
+// Blocks launched per resident block (0: one warp per item, no cap).
+#ifndef GF_SPLIT_WAVES
+#define GF_SPLIT_WAVES 0
+#endif
+
+// Four 16-bit values <-> fp32, as one 8-byte word: bf16 widens by a shift, and two values narrow in one
+// instruction (cvt.rn.bf16x2.f32 / cvt.rn.f16x2.f32), round-to-nearest-even as from_f32.
+template <typename T> struct Quad;
+template <> struct Quad<__nv_bfloat16> {
+    static __device__ __forceinline__ void unpack(uint2 v, float* y) {
+        y[0] = __uint_as_float(v.x << 16);
+        y[1] = __uint_as_float(v.x & 0xffff0000u);
+        y[2] = __uint_as_float(v.y << 16);
+        y[3] = __uint_as_float(v.y & 0xffff0000u);
+    }
+    static __device__ __forceinline__ uint2 pack(const float* y) {
+        const __nv_bfloat162 lo = __floats2bfloat162_rn(y[0], y[1]), hi = __floats2bfloat162_rn(y[2], y[3]);
+        return make_uint2(*reinterpret_cast<const uint32_t*>(&lo), *reinterpret_cast<const uint32_t*>(&hi));
+    }
+};
+template <> struct Quad<__half> {
+    static __device__ __forceinline__ void unpack(uint2 v, float* y) {
+        const float2 lo = __half22float2(*reinterpret_cast<const __half2*>(&v.x));
+        const float2 hi = __half22float2(*reinterpret_cast<const __half2*>(&v.y));
+        y[0] = lo.x, y[1] = lo.y, y[2] = hi.x, y[3] = hi.y;
+    }
+    static __device__ __forceinline__ uint2 pack(const float* y) {
+        const __half2 lo = __floats2half2_rn(y[0], y[1]), hi = __floats2half2_rn(y[2], y[3]);
+        return make_uint2(*reinterpret_cast<const uint32_t*>(&lo), *reinterpret_cast<const uint32_t*>(&hi));
+    }
+};
+
+// A head's 8-byte piece, streamed (evict-first). GF_SPLIT_L2_256B=1 also asks L2 to fetch the whole 256-byte
+// sector group from DRAM (an experiment: docs/kernel-notes.md).
+__device__ __forceinline__ uint2 load_quad(const void* p) {
+#if defined(GF_SPLIT_L2_256B) && GF_SPLIT_L2_256B
+    uint2 v;
+    asm volatile("ld.global.cs.L2::256B.v2.u32 {%0, %1}, [%2];" : "=r"(v.x), "=r"(v.y) : "l"(p));
+    return v;
+#else
+    return __ldcs(reinterpret_cast<const uint2*>(p));
+#endif
+}
+
+// How the split kernel gets a token's angles: an fp32 half-width neox table with one row per token as two
+// 16-byte loads; any other table entry by entry into registers; inv_freq through shared memory.
+constexpr int kAnglesVec = 0, kAnglesTable = 1, kAnglesInvFreq = 2;
+
+// Rotation kinds of the split kernel, as a template argument so that the step loop has no branch on them.
+constexpr int kRotNone = 0, kRotNeox = 1, kRotGptj = 2;
+
+// One phase (the Q heads or the K heads of a token): its pointers, already offset to the lane's head of
+// step 0 and to the lane's first chunk, and how far a step moves them.
+template <typename T> struct Phase {
+    const T* in;
+    T* out;
+    int64_t in_step, out_step; // elements per step: heads-per-step x head stride
+    int heads;
+};
+
+// The U steps' loads of one group, issued together.
+template <int U> struct Group {
+    uint2 a[U], b[U];
+};
+
+template <typename T, int W, int U>
+__device__ __forceinline__ void load_group(const T* in, int64_t in_step, int heads, int s, int s_end, int sub,
+                                           Group<U>& g) {
+    constexpr int HPS = 32 / (W / 8);
+#pragma unroll
+    for (int u = 0; u < U; u++) {
+        g.a[u] = g.b[u] = make_uint2(0, 0);
+        // a partial last step leaves some lanes without a head: they neither load nor store
+        if (s + u < s_end && (s + u) * HPS + sub < heads) {
+            const T* p = in + (s + u) * in_step;
+            g.a[u] = load_quad(p);
+            g.b[u] = load_quad(p + W / 2);
+        }
+    }
+}
+
+template <typename T, int W, bool NORM, int ROT, int U>
+__device__ __forceinline__ void compute_group(const Phase<T>& ph, int s, int s_end, int sub, const Group<U>& g,
+                                              const float (&w)[8], const float (&c)[8], const float (&sn)[8],
+                                              float eps, bool store) {
+    constexpr int LPH = W / 8;
+    constexpr int HPS = 32 / LPH;
+#pragma unroll
+    for (int u = 0; u < U; u++) {
+        if (s + u >= s_end) break; // uniform: every lane reaches the shuffles below
+        float y[8];
+        Quad<T>::unpack(g.a[u], y);
+        Quad<T>::unpack(g.b[u], y + 4);
+        if (NORM) {
+            float ss = 0.f;
+#pragma unroll
+            for (int e = 0; e < 8; e++) ss += y[e] * y[e];
+#pragma unroll
+            for (int m = LPH / 2; m > 0; m >>= 1) ss += __shfl_xor_sync(0xffffffffu, ss, m);
+            const float r = rsqrtf(ss * (1.0f / W) + eps);
+#pragma unroll
+            for (int e = 0; e < 8; e++) y[e] = y[e] * r * w[e];
+        }
+        float o[8];
+        if (ROT == kRotNeox) {
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                o[e] = y[e] * c[e] - y[4 + e] * sn[e];
+                o[4 + e] = y[4 + e] * c[4 + e] + y[e] * sn[4 + e];
+            }
+        } else if (ROT == kRotGptj) {
+#pragma unroll
+            for (int e = 0; e < 8; e += 2) {
+                o[e] = y[e] * c[e] - y[e + 1] * sn[e];
+                o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
+            }
+        } else {
+#pragma unroll
+            for (int e = 0; e < 8; e++) o[e] = y[e];
+        }
+        if (store && (s + u) * HPS + sub < ph.heads) {
+            T* p = ph.out + (s + u) * ph.out_step;
+            __stcs(reinterpret_cast<uint2*>(p), Quad<T>::pack(o));
+            __stcs(reinterpret_cast<uint2*>(p + W / 2), Quad<T>::pack(o + 4));
+        }
+    }
+}
+
+template <typename T, int W, bool NORM, int ROT>
+__global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLIT_MIN_BLOCKS_ROT) rope_split_kernel(const __grid_constant__ RopeLaunch L, const SplitShape sh) {
+    constexpr int LPH = W / 8;    // lanes per head
+    constexpr int HPS = 32 / LPH; // heads per step
+    constexpr int HALF = W / 2;
+    constexpr int U = NORM ? GF_SPLIT_UNROLL : GF_SPLIT_UNROLL_ROT;
+    const gf_rope_args& a = L.a;
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const int sub = lane / LPH;      // which head of the step
+    const int oa = 4 * (lane % LPH); // the lane's two chunks: [oa, oa + 4) and [oa + HALF, oa + HALF + 4)
+    const int ob = oa + HALF;
+    const int qs = sh.q_steps;
+    const int total = qs + sh.k_steps;
+
+    // w + weight_offset of Q (row 0) and K (row 1), staged once per block
+    __shared__ __align__(16) float wsm[NORM ? 2 : 1][W];
+    __shared__ __align__(16) float ang[ROT != kRotNone ? kWarps : 1][2][W]; // per-warp cos / sin (see below)
+    if (NORM) {
+        for (int i = threadIdx.x; i < W; i += kThreads) {
+            wsm[0][i] = load_f32(a.q_weight, i, a.weight_dtype) + a.weight_offset;
+            wsm[NORM ? 1 : 0][i] = a.num_k_heads > 0 ? load_f32(a.k_weight, i, a.weight_dtype) + a.weight_offset : 0.f;
+        }
+        __syncthreads();
+    }
+
+    const int64_t items = a.batch * a.seq * sh.items_per_token;
+    const int64_t stride = static_cast<int64_t>(gridDim.x) * kWarps;
+    auto locate = [&](int64_t item, int64_t& b, int64_t& s, int& chunk) {
+        int64_t tok = item;
+        chunk = 0;
+        if (sh.items_per_token > 1) {
+            tok = item / sh.items_per_token;
+            chunk = static_cast<int>(item - tok * sh.items_per_token);
+        }
+        b = 0, s = tok;
+        if (a.batch > 1) {
+            b = tok / a.seq;
+            s = tok - b * a.seq;
+        }
+    };
+    for (int64_t item = static_cast<int64_t>(blockIdx.x) * kWarps + warp; item < items; item += stride) {
+        int64_t b, s;
+        int chunk;
+        locate(item, b, s, chunk);
+        const int lo = chunk * sh.steps_per_item;
+        const int hi = min(lo + sh.steps_per_item, total);
+        // the item's steps of each phase: Q steps [q0, q1), K steps [k0, k1)
+        const int q0 = lo, q1 = min(hi, qs);
+        const int k0 = max(lo, qs) - qs, k1 = hi - qs;
+
+        // a phase's pointers are built where the phase starts, so that few registers stay live across the
+        // angle code (the token's b and s are all it needs)
+        auto make_phase = [&](bool q) {
+            Phase<T> ph;
+            if (q) {
+                ph.in = static_cast<const T*>(a.q) + b * a.q_stride[0] + s * a.q_stride[1] + sub * a.q_stride[2] + oa;
+                ph.out = static_cast<T*>(a.q_out) + b * a.q_out_stride[0] + s * a.q_out_stride[1] + sub * a.q_out_stride[2] + oa;
+                ph.in_step = HPS * a.q_stride[2];
+                ph.out_step = HPS * a.q_out_stride[2];
+                ph.heads = a.num_q_heads;
+            } else {
+                ph.in = static_cast<const T*>(a.k) + b * a.k_stride[0] + s * a.k_stride[1] + sub * a.k_stride[2] + oa;
+                ph.out = static_cast<T*>(a.k_out) + b * a.k_out_stride[0] + s * a.k_out_stride[1] + sub * a.k_out_stride[2] + oa;
+                ph.in_step = HPS * a.k_stride[2];
+                ph.out_step = HPS * a.k_out_stride[2];
+                ph.heads = a.num_k_heads;
+            }
+            return ph;
+        };
+
+        // the first group's loads go out before the position -> cos / sin chain below waits on anything
+        constexpr bool eager = GF_SPLIT_EAGER == 2 || (GF_SPLIT_EAGER == 1 && NORM);
+        Phase<T> eq{}, ek{};
+        if (eager) {
+            eq = make_phase(true);
+            ek = make_phase(false);
+        }
+        Group<U> g;
+        {
+            const bool q_first = q0 < q1;
+            if (eager) {
+                load_group<T, W, U>(q_first ? eq.in : ek.in, q_first ? eq.in_step : ek.in_step,
+                                    q_first ? eq.heads : ek.heads, q_first ? q0 : k0, q_first ? q1 : k1, sub, g);
+            } else {
+                const Phase<T> ph = make_phase(q_first);
+                load_group<T, W, U>(ph.in, ph.in_step, ph.heads, q_first ? q0 : k0, q_first ? q1 : k1, sub, g);
+            }
+        }
+
+        // cos / sin of the lane's 8 elements: [0, 4) for chunk a, [4, 8) for chunk b
+        float c[8], sn[8];
+        bool ok = true;
+        if (ROT != kRotNone) {
+            Pos p;
+            fetch_positions(L, b, s, p);
+            ok = positions_in_range(L, p);
+            if (!ok) p = Pos{0, 0, 0}; // computed from row 0, never stored
+            const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
+            if (ROT == kRotNeox && sh.angles == kAnglesVec) {
+                const int64_t row = a.position_rows == 0 ? token_row : p.t * a.table_stride[1];
+                const float4 cv = *reinterpret_cast<const float4*>(static_cast<const float*>(a.cos) + row + oa);
+                const float4 sv = *reinterpret_cast<const float4*>(static_cast<const float*>(a.sin) + row + oa);
+                c[0] = c[4] = cv.x, c[1] = c[5] = cv.y, c[2] = c[6] = cv.z, c[3] = c[7] = cv.w;
+                sn[0] = sn[4] = sv.x, sn[1] = sn[5] = sv.y, sn[2] = sn[6] = sv.z, sn[3] = sn[7] = sv.w;
+            } else if (GF_SPLIT_TABLE_PATH && sh.angles == kAnglesTable) {
+                // straight from the table into registers, an entry per element (its own position row for
+                // MRoPE); a half-width neox table gives chunk b the entries of chunk a
+                const bool shared = ROT == kRotNeox && a.table_width != a.rotary_dim;
+#pragma unroll
+                for (int e = 0; e < 8; e++) {
+                    if (e >= 4 && shared) {
+                        c[e] = c[e - 4];
+                        sn[e] = sn[e - 4];
+                        continue;
+                    }
+                    const int i = e < 4 ? oa + e : ob + e - 4;
+                    const int j = ROT == kRotGptj ? i >> 1 : (i < HALF ? i : i - HALF);
+                    const int64_t row = a.position_rows == 0 ? token_row : p.at(mrope_axis(a, j)) * a.table_stride[1];
+                    const int64_t ent = row + (a.table_width == a.rotary_dim ? i : j);
+                    c[e] = load_f32(a.cos, ent, a.table_dtype);
+                    sn[e] = load_f32(a.sin, ent, a.table_dtype);
+                }
+            } else {
+                // inv_freq: the warp computes the entries once into shared memory, a lane W / 32 of them, so
+                // that little else is live while the accurate sincosf runs
+                float* cs = ang[warp][0];
+                float* ss = ang[warp][1];
+                __syncwarp(); // the previous item's reads are done
+                if (ROT == kRotNeox && a.table_width != a.rotary_dim) {
+                    // a half-width source: element j and j + W / 2 share frequency j and its entry
+                    for (int j = lane; j < HALF; j += 32) {
+                        angle(a, j, j, p, token_row, cs[j], ss[j]);
+                        cs[j + HALF] = cs[j];
+                        ss[j + HALF] = ss[j];
+                    }
+                } else {
+                    for (int i = lane; i < W; i += 32) {
+                        const int j = ROT == kRotGptj ? i >> 1 : (i < HALF ? i : i - HALF);
+                        angle(a, i, j, p, token_row, cs[i], ss[i]);
+                    }
+                }
+                __syncwarp();
+                const float4 ca = *reinterpret_cast<const float4*>(cs + oa), cb = *reinterpret_cast<const float4*>(cs + ob);
+                const float4 sa = *reinterpret_cast<const float4*>(ss + oa), sb = *reinterpret_cast<const float4*>(ss + ob);
+                c[0] = ca.x, c[1] = ca.y, c[2] = ca.z, c[3] = ca.w, c[4] = cb.x, c[5] = cb.y, c[6] = cb.z, c[7] = cb.w;
+                sn[0] = sa.x, sn[1] = sa.y, sn[2] = sa.z, sn[3] = sa.w, sn[4] = sb.x, sn[5] = sb.y, sn[6] = sb.z, sn[7] = sb.w;
+            }
+            if (!ok && lane == 0 && chunk == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
+        }
+
+        bool preloaded = true;
+        float w[8];
+        if (q0 < q1) {
+            const Phase<T> pq = eager ? eq : make_phase(true);
+            if (NORM) {
+                const float4 wa = *reinterpret_cast<const float4*>(wsm[0] + oa), wb = *reinterpret_cast<const float4*>(wsm[0] + ob);
+                w[0] = wa.x, w[1] = wa.y, w[2] = wa.z, w[3] = wa.w, w[4] = wb.x, w[5] = wb.y, w[6] = wb.z, w[7] = wb.w;
+            }
+            for (int st = q0; st < q1; st += U) {
+                if (!preloaded) load_group<T, W, U>(pq.in, pq.in_step, pq.heads, st, q1, sub, g);
+                preloaded = false;
+                compute_group<T, W, NORM, ROT, U>(pq, st, q1, sub, g, w, c, sn, a.epsilon, ok);
+            }
+        }
+        if (k0 < k1) {
+            const Phase<T> pk = eager ? ek : make_phase(false);
+            if (NORM) {
+                const float* wk = wsm[NORM ? 1 : 0];
+                const float4 wa = *reinterpret_cast<const float4*>(wk + oa), wb = *reinterpret_cast<const float4*>(wk + ob);
+                w[0] = wa.x, w[1] = wa.y, w[2] = wa.z, w[3] = wa.w, w[4] = wb.x, w[5] = wb.y, w[6] = wb.z, w[7] = wb.w;
+            }
+            for (int st = k0; st < k1; st += U) {
+                if (!preloaded) load_group<T, W, U>(pk.in, pk.in_step, pk.heads, st, k1, sub, g);
+                preloaded = false;
+                compute_group<T, W, NORM, ROT, U>(pk, st, k1, sub, g, w, c, sn, a.epsilon, ok);
+            }
+        }
+    }
+}
+
+// Whether the split-lane kernel takes these arguments, and its shape. W is head_dim when the whole head
+// changes (a norm, no rotation, or a full-width rotation), or rotary_dim when only the rotary dims change
+// (in place without a norm); a partial rotation of a normed head is left to the other paths.
+inline bool split_fits(const gf_rope_args& a, SplitShape& sh) {
+    if (a.dtype != GF_DTYPE_BF16 && a.dtype != GF_DTYPE_F16) return false;
+    const bool in_place = a.q == a.q_out && (a.num_k_heads == 0 || a.k == a.k_out);
+    int w;
+    if (a.rotary_dim == 0 || a.rotary_dim == a.head_dim) {
+        w = a.head_dim;
+    } else if (!a.has_norm && in_place) {
+        w = a.rotary_dim;
+    } else {
+        return false;
+    }
+    if (w != 64 && w != 128 && w != 256) return false;
+    auto aligned8 = [](const void* p, const int64_t* st) {
+        if (p == nullptr) return true;
+        if (reinterpret_cast<uintptr_t>(p) % 8 != 0) return false;
+        for (int d = 0; d < 3; d++)
+            if (st[d] % 4 != 0) return false;
+        return true;
+    };
+    if (!aligned8(a.q, a.q_stride) || !aligned8(a.q_out, a.q_out_stride)) return false;
+    if (a.num_k_heads > 0 && (!aligned8(a.k, a.k_stride) || !aligned8(a.k_out, a.k_out_stride))) return false;
+    const int hps = 32 / (w / 8);
+    sh.width = w;
+    sh.q_steps = (a.num_q_heads + hps - 1) / hps;
+    sh.k_steps = (a.num_k_heads + hps - 1) / hps;
+    auto aligned16 = [](const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
+    const bool vec = a.rotary_dim > 0 && a.angle_source == GF_ANGLES_TABLE && a.table_dtype == GF_DTYPE_F32 &&
+                     a.position_rows <= 1 && !a.interleaved && a.table_width == a.rotary_dim / 2 && aligned16(a.cos) &&
+                     aligned16(a.sin) && a.table_stride[0] % 4 == 0 && a.table_stride[1] % 4 == 0;
+    sh.angles = vec ? kAnglesVec : (a.angle_source == GF_ANGLES_TABLE ? kAnglesTable : kAnglesInvFreq);
+    return true;
+}
+
+// Blocks of kernel k that fit on the device at once, looked up once per kernel.
+template <typename K>
+int64_t resident_blocks(K k, size_t smem) {
+    struct Entry {
+        const void* fn;
+        int64_t blocks;
+    };
+    static Entry cache[64];
+    static int used = 0;
+    const void* key = reinterpret_cast<const void*>(k);
+    for (int i = 0; i < used; i++)
+        if (cache[i].fn == key) return cache[i].blocks;
+    int dev = 0, sms = 0, per_sm = 0;
+    cudaGetDevice(&dev);
+    cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kThreads, smem);
+    const int64_t blocks = static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
+    if (used < 64) cache[used++] = Entry{key, blocks};
+    return blocks;
+}
+
+template <typename T, int W, bool NORM, int ROT>
+void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream) {
+    auto k = rope_split_kernel<T, W, NORM, ROT>;
+    const int64_t resident = resident_blocks(k, 0);
+    // Enough warps for every SM: a warp takes a whole token when there are many tokens (angles read once
+    // per token), a few steps of one when there are few (decode: a step per warp).
+    const int64_t tokens = L.a.batch * L.a.seq;
+    const int total = sh.q_steps + sh.k_steps;
+    const int64_t want = resident * kWarps;
+    int64_t spi = tokens * total / (want > 0 ? want : 1);
+    spi = spi < 1 ? 1 : (spi > total ? total : spi);
+    sh.items_per_token = static_cast<int>((total + spi - 1) / spi);
+    sh.steps_per_item = (total + sh.items_per_token - 1) / sh.items_per_token;
+    const int64_t items = tokens * sh.items_per_token;
+    // up to a few waves of blocks: a warp keeps its weights over several items, and the block scheduler
+    // still balances the tail
+    const int64_t need = (items + kWarps - 1) / kWarps;
+    const int64_t cap = GF_SPLIT_WAVES > 0 ? resident * GF_SPLIT_WAVES : kMaxBlocks;
+    const unsigned blocks = static_cast<unsigned>(need < cap ? need : cap);
+    k<<<blocks, kThreads, 0, stream>>>(L, sh);
+}
+
+template <typename T, bool NORM, int ROT>
+void launch_split_w(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stream) {
+    switch (sh.width) {
+    case 64: launch_split_kernel<T, 64, NORM, ROT>(L, sh, stream); break;
+    case 128: launch_split_kernel<T, 128, NORM, ROT>(L, sh, stream); break;
+    default: launch_split_kernel<T, 256, NORM, ROT>(L, sh, stream); break;
+    }
+}
+
+template <typename T>
+void launch_split(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stream) {
+    const bool gptj = L.a.interleaved != 0;
+    if (L.a.rotary_dim == 0) {
+        launch_split_w<T, true, kRotNone>(L, sh, stream);
+    } else if (L.a.has_norm) {
+        gptj ? launch_split_w<T, true, kRotGptj>(L, sh, stream) : launch_split_w<T, true, kRotNeox>(L, sh, stream);
+    } else {
+        gptj ? launch_split_w<T, false, kRotGptj>(L, sh, stream) : launch_split_w<T, false, kRotNeox>(L, sh, stream);
+    }
+}
