@@ -9,7 +9,9 @@ For every op and every T it times, as CUDA-graph replays (device time only, no h
 Each graph holds N calls over N different input buffers (N chosen so the buffers together exceed the
 50 MB L2 where memory allows), is replayed >= 50 times, and the median replay time / N is reported. The
 device-to-device copy bandwidth is measured in the same run (copy_ of 2^30 bf16 elements, read + write
-counted); "% copy" is bytes moved by the op per call / time, against it. Bytes per token are the op's
+counted); "% copy" is bytes moved by the op per call / time, against it. "same-size copy" times an
+elementwise copy that moves the op's bytes (read + write), so small sizes can be judged against what any
+kernel of that size reaches. Bytes per token are the op's
 memory floor (fused-ops.md section 9): Q and K read and written, positions, the cos/sin rows.
 
 usage: gpu_bench.py --lib LIB [--ops a,b] [--tokens 1,32,...] [--peers eager,compiled] [--compile static|dynamic]
@@ -264,6 +266,14 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs):
             if rc:
                 raise RuntimeError(f"{op.name}: rc {rc}")
     row["ours"] = time_graph(ours) / n
+    # The same bytes through a plain elementwise copy (out = in * 1, bf16: per_call / 2 read, per_call / 2
+    # written) over n buffer pairs, timed the same way: what a kernel of this size reaches at all, launch,
+    # ramp-up and tail included. The "% copy" column stays against the large-copy ceiling.
+    elems = max(1, per_call // 4)
+    pairs = [(torch.randn(elems, device=DEV).to(torch.bfloat16), torch.empty(elems, device=DEV, dtype=torch.bfloat16))
+             for _ in range(n)]
+    row["same"] = time_graph(lambda s: [torch.mul(c, 1, out=d) for c, d in pairs]) / n
+    del pairs
     ref = torch_reference(op, shared)
     if "eager" in peers:
         row["eager"] = time_graph(lambda s: [ref(*peer_args(op, i, shared)) for i in insts]) / n
@@ -291,7 +301,7 @@ def main():
     print(f"{torch.cuda.get_device_name()}, torch {torch.__version__}, kernels: {kernel}, compile: {args.compile}")
     copy_tbs = copy_bandwidth()
     print(f"copy bandwidth {copy_tbs:.3f} TB/s (copy_ of 2^30 bf16, read + write)")
-    hdr = f"{'op':<13}{'T':>7}{'N':>5}{'ours us':>11}{'TB/s':>8}{'% copy':>8}"
+    hdr = f"{'op':<13}{'T':>7}{'N':>5}{'ours us':>11}{'TB/s':>8}{'% copy':>8}{'same-size copy us':>19}{'% of it':>9}"
     for p in peers:
         hdr += f"{p + ' us':>13}{'x ' + p:>11}"
     print(hdr)
@@ -299,7 +309,8 @@ def main():
         for T in [int(t) for t in args.tokens.split(",")]:
             t0 = time.time()
             r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs)
-            line = f"{r['op']:<13}{T:>7}{r['n']:>5}{r['ours']:>11.2f}{r['tbs']:>8.3f}{r['pct']:>7.1f}%"
+            line = (f"{r['op']:<13}{T:>7}{r['n']:>5}{r['ours']:>11.2f}{r['tbs']:>8.3f}{r['pct']:>7.1f}%"
+                    f"{r['same']:>19.2f}{100 * r['same'] / r['ours']:>8.1f}%")
             for p in peers:
                 line += f"{r[p]:>13.2f}{r[p] / r['ours']:>10.1f}x"
             print(line + f"   ({time.time() - t0:.0f} s)", flush=True)
