@@ -6,10 +6,11 @@
 //    W / 8 lanes, and each lane holds 4 elements of the first half and the 4 elements W / 2 further on:
 //    the neox partner of every element sits in the same lane (no shuffle), gpt-j pairs too, and one
 //    warp instruction covers 32 / (W / 8) heads (2 at head_dim 128) instead of one;
-//  - Q heads and K heads are visited in separate phases (Q ∪ K as "steps" of 32 / (W / 8) heads), so a
-//    step's weights are known without a per-element select, and a head's address is one multiply-add;
-//  - a warp takes a whole token (many tokens) or a few steps of one (decode), loads the next steps' heads
-//    before it computes the current ones, and reads the token's angles once for all its steps;
+//  - Q heads and K heads are visited in separate phases (Q ∪ K as "steps" of 32 / (W / 8) heads), so the
+//    weights are 8 registers per phase and a head's address is the phase base plus a step;
+//  - a warp takes a whole token (many tokens) or a few steps of one (decode), issues the loads of U steps
+//    together (the first group before the position -> cos / sin chain) and reads the token's angles once
+//    for all its steps;
 //  - a position outside the table still loads (from row 0) and computes, and only its stores are dropped:
 //    the head loads never wait for the position check.
 // Every shuffle is reached by all 32 lanes: control flow depends on the item and step only.
@@ -32,8 +33,8 @@ struct SplitShape {
 #define GF_SPLIT_MIN_BLOCKS_ROT 4
 #endif
 
-// Steps whose loads are in flight together, per pipeline stage: 2 with a norm (more would spill at the
-// register budget above), GF_SPLIT_UNROLL_ROT without one (a rotation alone needs fewer registers).
+// U: steps whose loads are issued together, with a norm and for a rotation alone (kernel-notes, version 12:
+// 2 and 8 both measured slower).
 #ifndef GF_SPLIT_UNROLL
 #define GF_SPLIT_UNROLL 4
 #endif
@@ -45,6 +46,7 @@ struct SplitShape {
 #ifndef GF_SPLIT_EAGER
 #define GF_SPLIT_EAGER 1
 #endif
+// 0: tables go through the shared-memory staging as inv_freq does (the version 12 baseline).
 #ifndef GF_SPLIT_TABLE_PATH
 #define GF_SPLIT_TABLE_PATH 1
 #endif
