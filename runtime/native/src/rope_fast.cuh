@@ -195,24 +195,21 @@ inline bool fast_path_fits(const gf_rope_args& a) {
 }
 
 // A persistent grid: as many blocks as fit on the device at once (occupancy of this instantiation), each
-// warp looping over items; the loop is what the software pipeline overlaps. Sized per kernel, once.
-template <typename K>
-unsigned persistent_blocks(K kernel, int64_t items) {
-    static const int64_t resident = [kernel] {
-        int dev = 0, sms = 0, per_sm = 0;
-        cudaGetDevice(&dev);
-        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0);
-        return static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
-    }();
-    const int64_t need = (items + kWarps - 1) / kWarps;
-    return static_cast<unsigned>(need < resident ? need : resident);
-}
-
+// warp looping over items; the loop is what the software pipeline overlaps. Sized per instantiation, once
+// (the static lives in the kernel's own launcher: every instantiation has the same function-pointer type,
+// so a static keyed on that type would be shared between them).
 template <typename T, int HD, int G>
 void launch_fast_kernel(const RopeLaunch& L, cudaStream_t stream) {
     auto k = rope_fast_kernel<T, HD, G>;
-    k<<<persistent_blocks(k, L.work), kThreads, 0, stream>>>(L);
+    static const int64_t resident = [k] {
+        int dev = 0, sms = 0, per_sm = 0;
+        cudaGetDevice(&dev);
+        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kThreads, 0);
+        return static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
+    }();
+    const int64_t need = (L.work + kWarps - 1) / kWarps;
+    k<<<static_cast<unsigned>(need < resident ? need : resident), kThreads, 0, stream>>>(L);
 }
 
 template <typename T, int G>

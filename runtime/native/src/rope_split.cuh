@@ -395,31 +395,21 @@ inline bool split_fits(const gf_rope_args& a, SplitShape& sh) {
     return true;
 }
 
-// Blocks of kernel k that fit on the device at once, looked up once per kernel.
+// Blocks of kernel k that fit on the current device at once.
 template <typename K>
 int64_t resident_blocks(K k, size_t smem) {
-    struct Entry {
-        const void* fn;
-        int64_t blocks;
-    };
-    static Entry cache[64];
-    static int used = 0;
-    const void* key = reinterpret_cast<const void*>(k);
-    for (int i = 0; i < used; i++)
-        if (cache[i].fn == key) return cache[i].blocks;
     int dev = 0, sms = 0, per_sm = 0;
     cudaGetDevice(&dev);
     cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
     cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kThreads, smem);
-    const int64_t blocks = static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
-    if (used < 64) cache[used++] = Entry{key, blocks};
-    return blocks;
+    return static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
 }
 
 template <typename T, int W, bool NORM, int ROT>
 void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream) {
     auto k = rope_split_kernel<T, W, NORM, ROT>;
-    const int64_t resident = resident_blocks(k, 0);
+    // once per instantiation (a thread-safe static)
+    static const int64_t resident = resident_blocks(k, 0);
     // Enough warps for every SM: a warp takes a whole token when there are many tokens (angles read once
     // per token), a few steps of one when there are few (decode: a step per warp).
     const int64_t tokens = L.a.batch * L.a.seq;
@@ -430,8 +420,8 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     sh.items_per_token = static_cast<int>((total + spi - 1) / spi);
     sh.steps_per_item = (total + sh.items_per_token - 1) / sh.items_per_token;
     const int64_t items = tokens * sh.items_per_token;
-    // up to a few waves of blocks: a warp keeps its weights over several items, and the block scheduler
-    // still balances the tail
+    // one item per warp unless GF_SPLIT_WAVES caps the grid (a persistent grid measured no better, and
+    // dynamic block scheduling keeps the warps at work on neighbouring tokens)
     const int64_t need = (items + kWarps - 1) / kWarps;
     const int64_t cap = GF_SPLIT_WAVES > 0 ? resident * GF_SPLIT_WAVES : kMaxBlocks;
     const unsigned blocks = static_cast<unsigned>(need < cap ? need : cap);
