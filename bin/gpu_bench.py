@@ -6,13 +6,15 @@ For every op and every T it times, as CUDA-graph replays (device time only, no h
   ours      one gf_* call per iteration, through ctypes, on torch's capture stream
   eager     the unfused torch reference (fp32 math, one cast back, results written back in place)
   compiled  torch.compile of the same function
-Each graph holds N calls over N different input buffers (N chosen so the buffers together exceed the
-50 MB L2 where memory allows), is replayed >= 50 times, and the median replay time / N is reported. The
-device-to-device copy bandwidth is measured in the same run (copy_ of 2^30 bf16 elements, read + write
-counted); "% copy" is bytes moved by the op per call / time, against it. "same-size copy" times an
-elementwise copy that moves the op's bytes (read + write), so small sizes can be judged against what any
-kernel of that size reaches. Bytes per token are the op's
-memory floor (fused-ops.md section 9): Q and K read and written, positions, the cos/sin rows.
+Each graph holds N calls over N different input buffers (N >= --min-calls, default 8, and enough that the
+buffers together exceed the 50 MB L2, where memory allows: kernels back to back, as in a model's graph,
+so that the graph's own launch is not charged to one kernel), is replayed >= 50 times, and the median
+replay time / N is reported. The device-to-device copy bandwidth is measured in the same run (copy_ of
+2^30 bf16 elements, read + write counted); "% copy" is bytes moved by the op per call / time, against it.
+"same-size copy" times an elementwise copy that moves the op's bytes (read + write), so small sizes can
+be judged against what any kernel of that size reaches; "in place" is the same elementwise op on one
+buffer (read and written back). Bytes per token are the op's memory floor (fused-ops.md section 9): Q and
+K read and written, positions, the cos/sin rows.
 
 usage: gpu_bench.py --lib LIB [--ops a,b] [--tokens 1,32,...] [--peers eager,compiled] [--compile static|dynamic]
 """
@@ -242,7 +244,7 @@ def copy_bandwidth():
     return 2 * 2**31 / min(eager, graph) / 1e6  # TB/s
 
 
-def bench(lib, op, T, peers, compile_mode, copy_tbs):
+def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1):
     torch.manual_seed(T)
     shared = {}
     if op.gated:
@@ -254,7 +256,8 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs):
             shared["table"] = cache_table(op.rot)
     per_call = op.bytes_per_token() * T
     inst_bytes = T * ((op.nq + op.nk + op.nv) * op.hd * 2 if not op.gated else 3 * op.nq * op.hd * 2)
-    n = max(1, min(256, math.ceil(2 * L2_BYTES / max(inst_bytes, 1)), (8 * 2**30) // max(inst_bytes, 1)))
+    n = max(1, min(256, max(min_calls, math.ceil(2 * L2_BYTES / max(inst_bytes, 1))),
+                   (8 * 2**30) // max(inst_bytes, 1)))
     insts = [Instance(op, T, shared) for _ in range(n)]
     row = {"op": op.name, "T": T, "n": n, "bytes": per_call}
 
@@ -273,6 +276,8 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs):
     pairs = [(torch.randn(elems, device=DEV).to(torch.bfloat16), torch.empty(elems, device=DEV, dtype=torch.bfloat16))
              for _ in range(n)]
     row["same"] = time_graph(lambda s: [torch.mul(c, 1, out=d) for c, d in pairs]) / n
+    # ... and in place (c *= 1 reads and writes the same bytes, as our in-place rope kernels do)
+    row["same_ip"] = time_graph(lambda s: [c.mul_(1) for c, _ in pairs]) / n
     del pairs
     ref = torch_reference(op, shared)
     if "eager" in peers:
@@ -294,6 +299,9 @@ def main():
     ap.add_argument("--tokens", default="1,32,256,2048,16384,65536")
     ap.add_argument("--peers", default="eager,compiled")
     ap.add_argument("--compile", default="dynamic", choices=["static", "dynamic"])
+    ap.add_argument("--min-calls", type=int, default=8,
+                    help="calls per graph at least (memory permitting); 1 times a large T as one kernel per "
+                         "replay, the graph's own launch included")
     args = ap.parse_args()
     lib = load_lib(args.lib)
     peers = [p for p in args.peers.split(",") if p]
@@ -301,16 +309,17 @@ def main():
     print(f"{torch.cuda.get_device_name()}, torch {torch.__version__}, kernels: {kernel}, compile: {args.compile}")
     copy_tbs = copy_bandwidth()
     print(f"copy bandwidth {copy_tbs:.3f} TB/s (copy_ of 2^30 bf16, read + write)")
-    hdr = f"{'op':<13}{'T':>7}{'N':>5}{'ours us':>11}{'TB/s':>8}{'% copy':>8}{'same-size copy us':>19}{'% of it':>9}"
+    hdr = f"{'op':<13}{'T':>7}{'N':>5}{'ours us':>11}{'TB/s':>8}{'% copy':>8}{'same-size copy us':>19}{'% of it':>9}{'in place us':>13}{'% of it':>9}"
     for p in peers:
         hdr += f"{p + ' us':>13}{'x ' + p:>11}"
     print(hdr)
     for name in args.ops.split(","):
         for T in [int(t) for t in args.tokens.split(",")]:
             t0 = time.time()
-            r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs)
+            r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs, args.min_calls)
             line = (f"{r['op']:<13}{T:>7}{r['n']:>5}{r['ours']:>11.2f}{r['tbs']:>8.3f}{r['pct']:>7.1f}%"
-                    f"{r['same']:>19.2f}{100 * r['same'] / r['ours']:>8.1f}%")
+                    f"{r['same']:>19.2f}{100 * r['same'] / r['ours']:>8.1f}%"
+                    f"{r['same_ip']:>13.2f}{100 * r['same_ip'] / r['ours']:>8.1f}%")
             for p in peers:
                 line += f"{r[p]:>13.2f}{r[p] / r['ours']:>10.1f}x"
             print(line + f"   ({time.time() - t0:.0f} s)", flush=True)

@@ -547,6 +547,12 @@ def rope_cases():
         C("rope bf16 hd128 invfreq q-only B2 S2049", "rope", source="inv_freq", nk=0, batch=2, seq=2049),
         C("qknormrope bf16 hd128 full-table i32 B2 S3000", "qk_norm_rope", full_table=True, pdtype=torch.int32,
           batch=2, seq=3000, **Q8),
+        # many tokens: whole-token items, then the grid's last tokens split into shorter items (the tail)
+        C("qknormmrope bf16 hd128 [24,20,20] il bad-pos B3 S3001", "qk_norm_mrope", pos_rows=3,
+          section=(24, 20, 20), bad_tokens=40, batch=3, seq=3001, **Q8),
+        C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 bad-pos T9001", "mrope", hd=256, rot=64, pos_rows=3,
+          section=(11, 11, 10), nq=16, nk=4, nv=4, seq=9001, bad_tokens=30),
+        C("qknorm bf16 hd128 Qwen3-8B T12001", "qk_norm", rot=0, seq=12001, **Q8),
     ]
 
 

@@ -8,9 +8,10 @@
 //    warp instruction covers 32 / (W / 8) heads (2 at head_dim 128) instead of one;
 //  - Q heads and K heads are visited in separate phases (Q ∪ K as "steps" of 32 / (W / 8) heads), so the
 //    weights are 8 registers per phase and a head's address is the phase base plus a step;
-//  - a warp takes a whole token (many tokens) or a few steps of one (decode), issues the loads of U steps
-//    together (the first group before the position -> cos / sin chain) and reads the token's angles once
-//    for all its steps;
+//  - a warp takes a whole token (many tokens; the grid's last tokens and, without a rotation, all tokens
+//    are split finer so that the last wave ends evenly) or a few steps of one (decode), issues the loads
+//    of U steps together (the first group before the position -> cos / sin chain) and reads the token's
+//    angles once for all its steps;
 //  - a position outside the table still loads (from row 0) and computes, and only its stores are dropped:
 //    the head loads never wait for the position check.
 // Every shuffle is reached by all 32 lanes: control flow depends on the item and step only.
@@ -19,8 +20,10 @@ struct SplitShape {
     int width;           // W: elements of a head the kernel reads and writes
     int q_steps;         // ceil(num_q_heads / heads per step)
     int k_steps;         // ceil(num_k_heads / heads per step)
-    int steps_per_item;  // steps a warp takes of one token before the next item
-    int items_per_token; // ceil((q_steps + k_steps) / steps_per_item)
+    int steps_per_item;  // steps a warp takes of one token before the next item (tokens from whole_tokens on)
+    int items_per_token; // ceil((q_steps + k_steps) / steps_per_item) (tokens from whole_tokens on)
+    int64_t whole_tokens; // the first whole_tokens tokens are one item each; the rest are split as above
+    int table_keep;       // cos / sin loads evict-last in L2 (table_policy)
     int angles;          // kAngles*: how a token's cos / sin reach the lanes
 };
 
@@ -49,6 +52,21 @@ struct SplitShape {
 // 0: tables go through the shared-memory staging as inv_freq does (the version 12 baseline).
 #ifndef GF_SPLIT_TABLE_PATH
 #define GF_SPLIT_TABLE_PATH 1
+#endif
+// Work granularity for many tokens (kernel-notes, version 14). A warp takes a whole token, so that its
+// angle chain is paid once per token; the kernels without a rotation have no chain and split tokens until
+// each resident warp has GF_SPLIT_ROUNDS_NOROT items (0: never), which shortens the last wave.
+#ifndef GF_SPLIT_ROUNDS_NOROT
+#define GF_SPLIT_ROUNDS_NOROT 8
+#endif
+// GF_SPLIT_TAIL % of one wave of resident warps' worth of tokens, at the end of the grid, go in
+// GF_SPLIT_TAIL_ITEMS items each (0: none): whole tokens first, the short items last, so that the grid
+// ends evenly with few repeated angle chains.
+#ifndef GF_SPLIT_TAIL
+#define GF_SPLIT_TAIL 50
+#endif
+#ifndef GF_SPLIT_TAIL_ITEMS
+#define GF_SPLIT_TAIL_ITEMS 2
 #endif
 // Blocks launched per resident block (0: one warp per item, no cap).
 #ifndef GF_SPLIT_WAVES
@@ -92,6 +110,34 @@ __device__ __forceinline__ uint2 load_quad(const void* p) {
 #else
     return __ldcs(reinterpret_cast<const uint2*>(p));
 #endif
+}
+
+// cos / sin table loads carry an L2 policy: evict-last by default, so that the table (reused by every
+// token and, in a model, by every layer) outlives the streamed Q / K lines, which are loaded and stored
+// evict-first. GF_TABLE_EVICT_LAST=0 at run time makes it evict-normal, for a model whose other kernels
+// want that L2 space more (the fp32 table of 40,960 x 128 is 21 MB of the H200's 50 MB).
+__device__ __forceinline__ uint64_t table_policy(bool keep) {
+    uint64_t pol;
+    if (keep) {
+        asm volatile("createpolicy.fractional.L2::evict_last.b64 %0, 1.0;" : "=l"(pol));
+    } else {
+        asm volatile("createpolicy.fractional.L2::evict_normal.b64 %0, 1.0;" : "=l"(pol));
+    }
+    return pol;
+}
+__device__ __forceinline__ float4 load_table4(const float* p, uint64_t pol) {
+    float4 v;
+    asm volatile("ld.global.nc.L2::cache_hint.v4.f32 {%0, %1, %2, %3}, [%4], %5;"
+                 : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w) : "l"(p), "l"(pol));
+    return v;
+}
+__device__ __forceinline__ float load_table(const void* p, int64_t i, int dtype, uint64_t pol) {
+    if (dtype == GF_DTYPE_F32) {
+        float v;
+        asm volatile("ld.global.nc.L2::cache_hint.f32 %0, [%1], %2;" : "=f"(v) : "l"(static_cast<const float*>(p) + i), "l"(pol));
+        return v;
+    }
+    return load_f32(p, i, dtype); // 16-bit tables: half the bytes, left to the default policy
 }
 
 // How the split kernel gets a token's angles: an fp32 half-width neox table with one row per token as two
@@ -178,6 +224,77 @@ __device__ __forceinline__ void compute_group(const Phase<T>& ph, int s, int s_e
     }
 }
 
+// A token's cos / sin for the lane's 8 elements ([0, 4) of chunk a at oa, [4, 8) of chunk b at ob), from
+// the source sh.angles names; cs / ss are the warp's W-float staging rows (inv_freq only). Returns whether
+// the token's positions lie in range (if not, the angles come from row 0 and must not be stored).
+template <int W, int ROT>
+__device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bool keep, int64_t b, int64_t s, int lane, int oa,
+                                             float* cs, float* ss, float (&c)[8], float (&sn)[8]) {
+    constexpr int HALF = W / 2;
+    const gf_rope_args& a = L.a;
+    const int ob = oa + HALF;
+    if (ROT == kRotNone) {
+#pragma unroll
+        for (int e = 0; e < 8; e++) c[e] = 1.f, sn[e] = 0.f;
+        return true;
+    }
+    Pos p;
+    fetch_positions(L, b, s, p);
+    const bool ok = positions_in_range(L, p);
+    if (!ok) p = Pos{0, 0, 0}; // computed from row 0, never stored
+    const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
+    if (ROT == kRotNeox && angles == kAnglesVec) {
+        const int64_t row = a.position_rows == 0 ? token_row : p.t * a.table_stride[1];
+        const uint64_t pol = table_policy(keep);
+        const float4 cv = load_table4(static_cast<const float*>(a.cos) + row + oa, pol);
+        const float4 sv = load_table4(static_cast<const float*>(a.sin) + row + oa, pol);
+        c[0] = c[4] = cv.x, c[1] = c[5] = cv.y, c[2] = c[6] = cv.z, c[3] = c[7] = cv.w;
+        sn[0] = sn[4] = sv.x, sn[1] = sn[5] = sv.y, sn[2] = sn[6] = sv.z, sn[3] = sn[7] = sv.w;
+    } else if (GF_SPLIT_TABLE_PATH && angles == kAnglesTable) {
+        // straight from the table into registers, an entry per element (its own position row for
+        // MRoPE); a half-width neox table gives chunk b the entries of chunk a
+        const bool shared = ROT == kRotNeox && a.table_width != a.rotary_dim;
+        const uint64_t pol = table_policy(keep);
+#pragma unroll
+        for (int e = 0; e < 8; e++) {
+            if (e >= 4 && shared) {
+                c[e] = c[e - 4];
+                sn[e] = sn[e - 4];
+                continue;
+            }
+            const int i = e < 4 ? oa + e : ob + e - 4;
+            const int j = ROT == kRotGptj ? i >> 1 : (i < HALF ? i : i - HALF);
+            const int64_t row = a.position_rows == 0 ? token_row : p.at(mrope_axis(a, j)) * a.table_stride[1];
+            const int64_t ent = row + (a.table_width == a.rotary_dim ? i : j);
+            c[e] = load_table(a.cos, ent, a.table_dtype, pol);
+            sn[e] = load_table(a.sin, ent, a.table_dtype, pol);
+        }
+    } else {
+        // inv_freq: the warp computes the entries once into shared memory, a lane W / 32 of them, so
+        // that little else is live while the accurate sincosf runs
+        __syncwarp(); // the previous item's reads are done
+        if (ROT == kRotNeox && a.table_width != a.rotary_dim) {
+            // a half-width source: element j and j + W / 2 share frequency j and its entry
+            for (int j = lane; j < HALF; j += 32) {
+                angle(a, j, j, p, token_row, cs[j], ss[j]);
+                cs[j + HALF] = cs[j];
+                ss[j + HALF] = ss[j];
+            }
+        } else {
+            for (int i = lane; i < W; i += 32) {
+                const int j = ROT == kRotGptj ? i >> 1 : (i < HALF ? i : i - HALF);
+                angle(a, i, j, p, token_row, cs[i], ss[i]);
+            }
+        }
+        __syncwarp();
+        const float4 ca = *reinterpret_cast<const float4*>(cs + oa), cb = *reinterpret_cast<const float4*>(cs + ob);
+        const float4 sa = *reinterpret_cast<const float4*>(ss + oa), sb = *reinterpret_cast<const float4*>(ss + ob);
+        c[0] = ca.x, c[1] = ca.y, c[2] = ca.z, c[3] = ca.w, c[4] = cb.x, c[5] = cb.y, c[6] = cb.z, c[7] = cb.w;
+        sn[0] = sa.x, sn[1] = sa.y, sn[2] = sa.z, sn[3] = sa.w, sn[4] = sb.x, sn[5] = sb.y, sn[6] = sb.z, sn[7] = sb.w;
+    }
+    return ok;
+}
+
 template <typename T, int W, bool NORM, int ROT>
 __global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLIT_MIN_BLOCKS_ROT) rope_split_kernel(const __grid_constant__ RopeLaunch L, const SplitShape sh) {
     constexpr int LPH = W / 8;    // lanes per head
@@ -204,14 +321,20 @@ __global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLI
         __syncthreads();
     }
 
-    const int64_t items = a.batch * a.seq * sh.items_per_token;
+    const int64_t whole = sh.whole_tokens;
+    const int64_t items = whole + (a.batch * a.seq - whole) * sh.items_per_token;
     const int64_t stride = static_cast<int64_t>(gridDim.x) * kWarps;
-    auto locate = [&](int64_t item, int64_t& b, int64_t& s, int& chunk) {
+    // item -> token and chunk: whole tokens first, then the split ones, so that the short items run last
+    // and the last wave ends evenly
+    auto locate = [&](int64_t item, int64_t& b, int64_t& s, int& chunk, int& spi) {
         int64_t tok = item;
         chunk = 0;
-        if (sh.items_per_token > 1) {
-            tok = item / sh.items_per_token;
-            chunk = static_cast<int>(item - tok * sh.items_per_token);
+        spi = sh.q_steps + sh.k_steps;
+        if (item >= whole) {
+            const int64_t r = item - whole;
+            tok = whole + r / sh.items_per_token;
+            chunk = static_cast<int>(r - (tok - whole) * sh.items_per_token);
+            spi = sh.steps_per_item;
         }
         b = 0, s = tok;
         if (a.batch > 1) {
@@ -222,9 +345,10 @@ __global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLI
     for (int64_t item = static_cast<int64_t>(blockIdx.x) * kWarps + warp; item < items; item += stride) {
         int64_t b, s;
         int chunk;
-        locate(item, b, s, chunk);
-        const int lo = chunk * sh.steps_per_item;
-        const int hi = min(lo + sh.steps_per_item, total);
+        int spi;
+        locate(item, b, s, chunk, spi);
+        const int lo = chunk * spi;
+        const int hi = min(lo + spi, total);
         // the item's steps of each phase: Q steps [q0, q1), K steps [k0, k1)
         const int q0 = lo, q1 = min(hi, qs);
         const int k0 = max(lo, qs) - qs, k1 = hi - qs;
@@ -270,64 +394,9 @@ __global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLI
 
         // cos / sin of the lane's 8 elements: [0, 4) for chunk a, [4, 8) for chunk b
         float c[8], sn[8];
-        bool ok = true;
-        if (ROT != kRotNone) {
-            Pos p;
-            fetch_positions(L, b, s, p);
-            ok = positions_in_range(L, p);
-            if (!ok) p = Pos{0, 0, 0}; // computed from row 0, never stored
-            const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
-            if (ROT == kRotNeox && sh.angles == kAnglesVec) {
-                const int64_t row = a.position_rows == 0 ? token_row : p.t * a.table_stride[1];
-                const float4 cv = *reinterpret_cast<const float4*>(static_cast<const float*>(a.cos) + row + oa);
-                const float4 sv = *reinterpret_cast<const float4*>(static_cast<const float*>(a.sin) + row + oa);
-                c[0] = c[4] = cv.x, c[1] = c[5] = cv.y, c[2] = c[6] = cv.z, c[3] = c[7] = cv.w;
-                sn[0] = sn[4] = sv.x, sn[1] = sn[5] = sv.y, sn[2] = sn[6] = sv.z, sn[3] = sn[7] = sv.w;
-            } else if (GF_SPLIT_TABLE_PATH && sh.angles == kAnglesTable) {
-                // straight from the table into registers, an entry per element (its own position row for
-                // MRoPE); a half-width neox table gives chunk b the entries of chunk a
-                const bool shared = ROT == kRotNeox && a.table_width != a.rotary_dim;
-#pragma unroll
-                for (int e = 0; e < 8; e++) {
-                    if (e >= 4 && shared) {
-                        c[e] = c[e - 4];
-                        sn[e] = sn[e - 4];
-                        continue;
-                    }
-                    const int i = e < 4 ? oa + e : ob + e - 4;
-                    const int j = ROT == kRotGptj ? i >> 1 : (i < HALF ? i : i - HALF);
-                    const int64_t row = a.position_rows == 0 ? token_row : p.at(mrope_axis(a, j)) * a.table_stride[1];
-                    const int64_t ent = row + (a.table_width == a.rotary_dim ? i : j);
-                    c[e] = load_f32(a.cos, ent, a.table_dtype);
-                    sn[e] = load_f32(a.sin, ent, a.table_dtype);
-                }
-            } else {
-                // inv_freq: the warp computes the entries once into shared memory, a lane W / 32 of them, so
-                // that little else is live while the accurate sincosf runs
-                float* cs = ang[warp][0];
-                float* ss = ang[warp][1];
-                __syncwarp(); // the previous item's reads are done
-                if (ROT == kRotNeox && a.table_width != a.rotary_dim) {
-                    // a half-width source: element j and j + W / 2 share frequency j and its entry
-                    for (int j = lane; j < HALF; j += 32) {
-                        angle(a, j, j, p, token_row, cs[j], ss[j]);
-                        cs[j + HALF] = cs[j];
-                        ss[j + HALF] = ss[j];
-                    }
-                } else {
-                    for (int i = lane; i < W; i += 32) {
-                        const int j = ROT == kRotGptj ? i >> 1 : (i < HALF ? i : i - HALF);
-                        angle(a, i, j, p, token_row, cs[i], ss[i]);
-                    }
-                }
-                __syncwarp();
-                const float4 ca = *reinterpret_cast<const float4*>(cs + oa), cb = *reinterpret_cast<const float4*>(cs + ob);
-                const float4 sa = *reinterpret_cast<const float4*>(ss + oa), sb = *reinterpret_cast<const float4*>(ss + ob);
-                c[0] = ca.x, c[1] = ca.y, c[2] = ca.z, c[3] = ca.w, c[4] = cb.x, c[5] = cb.y, c[6] = cb.z, c[7] = cb.w;
-                sn[0] = sa.x, sn[1] = sa.y, sn[2] = sa.z, sn[3] = sa.w, sn[4] = sb.x, sn[5] = sb.y, sn[6] = sb.z, sn[7] = sb.w;
-            }
-            if (!ok && lane == 0 && chunk == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
-        }
+        const bool ok = token_angles<W, ROT>(L, sh.angles, sh.table_keep != 0, b, s, lane, oa, ang[ROT != kRotNone ? warp : 0][0],
+                                             ang[ROT != kRotNone ? warp : 0][1], c, sn);
+        if (!ok && lane == 0 && chunk == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
 
         bool preloaded = true;
         float w[8];
@@ -395,6 +464,15 @@ inline bool split_fits(const gf_rope_args& a, SplitShape& sh) {
     return true;
 }
 
+// GF_TABLE_EVICT_LAST=0: the cos / sin loads take the evict-normal L2 policy (table_policy).
+inline int table_evict_last() {
+    static const int v = [] {
+        const char* e = getenv("GF_TABLE_EVICT_LAST");
+        return e != nullptr && e[0] == '0' ? 0 : 1;
+    }();
+    return v;
+}
+
 // Blocks of kernel k that fit on the current device at once.
 template <typename K>
 int64_t resident_blocks(K k, size_t smem) {
@@ -416,10 +494,23 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     const int total = sh.q_steps + sh.k_steps;
     const int64_t want = resident * kWarps;
     int64_t spi = tokens * total / (want > 0 ? want : 1);
+    // at least a token per warp: without a rotation, split further until each warp has several items (not
+    // below that: at a few tokens per warp, one-step items measured 1.6x slower)
+    if (ROT == kRotNone && GF_SPLIT_ROUNDS_NOROT > 0 && tokens >= want)
+        spi = tokens * total / (want * GF_SPLIT_ROUNDS_NOROT);
     spi = spi < 1 ? 1 : (spi > total ? total : spi);
     sh.items_per_token = static_cast<int>((total + spi - 1) / spi);
+    sh.whole_tokens = 0;
+    if (sh.items_per_token == 1 && GF_SPLIT_TAIL > 0) {
+        // many tokens: whole tokens, but the last GF_SPLIT_TAIL % of a wave's worth split in
+        // GF_SPLIT_TAIL_ITEMS, so that the grid's last blocks are short
+        const int64_t tail = want * GF_SPLIT_TAIL / 100;
+        sh.whole_tokens = tokens > tail ? tokens - tail : 0;
+        sh.items_per_token = GF_SPLIT_TAIL_ITEMS < total ? GF_SPLIT_TAIL_ITEMS : total;
+    }
     sh.steps_per_item = (total + sh.items_per_token - 1) / sh.items_per_token;
-    const int64_t items = tokens * sh.items_per_token;
+    sh.table_keep = table_evict_last();
+    const int64_t items = sh.whole_tokens + (tokens - sh.whole_tokens) * sh.items_per_token;
     // one item per warp unless GF_SPLIT_WAVES caps the grid (a persistent grid measured no better, and
     // dynamic block scheduling keeps the warps at work on neighbouring tokens)
     const int64_t need = (items + kWarps - 1) / kWarps;
