@@ -13,8 +13,9 @@ replay time / N is reported. The device-to-device copy bandwidth is measured in 
 2^30 bf16 elements, read + write counted); "% copy" is bytes moved by the op per call / time, against it.
 "same-size copy" times an elementwise copy that moves the op's bytes (read + write), so small sizes can
 be judged against what any kernel of that size reaches; "in place" is the same elementwise op on one
-buffer (read and written back). Bytes per token are the op's memory floor (fused-ops.md section 9): Q and
-K read and written, positions, the cos/sin rows.
+buffer (read and written back); "same pattern" copies, in place and with a Triton kernel, exactly the Q /
+K elements the op changes in qkv's own layout (MRope: the rotary 64 of each head's 256). Bytes per token
+are the op's memory floor (fused-ops.md section 9): Q and K read and written, positions, the cos/sin rows.
 
 usage: gpu_bench.py --lib LIB [--ops a,b] [--tokens 1,32,...] [--peers eager,compiled] [--compile static|dynamic]
 """
@@ -27,6 +28,12 @@ import sys
 import time
 
 import torch
+
+try:
+    import triton
+    import triton.language as tl
+except ImportError:  # the "same pattern" column is then left out
+    triton = None
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gpu_kernel_check import GF_DTYPE, I64x2, I64x3, I32x3, NormArgs, RopeArgs, load_lib  # noqa: E402
@@ -196,6 +203,30 @@ def peer_args(op, inst, shared):
     return (inst.qkv, getattr(inst, "pos", None), shared.get("table"), shared.get("wq"), shared.get("wk"))
 
 
+if triton is not None:
+    @triton.jit
+    def _pattern_copy(x, rows, heads, row_elems, head_stride, BLOCK_R: tl.constexpr, W: tl.constexpr):
+        # rows = tokens x heads; each row is W contiguous elements at token * row_elems + head * head_stride,
+        # read and written back in place: the bytes and the layout an in-place rope op touches
+        r = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
+        off = (r // heads).to(tl.int64) * row_elems + (r % heads) * head_stride
+        ptr = x + off[:, None] + tl.arange(0, W)[None, :]
+        m = r[:, None] < rows
+        tl.store(ptr, tl.load(ptr, mask=m), mask=m)
+
+
+def pattern_copy(op, inst):
+    """In-place copy of exactly the Q / K elements op changes, in qkv's layout (None for the gated norm)."""
+    if op.gated or triton is None:
+        return None
+    w = op.hd if op.norm else op.rot
+    heads = op.nq + op.nk
+    rows = inst.T * heads
+    row_elems = (op.nq + op.nk + op.nv) * op.hd
+    grid = (triton.cdiv(rows, 64),)
+    return lambda: _pattern_copy[grid](inst.qkv, rows, heads, row_elems, op.hd, BLOCK_R=64, W=w)
+
+
 def time_graph(calls):
     """Captures calls() into a CUDA graph; returns the median replay time in µs over REPLAYS replays."""
     s = torch.cuda.Stream()
@@ -278,6 +309,10 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1):
     row["same"] = time_graph(lambda s: [torch.mul(c, 1, out=d) for c, d in pairs]) / n
     # ... and in place (c *= 1 reads and writes the same bytes, as our in-place rope kernels do)
     row["same_ip"] = time_graph(lambda s: [c.mul_(1) for c, _ in pairs]) / n
+    # ... and in the op's own layout: only the elements it changes, in place (a Triton kernel), the ceiling
+    # of the access pattern itself (MRope touches 128 of every 512 bytes of a head)
+    pcs = [pattern_copy(op, i) for i in insts]
+    row["pattern"] = time_graph(lambda s: [f() for f in pcs]) / n if pcs[0] is not None else float("nan")
     del pairs
     ref = torch_reference(op, shared)
     if "eager" in peers:
@@ -309,7 +344,7 @@ def main():
     print(f"{torch.cuda.get_device_name()}, torch {torch.__version__}, kernels: {kernel}, compile: {args.compile}")
     copy_tbs = copy_bandwidth()
     print(f"copy bandwidth {copy_tbs:.3f} TB/s (copy_ of 2^30 bf16, read + write)")
-    hdr = f"{'op':<13}{'T':>7}{'N':>5}{'ours us':>11}{'TB/s':>8}{'% copy':>8}{'same-size copy us':>19}{'% of it':>9}{'in place us':>13}{'% of it':>9}"
+    hdr = f"{'op':<13}{'T':>7}{'N':>5}{'ours us':>11}{'TB/s':>8}{'% copy':>8}{'same-size copy us':>19}{'% of it':>9}{'in place us':>13}{'% of it':>9}{'same pattern us':>17}{'% of it':>9}"
     for p in peers:
         hdr += f"{p + ' us':>13}{'x ' + p:>11}"
     print(hdr)
@@ -319,7 +354,8 @@ def main():
             r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs, args.min_calls)
             line = (f"{r['op']:<13}{T:>7}{r['n']:>5}{r['ours']:>11.2f}{r['tbs']:>8.3f}{r['pct']:>7.1f}%"
                     f"{r['same']:>19.2f}{100 * r['same'] / r['ours']:>8.1f}%"
-                    f"{r['same_ip']:>13.2f}{100 * r['same_ip'] / r['ours']:>8.1f}%")
+                    f"{r['same_ip']:>13.2f}{100 * r['same_ip'] / r['ours']:>8.1f}%"
+                    f"{r['pattern']:>17.2f}{100 * r['pattern'] / r['ours']:>8.1f}%")
             for p in peers:
                 line += f"{r[p]:>13.2f}{r[p] / r['ours']:>10.1f}x"
             print(line + f"   ({time.time() - t0:.0f} s)", flush=True)
