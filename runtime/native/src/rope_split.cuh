@@ -24,6 +24,8 @@ struct SplitShape {
     int items_per_token; // ceil((q_steps + k_steps) / steps_per_item) (tokens from whole_tokens on)
     int64_t whole_tokens; // the first whole_tokens tokens are one item each; the rest are split as above
     int table_keep;       // cos / sin loads evict-last in L2 (table_policy)
+    int64_t pos_lines;    // 128-byte lines of a contiguous positions tensor, prefetched into L2 (0: none)
+    int64_t pos_bytes;    // that tensor's size
     int angles;          // kAngles*: how a token's cos / sin reach the lanes
 };
 
@@ -67,6 +69,9 @@ struct SplitShape {
 #endif
 #ifndef GF_SPLIT_TAIL_ITEMS
 #define GF_SPLIT_TAIL_ITEMS 2
+#endif
+#ifndef GF_SPLIT_POS_PREFETCH
+#define GF_SPLIT_POS_PREFETCH 1
 #endif
 // Blocks launched per resident block (0: one warp per item, no cap).
 #ifndef GF_SPLIT_WAVES
@@ -321,6 +326,16 @@ __global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLI
         __syncthreads();
     }
 
+    // the grid's first threads pull the positions (contiguous, a few hundred KB at most) into L2, so that
+    // the position -> cos / sin chain of every later block starts with an L2 hit
+    if (GF_SPLIT_POS_PREFETCH && sh.pos_lines > 0) {
+        const int64_t line = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
+        if (line < sh.pos_lines) {
+            // every line the tensor touches, each address inside it (the last one clamped to its last byte)
+            const int64_t off = line * 128 < sh.pos_bytes ? line * 128 : sh.pos_bytes - 1;
+            asm volatile("prefetch.global.L2 [%0];" ::"l"(static_cast<const char*>(a.positions) + off));
+        }
+    }
     const int64_t whole = sh.whole_tokens;
     const int64_t items = whole + (a.batch * a.seq - whole) * sh.items_per_token;
     const int64_t stride = static_cast<int64_t>(gridDim.x) * kWarps;
@@ -510,6 +525,19 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     }
     sh.steps_per_item = (total + sh.items_per_token - 1) / sh.items_per_token;
     sh.table_keep = table_evict_last();
+    sh.pos_lines = 0, sh.pos_bytes = 0;
+    {
+        const gf_rope_args& a = L.a;
+        const int64_t n = a.batch * a.seq, rows = a.position_rows;
+        // many tokens only: a decode launch reads its few positions once anyway
+        const bool contiguous = tokens >= want && rows > 0 && a.rotary_dim > 0 && a.position_stride[2] == 1 &&
+                                (a.batch == 1 || a.position_stride[1] == a.seq) && (rows == 1 || a.position_stride[0] == n);
+        if (contiguous) {
+            const int64_t bytes = rows * n * (a.position_dtype == GF_DTYPE_I32 ? 4 : 8);
+            sh.pos_bytes = bytes;
+            sh.pos_lines = (bytes + 127) / 128 + 1; // + 1: the base need not be 128-byte aligned
+        }
+    }
     const int64_t items = sh.whole_tokens + (tokens - sh.whole_tokens) * sh.items_per_token;
     // one item per warp unless GF_SPLIT_WAVES caps the grid (a persistent grid measured no better, and
     // dynamic block scheduling keeps the warps at work on neighbouring tokens)
