@@ -73,6 +73,13 @@ struct SplitShape {
 #ifndef GF_SPLIT_POS_PREFETCH
 #define GF_SPLIT_POS_PREFETCH 1
 #endif
+// Warps per block (the register budget of GF_SPLIT_MIN_BLOCKS is per 8 warps: it scales with this). 4: a
+// block frees its SM slot when its slowest of 4 warps is done, not of 8 (kernel-notes, version 14e).
+#ifndef GF_SPLIT_BLOCK_WARPS
+#define GF_SPLIT_BLOCK_WARPS 4
+#endif
+constexpr int kSplitWarps = GF_SPLIT_BLOCK_WARPS;
+constexpr int kSplitThreads = 32 * kSplitWarps;
 // Blocks launched per resident block (0: one warp per item, no cap).
 #ifndef GF_SPLIT_WAVES
 #define GF_SPLIT_WAVES 0
@@ -301,7 +308,7 @@ __device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bo
 }
 
 template <typename T, int W, bool NORM, int ROT>
-__global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLIT_MIN_BLOCKS_ROT) rope_split_kernel(const __grid_constant__ RopeLaunch L, const SplitShape sh) {
+__global__ void __launch_bounds__(kSplitThreads, (NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLIT_MIN_BLOCKS_ROT) * 8 / kSplitWarps) rope_split_kernel(const __grid_constant__ RopeLaunch L, const SplitShape sh) {
     constexpr int LPH = W / 8;    // lanes per head
     constexpr int HPS = 32 / LPH; // heads per step
     constexpr int HALF = W / 2;
@@ -317,9 +324,9 @@ __global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLI
 
     // w + weight_offset of Q (row 0) and K (row 1), staged once per block
     __shared__ __align__(16) float wsm[NORM ? 2 : 1][W];
-    __shared__ __align__(16) float ang[ROT != kRotNone ? kWarps : 1][2][W]; // per-warp cos / sin (see below)
+    __shared__ __align__(16) float ang[ROT != kRotNone ? kSplitWarps : 1][2][W]; // per-warp cos / sin (see below)
     if (NORM) {
-        for (int i = threadIdx.x; i < W; i += kThreads) {
+        for (int i = threadIdx.x; i < W; i += kSplitThreads) {
             wsm[0][i] = load_f32(a.q_weight, i, a.weight_dtype) + a.weight_offset;
             wsm[NORM ? 1 : 0][i] = a.num_k_heads > 0 ? load_f32(a.k_weight, i, a.weight_dtype) + a.weight_offset : 0.f;
         }
@@ -329,7 +336,7 @@ __global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLI
     // the grid's first threads pull the positions (contiguous, a few hundred KB at most) into L2, so that
     // the position -> cos / sin chain of every later block starts with an L2 hit
     if (GF_SPLIT_POS_PREFETCH && sh.pos_lines > 0) {
-        const int64_t line = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
+        const int64_t line = static_cast<int64_t>(blockIdx.x) * kSplitThreads + threadIdx.x;
         if (line < sh.pos_lines) {
             // every line the tensor touches, each address inside it (the last one clamped to its last byte)
             const int64_t off = line * 128 < sh.pos_bytes ? line * 128 : sh.pos_bytes - 1;
@@ -338,7 +345,7 @@ __global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLI
     }
     const int64_t whole = sh.whole_tokens;
     const int64_t items = whole + (a.batch * a.seq - whole) * sh.items_per_token;
-    const int64_t stride = static_cast<int64_t>(gridDim.x) * kWarps;
+    const int64_t stride = static_cast<int64_t>(gridDim.x) * kSplitWarps;
     // item -> token and chunk: whole tokens first, then the split ones, so that the short items run last
     // and the last wave ends evenly
     auto locate = [&](int64_t item, int64_t& b, int64_t& s, int& chunk, int& spi) {
@@ -357,7 +364,7 @@ __global__ void __launch_bounds__(kThreads, NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLI
             s = tok - b * a.seq;
         }
     };
-    for (int64_t item = static_cast<int64_t>(blockIdx.x) * kWarps + warp; item < items; item += stride) {
+    for (int64_t item = static_cast<int64_t>(blockIdx.x) * kSplitWarps + warp; item < items; item += stride) {
         int64_t b, s;
         int chunk;
         int spi;
@@ -494,7 +501,7 @@ int64_t resident_blocks(K k, size_t smem) {
     int dev = 0, sms = 0, per_sm = 0;
     cudaGetDevice(&dev);
     cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kThreads, smem);
+    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kSplitThreads, smem);
     return static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
 }
 
@@ -507,7 +514,7 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     // per token), a few steps of one when there are few (decode: a step per warp).
     const int64_t tokens = L.a.batch * L.a.seq;
     const int total = sh.q_steps + sh.k_steps;
-    const int64_t want = resident * kWarps;
+    const int64_t want = resident * kSplitWarps;
     int64_t spi = tokens * total / (want > 0 ? want : 1);
     // at least a token per warp: without a rotation, split further until each warp has several items (not
     // below that: at a few tokens per warp, one-step items measured 1.6x slower)
@@ -541,10 +548,10 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     const int64_t items = sh.whole_tokens + (tokens - sh.whole_tokens) * sh.items_per_token;
     // one item per warp unless GF_SPLIT_WAVES caps the grid (a persistent grid measured no better, and
     // dynamic block scheduling keeps the warps at work on neighbouring tokens)
-    const int64_t need = (items + kWarps - 1) / kWarps;
+    const int64_t need = (items + kSplitWarps - 1) / kSplitWarps;
     const int64_t cap = GF_SPLIT_WAVES > 0 ? resident * GF_SPLIT_WAVES : kMaxBlocks;
     const unsigned blocks = static_cast<unsigned>(need < cap ? need : cap);
-    k<<<blocks, kThreads, 0, stream>>>(L, sh);
+    k<<<blocks, kSplitThreads, 0, stream>>>(L, sh);
 }
 
 template <typename T, bool NORM, int ROT>
