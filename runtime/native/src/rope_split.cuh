@@ -65,7 +65,7 @@ struct SplitShape {
 // GF_SPLIT_TAIL_ITEMS items each (0: none): whole tokens first, the short items last, so that the grid
 // ends evenly with few repeated angle chains.
 #ifndef GF_SPLIT_TAIL
-#define GF_SPLIT_TAIL 50
+#define GF_SPLIT_TAIL 25
 #endif
 #ifndef GF_SPLIT_TAIL_ITEMS
 #define GF_SPLIT_TAIL_ITEMS 2
@@ -80,6 +80,12 @@ struct SplitShape {
 #endif
 constexpr int kSplitWarps = GF_SPLIT_BLOCK_WARPS;
 constexpr int kSplitThreads = 32 * kSplitWarps;
+// GF_SPLIT_MIN_WARPS_NORM, if set: resident warps per SM the norm kernels' registers must allow, directly
+#ifdef GF_SPLIT_MIN_WARPS_NORM
+constexpr int kSplitMinBlocksNorm = GF_SPLIT_MIN_WARPS_NORM / kSplitWarps;
+#else
+constexpr int kSplitMinBlocksNorm = GF_SPLIT_MIN_BLOCKS * 8 / kSplitWarps;
+#endif
 // Blocks launched per resident block (0: one warp per item, no cap).
 #ifndef GF_SPLIT_WAVES
 #define GF_SPLIT_WAVES 0
@@ -308,7 +314,7 @@ __device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bo
 }
 
 template <typename T, int W, bool NORM, int ROT>
-__global__ void __launch_bounds__(kSplitThreads, (NORM ? GF_SPLIT_MIN_BLOCKS : GF_SPLIT_MIN_BLOCKS_ROT) * 8 / kSplitWarps) rope_split_kernel(const __grid_constant__ RopeLaunch L, const SplitShape sh) {
+__global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : GF_SPLIT_MIN_BLOCKS_ROT * 8 / kSplitWarps) rope_split_kernel(const __grid_constant__ RopeLaunch L, const SplitShape sh) {
     constexpr int LPH = W / 8;    // lanes per head
     constexpr int HPS = 32 / LPH; // heads per step
     constexpr int HALF = W / 2;
