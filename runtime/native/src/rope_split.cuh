@@ -24,8 +24,7 @@ struct SplitShape {
     int items_per_token; // ceil((q_steps + k_steps) / steps_per_item) (tokens from whole_tokens on)
     int64_t whole_tokens; // the first whole_tokens tokens are one item each; the rest are split as above
     int table_keep;       // cos / sin loads evict-last in L2 (table_policy)
-    int64_t pos_lines;    // 128-byte lines of a contiguous positions tensor, prefetched into L2 (0: none)
-    int64_t pos_bytes;    // that tensor's size
+    int64_t pos_bytes;    // size of a contiguous positions tensor, prefetched into L2 (0: none)
     int angles;          // kAngles*: how a token's cos / sin reach the lanes
 };
 
@@ -341,10 +340,11 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : GF
 
     // the grid's first threads pull the positions (contiguous, a few hundred KB at most) into L2, so that
     // the position -> cos / sin chain of every later block starts with an L2 hit
-    if (GF_SPLIT_POS_PREFETCH && sh.pos_lines > 0) {
+    if (GF_SPLIT_POS_PREFETCH && sh.pos_bytes > 0) {
+        // every 128-byte line the tensor touches (+ 1: its base need not be aligned), each address inside
+        // it (the last one clamped to its last byte)
         const int64_t line = static_cast<int64_t>(blockIdx.x) * kSplitThreads + threadIdx.x;
-        if (line < sh.pos_lines) {
-            // every line the tensor touches, each address inside it (the last one clamped to its last byte)
+        if (line <= (sh.pos_bytes + 127) / 128) {
             const int64_t off = line * 128 < sh.pos_bytes ? line * 128 : sh.pos_bytes - 1;
             asm volatile("prefetch.global.L2 [%0];" ::"l"(static_cast<const char*>(a.positions) + off));
         }
@@ -492,6 +492,14 @@ inline bool split_fits(const gf_rope_args& a, SplitShape& sh) {
     return true;
 }
 
+// Bytes of the positions tensor when it is one contiguous block (rows x batch x seq), else 0.
+inline int64_t contiguous_position_bytes(const gf_rope_args& a) {
+    const int64_t n = a.batch * a.seq, rows = a.position_rows;
+    const bool contiguous = rows > 0 && a.rotary_dim > 0 && a.position_stride[2] == 1 &&
+                            (a.batch == 1 || a.position_stride[1] == a.seq) && (rows == 1 || a.position_stride[0] == n);
+    return contiguous ? rows * n * (a.position_dtype == GF_DTYPE_I32 ? 4 : 8) : 0;
+}
+
 // GF_TABLE_EVICT_LAST=0: the cos / sin loads take the evict-normal L2 policy (table_policy).
 inline int table_evict_last() {
     static const int v = [] {
@@ -538,19 +546,8 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     }
     sh.steps_per_item = (total + sh.items_per_token - 1) / sh.items_per_token;
     sh.table_keep = table_evict_last();
-    sh.pos_lines = 0, sh.pos_bytes = 0;
-    {
-        const gf_rope_args& a = L.a;
-        const int64_t n = a.batch * a.seq, rows = a.position_rows;
-        // many tokens only: a decode launch reads its few positions once anyway
-        const bool contiguous = tokens >= want && rows > 0 && a.rotary_dim > 0 && a.position_stride[2] == 1 &&
-                                (a.batch == 1 || a.position_stride[1] == a.seq) && (rows == 1 || a.position_stride[0] == n);
-        if (contiguous) {
-            const int64_t bytes = rows * n * (a.position_dtype == GF_DTYPE_I32 ? 4 : 8);
-            sh.pos_bytes = bytes;
-            sh.pos_lines = (bytes + 127) / 128 + 1; // + 1: the base need not be 128-byte aligned
-        }
-    }
+    // many tokens only: a decode launch reads its few positions once anyway
+    sh.pos_bytes = tokens >= want ? contiguous_position_bytes(L.a) : 0;
     const int64_t items = sh.whole_tokens + (tokens - sh.whole_tokens) * sh.items_per_token;
     // one item per warp unless GF_SPLIT_WAVES caps the grid (a persistent grid measured no better, and
     // dynamic block scheduling keeps the warps at work on neighbouring tokens)
