@@ -8,10 +8,10 @@
 //    warp instruction covers 32 / (W / 8) heads (2 at head_dim 128) instead of one;
 //  - Q heads and K heads are visited in separate phases (Q ∪ K as "steps" of 32 / (W / 8) heads), so the
 //    weights are 8 registers per phase and a head's address is the phase base plus a step;
-//  - a warp takes a whole token (many tokens; the grid's last tokens and, without a rotation, all tokens
-//    are split finer so that the last wave ends evenly) or a few steps of one (decode), issues the loads
-//    of U steps together (the first group before the position -> cos / sin chain) and reads the token's
-//    angles once for all its steps;
+//  - a warp takes a whole token (many tokens; the grid's first and last tokens and, without a rotation, all
+//    tokens are split finer, so that the first wave ends staggered and the last one evenly) or a few steps
+//    of one (decode), issues the loads of U steps together (the first group before the position -> cos /
+//    sin chain) and reads the token's angles once for all its steps;
 //  - a position outside the table still loads (from row 0) and computes, and only its stores are dropped:
 //    the head loads never wait for the position check.
 // Every shuffle is reached by all 32 lanes: control flow depends on the item and step only.
@@ -20,9 +20,10 @@ struct SplitShape {
     int width;           // W: elements of a head the kernel reads and writes
     int q_steps;         // ceil(num_q_heads / heads per step)
     int k_steps;         // ceil(num_k_heads / heads per step)
-    int steps_per_item;  // steps a warp takes of one token before the next item (tokens from whole_tokens on)
-    int items_per_token; // ceil((q_steps + k_steps) / steps_per_item) (tokens from whole_tokens on)
-    int64_t whole_tokens; // the first whole_tokens tokens are one item each; the rest are split as above
+    int steps_per_item;  // steps a warp takes of one token before the next item (split tokens)
+    int items_per_token; // ceil((q_steps + k_steps) / steps_per_item) (split tokens)
+    int64_t whole_tokens; // tokens before whole_tokens are one item each; the rest are split as above ...
+    int64_t head_tokens;  // ... and so are the first head_tokens (GF_SPLIT_HEAD)
     int table_keep;       // cos / sin loads evict-last in L2 (table_policy)
     int64_t pos_bytes;    // size of a contiguous positions tensor, prefetched into L2 (0: none)
     int angles;          // kAngles*: how a token's cos / sin reach the lanes
@@ -68,6 +69,16 @@ struct SplitShape {
 #endif
 #ifndef GF_SPLIT_TAIL_ITEMS
 #define GF_SPLIT_TAIL_ITEMS 2
+#endif
+// GF_SPLIT_HEAD % of one wave's worth of tokens at the start of the grid are split as the tail's are (the
+// norm kernels; GF_SPLIT_HEAD_ROT for a rotation alone): at 25 %, half the first wave's warps take half a
+// token, so that the first wave does not end all at once and the warps that follow start staggered
+// (kernel-notes, version 15: -1.3 % QkNormRope time at 16,384; MRope measured no gain).
+#ifndef GF_SPLIT_HEAD
+#define GF_SPLIT_HEAD 25
+#endif
+#ifndef GF_SPLIT_HEAD_ROT
+#define GF_SPLIT_HEAD_ROT 0
 #endif
 #ifndef GF_SPLIT_POS_PREFETCH
 #define GF_SPLIT_POS_PREFETCH 1
@@ -350,19 +361,24 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : GF
         }
     }
     const int64_t whole = sh.whole_tokens;
-    const int64_t items = whole + (a.batch * a.seq - whole) * sh.items_per_token;
+    const int64_t head_items = sh.head_tokens * sh.items_per_token;
+    const int64_t items = head_items + (whole - sh.head_tokens) + (a.batch * a.seq - whole) * sh.items_per_token;
     const int64_t stride = static_cast<int64_t>(gridDim.x) * kSplitWarps;
-    // item -> token and chunk: whole tokens first, then the split ones, so that the short items run last
-    // and the last wave ends evenly
+    // item -> token and chunk: a few split tokens first (the first wave ends staggered), then whole tokens,
+    // then split ones again, so that short items run last and the last wave ends evenly
     auto locate = [&](int64_t item, int64_t& b, int64_t& s, int& chunk, int& spi) {
         int64_t tok = item;
         chunk = 0;
         spi = sh.q_steps + sh.k_steps;
-        if (item >= whole) {
-            const int64_t r = item - whole;
-            tok = whole + r / sh.items_per_token;
-            chunk = static_cast<int>(r - (tok - whole) * sh.items_per_token);
+        // split tokens [0, head_tokens), whole tokens [head_tokens, whole), split tokens [whole, end)
+        const int64_t first = item < head_items ? 0 : whole;
+        const int64_t r = item < head_items ? item : item - head_items - (whole - sh.head_tokens);
+        if (item < head_items || r >= 0) {
+            tok = first + r / sh.items_per_token;
+            chunk = static_cast<int>(r - (tok - first) * sh.items_per_token);
             spi = sh.steps_per_item;
+        } else {
+            tok = item - head_items + sh.head_tokens;
         }
         b = 0, s = tok;
         if (a.batch > 1) {
@@ -544,11 +560,18 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
         sh.whole_tokens = tokens > tail ? tokens - tail : 0;
         sh.items_per_token = GF_SPLIT_TAIL_ITEMS < total ? GF_SPLIT_TAIL_ITEMS : total;
     }
+    sh.head_tokens = 0;
+    const int head_pct = NORM ? GF_SPLIT_HEAD : GF_SPLIT_HEAD_ROT;
+    if (head_pct > 0 && sh.whole_tokens > 0) {
+        const int64_t head = want * head_pct / 100;
+        sh.head_tokens = head < sh.whole_tokens ? head : sh.whole_tokens;
+    }
     sh.steps_per_item = (total + sh.items_per_token - 1) / sh.items_per_token;
     sh.table_keep = table_evict_last();
     // many tokens only: a decode launch reads its few positions once anyway
     sh.pos_bytes = tokens >= want ? contiguous_position_bytes(L.a) : 0;
-    const int64_t items = sh.whole_tokens + (tokens - sh.whole_tokens) * sh.items_per_token;
+    const int64_t items = sh.head_tokens * sh.items_per_token + (sh.whole_tokens - sh.head_tokens) +
+                          (tokens - sh.whole_tokens) * sh.items_per_token;
     // one item per warp unless GF_SPLIT_WAVES caps the grid (a persistent grid measured no better, and
     // dynamic block scheduling keeps the warps at work on neighbouring tokens)
     const int64_t need = (items + kSplitWarps - 1) / kSplitWarps;
