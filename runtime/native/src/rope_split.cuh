@@ -173,7 +173,13 @@ __device__ __forceinline__ float load_table(const void* p, int64_t i, int dtype,
 constexpr int kAnglesVec = 0, kAnglesTable = 1, kAnglesInvFreq = 2;
 
 // Rotation kinds of the split kernel, as a template argument so that the step loop has no branch on them.
-constexpr int kRotNone = 0, kRotNeox = 1, kRotGptj = 2;
+// kRotNeoxHalf: neox with a half-width table (cos / sin entry j serves elements j and j + rot / 2), so a
+// lane's two chunks share their 4 angles: 8 registers fewer than kRotNeox holds for a full-width table.
+constexpr int kRotNone = 0, kRotNeox = 1, kRotGptj = 2, kRotNeoxHalf = 3;
+__host__ __device__ constexpr bool rot_neox(int rot) { return rot == kRotNeox || rot == kRotNeoxHalf; }
+#ifndef GF_SPLIT_NEOX_HALF
+#define GF_SPLIT_NEOX_HALF 1
+#endif
 
 // One phase (the Q heads or the K heads of a token): its pointers, already offset to the lane's head of
 // step 0 and to the lane's first chunk, and how far a step moves them.
@@ -228,11 +234,12 @@ __device__ __forceinline__ void compute_group(const Phase<T>& ph, int s, int s_e
             for (int e = 0; e < 8; e++) y[e] = y[e] * r * w[e];
         }
         float o[8];
-        if (ROT == kRotNeox) {
+        if (rot_neox(ROT)) {
+            constexpr int B = ROT == kRotNeoxHalf ? 0 : 4; // where chunk b's angles are
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 o[e] = y[e] * c[e] - y[4 + e] * sn[e];
-                o[4 + e] = y[4 + e] * c[4 + e] + y[e] * sn[4 + e];
+                o[4 + e] = y[4 + e] * c[B + e] + y[e] * sn[B + e];
             }
         } else if (ROT == kRotGptj) {
 #pragma unroll
@@ -271,7 +278,7 @@ __device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bo
     const bool ok = positions_in_range(L, p);
     if (!ok) p = Pos{0, 0, 0}; // computed from row 0, never stored
     const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
-    if (ROT == kRotNeox && angles == kAnglesVec) {
+    if (rot_neox(ROT) && angles == kAnglesVec) {
         const int64_t row = a.position_rows == 0 ? token_row : p.t * a.table_stride[1];
         const uint64_t pol = table_policy(keep);
         const float4 cv = load_table4(static_cast<const float*>(a.cos) + row + oa, pol);
@@ -281,7 +288,7 @@ __device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bo
     } else if (GF_SPLIT_TABLE_PATH && angles == kAnglesTable) {
         // straight from the table into registers, an entry per element (its own position row for
         // MRoPE); a half-width neox table gives chunk b the entries of chunk a
-        const bool shared = ROT == kRotNeox && a.table_width != a.rotary_dim;
+        const bool shared = ROT == kRotNeoxHalf || (ROT == kRotNeox && a.table_width != a.rotary_dim);
         const uint64_t pol = table_policy(keep);
 #pragma unroll
         for (int e = 0; e < 8; e++) {
@@ -301,7 +308,7 @@ __device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bo
         // inv_freq: the warp computes the entries once into shared memory, a lane W / 32 of them, so
         // that little else is live while the accurate sincosf runs
         __syncwarp(); // the previous item's reads are done
-        if (ROT == kRotNeox && a.table_width != a.rotary_dim) {
+        if (rot_neox(ROT) && a.table_width != a.rotary_dim) {
             // a half-width source: element j and j + W / 2 share frequency j and its entry
             for (int j = lane; j < HALF; j += 32) {
                 angle(a, j, j, p, token_row, cs[j], ss[j]);
@@ -592,11 +599,22 @@ void launch_split_w(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stre
 template <typename T>
 void launch_split(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stream) {
     const bool gptj = L.a.interleaved != 0;
+    // a half-width table (or inv_freq, staged as one) gives both chunks of a lane the same angles
+    const bool half = GF_SPLIT_NEOX_HALF && L.a.rotary_dim > 0 &&
+                      (L.a.angle_source != GF_ANGLES_TABLE || 2 * L.a.table_width == L.a.rotary_dim);
     if (L.a.rotary_dim == 0) {
         launch_split_w<T, true, kRotNone>(L, sh, stream);
     } else if (L.a.has_norm) {
-        gptj ? launch_split_w<T, true, kRotGptj>(L, sh, stream) : launch_split_w<T, true, kRotNeox>(L, sh, stream);
+        if (gptj) {
+            launch_split_w<T, true, kRotGptj>(L, sh, stream);
+        } else {
+            half ? launch_split_w<T, true, kRotNeoxHalf>(L, sh, stream) : launch_split_w<T, true, kRotNeox>(L, sh, stream);
+        }
     } else {
-        gptj ? launch_split_w<T, false, kRotGptj>(L, sh, stream) : launch_split_w<T, false, kRotNeox>(L, sh, stream);
+        if (gptj) {
+            launch_split_w<T, false, kRotGptj>(L, sh, stream);
+        } else {
+            half ? launch_split_w<T, false, kRotNeoxHalf>(L, sh, stream) : launch_split_w<T, false, kRotNeox>(L, sh, stream);
+        }
     }
 }
