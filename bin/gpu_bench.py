@@ -49,9 +49,12 @@ REPLAYS = 50
 class Op:
     """One benchmark op: geometry, bytes per token, how to build our call and the torch reference."""
 
-    def __init__(self, name, nq, nk, nv, hd, rot, mrope, norm, gated=False):
+    def __init__(self, name, nq, nk, nv, hd, rot, mrope, norm, gated=False, entry=None, inv_freq=False):
         self.name, self.nq, self.nk, self.nv, self.hd, self.rot = name, nq, nk, nv, hd, rot
         self.mrope, self.norm, self.gated = mrope, norm, gated
+        # the gf_* entry point (the op's name unless a variant of it); inv_freq: angles computed from
+        # positions and inv_freq, as graphfuse's own MRoPE ops take them, instead of a cos / sin table
+        self.entry, self.inv_freq = entry or name, inv_freq
 
     def bytes_per_token(self):
         if self.gated:
@@ -60,7 +63,7 @@ class Op:
         b = 2 * (self.nq + self.nk) * touched * 2
         if self.rot:
             rows = 3 if self.mrope else 1
-            b += 8 * rows + self.rot * 4  # positions, fp32 cos|sin entries of the rotated frequencies
+            b += 8 * rows + (0 if self.inv_freq else self.rot * 4)  # positions, fp32 cos|sin entries
         return b
 
 
@@ -70,7 +73,13 @@ OPS = {
     "QkNormMRope": Op("QkNormMRope", 32, 8, 8, 128, 128, [24, 20, 20], True),
     "MRope": Op("MRope", 16, 4, 4, 256, 64, [11, 11, 10], False),
     "RmsNormGated": Op("RmsNormGated", 32, 0, 0, 128, 0, None, True, gated=True),
+    # what graphfuse's optimizer emits for Qwen3-VL / Qwen3.5 (graphfuse.QkNormMRope / MRope take positions
+    # and inv_freq): not in the default list, whose rows follow fused-ops.md section 10's setup (a table)
+    "QkNormMRope-invfreq": Op("QkNormMRope-invfreq", 32, 8, 8, 128, 128, [24, 20, 20], True,
+                              entry="QkNormMRope", inv_freq=True),
+    "MRope-invfreq": Op("MRope-invfreq", 16, 4, 4, 256, 64, [11, 11, 10], False, entry="MRope", inv_freq=True),
 }
+DEFAULT_OPS = ["QkNormRope", "QkNorm", "QkNormMRope", "MRope", "RmsNormGated"]
 
 
 def cache_table(rot):
@@ -132,12 +141,16 @@ def ours_call(lib, op, inst, shared):
     if op.norm:
         a.q_weight, a.k_weight = shared["wq"].data_ptr(), shared["wk"].data_ptr()
     a.status = inst.status.data_ptr()
-    if op.rot:
+    if op.rot and op.inv_freq:
+        a.angle_source, a.attention_scaling = 2, 1.0
+        a.inv_freq = shared["inv_freq"].data_ptr()
+    elif op.rot:
         table = shared["table"]
         a.angle_source, a.table_dtype = 1, GF_DTYPE[torch.float32]
         a.cos, a.sin = table.data_ptr(), table.data_ptr() + (op.rot // 2) * 4
         a.table_stride = I64x2(0, op.rot)
         a.table_width = op.rot // 2
+    if op.rot:
         a.position_rows = 3 if op.mrope else 1
         a.position_dtype = GF_DTYPE[torch.int64]
         a.positions = inst.pos.data_ptr()
@@ -147,7 +160,7 @@ def ours_call(lib, op, inst, shared):
             a.mrope_interleaved = 1
             a.mrope_section = I32x3(*op.mrope)
     fn = {"QkNormRope": lib.gf_qk_norm_rope, "QkNorm": lib.gf_qk_norm, "QkNormMRope": lib.gf_qk_norm_mrope,
-          "MRope": lib.gf_mrope}[op.name]
+          "MRope": lib.gf_mrope}[op.entry]
     return fn, a
 
 
@@ -176,6 +189,11 @@ def torch_reference(op, shared):
     axis = torch.tensor([mrope_axis(j, op.mrope) for j in range(half)], device=DEV) if op.mrope else None
 
     def angles(pos, table):
+        if op.inv_freq:
+            # Hugging Face's way: f32(position) * inv_freq, then cos / sin (table holds inv_freq here)
+            p = pos[axis] if op.mrope else pos[0][None, :].expand(half, -1)  # [half, T]
+            theta = (p.float() * table[:, None]).t()[:, None, :]
+            return theta.cos(), theta.sin()
         if op.mrope is None:
             rows = table[pos[0]]
             return rows[:, None, :half], rows[:, None, half:]
@@ -200,7 +218,8 @@ def torch_reference(op, shared):
 def peer_args(op, inst, shared):
     if op.gated:
         return (inst.x, inst.z, inst.out, shared["w"])
-    return (inst.qkv, getattr(inst, "pos", None), shared.get("table"), shared.get("wq"), shared.get("wk"))
+    table = shared.get("inv_freq") if op.inv_freq else shared.get("table")
+    return (inst.qkv, getattr(inst, "pos", None), table, shared.get("wq"), shared.get("wk"))
 
 
 if triton is not None:
@@ -275,16 +294,25 @@ def copy_bandwidth():
     return 2 * 2**31 / min(eager, graph) / 1e6  # TB/s
 
 
-def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1):
-    torch.manual_seed(T)
+def make_shared(op):
+    """What every instance of op shares: norm weights and the cos / sin table (or inv_freq)."""
     shared = {}
     if op.gated:
         shared["w"] = torch.randn(op.hd, device=DEV, dtype=torch.bfloat16)
     else:
         shared["wq"] = torch.randn(op.hd, device=DEV, dtype=torch.bfloat16)
         shared["wk"] = torch.randn(op.hd, device=DEV, dtype=torch.bfloat16)
-        if op.rot:
+        if op.rot and op.inv_freq:
+            exps = torch.arange(0, op.rot, 2, dtype=torch.int64, device=DEV).float() / op.rot
+            shared["inv_freq"] = (1.0 / (THETA ** exps)).contiguous()
+        elif op.rot:
             shared["table"] = cache_table(op.rot)
+    return shared
+
+
+def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1):
+    torch.manual_seed(T)
+    shared = make_shared(op)
     per_call = op.bytes_per_token() * T
     inst_bytes = T * ((op.nq + op.nk + op.nv) * op.hd * 2 if not op.gated else 3 * op.nq * op.hd * 2)
     n = max(1, min(256, max(min_calls, math.ceil(2 * L2_BYTES / max(inst_bytes, 1))),
@@ -330,7 +358,7 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lib", required=True)
-    ap.add_argument("--ops", default=",".join(OPS))
+    ap.add_argument("--ops", default=",".join(DEFAULT_OPS), help="of: " + ", ".join(OPS))
     ap.add_argument("--tokens", default="1,32,256,2048,16384,65536")
     ap.add_argument("--peers", default="eager,compiled")
     ap.add_argument("--compile", default="dynamic", choices=["static", "dynamic"])

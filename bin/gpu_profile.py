@@ -33,14 +33,7 @@ def main():
     lib = gpu_bench.load_lib(args.lib)
     op = gpu_bench.OPS[args.op]
     torch.manual_seed(args.tokens)
-    shared = {}
-    if op.gated:
-        shared["w"] = torch.randn(op.hd, device=gpu_bench.DEV, dtype=torch.bfloat16)
-    else:
-        shared["wq"] = torch.randn(op.hd, device=gpu_bench.DEV, dtype=torch.bfloat16)
-        shared["wk"] = torch.randn(op.hd, device=gpu_bench.DEV, dtype=torch.bfloat16)
-        if op.rot:
-            shared["table"] = gpu_bench.cache_table(op.rot)
+    shared = gpu_bench.make_shared(op)
     insts = [gpu_bench.Instance(op, args.tokens, shared) for _ in range(args.instances)]
     calls = [gpu_bench.ours_call(lib, op, i, shared) for i in insts]
     stream = torch.cuda.current_stream()
