@@ -141,16 +141,16 @@ def ours_call(lib, op, inst, shared):
     if op.norm:
         a.q_weight, a.k_weight = shared["wq"].data_ptr(), shared["wk"].data_ptr()
     a.status = inst.status.data_ptr()
-    if op.rot and op.inv_freq:
-        a.angle_source, a.attention_scaling = 2, 1.0
-        a.inv_freq = shared["inv_freq"].data_ptr()
-    elif op.rot:
-        table = shared["table"]
-        a.angle_source, a.table_dtype = 1, GF_DTYPE[torch.float32]
-        a.cos, a.sin = table.data_ptr(), table.data_ptr() + (op.rot // 2) * 4
-        a.table_stride = I64x2(0, op.rot)
-        a.table_width = op.rot // 2
     if op.rot:
+        if op.inv_freq:
+            a.angle_source, a.attention_scaling = 2, 1.0
+            a.inv_freq = shared["inv_freq"].data_ptr()
+        else:
+            table = shared["table"]
+            a.angle_source, a.table_dtype = 1, GF_DTYPE[torch.float32]
+            a.cos, a.sin = table.data_ptr(), table.data_ptr() + (op.rot // 2) * 4
+            a.table_stride = I64x2(0, op.rot)
+            a.table_width = op.rot // 2
         a.position_rows = 3 if op.mrope else 1
         a.position_dtype = GF_DTYPE[torch.int64]
         a.positions = inst.pos.data_ptr()
@@ -294,6 +294,14 @@ def copy_bandwidth():
     return 2 * 2**31 / min(eager, graph) / 1e6  # TB/s
 
 
+def launch_calls(op, calls, stream):
+    """Our kernel once per (entry point, args) of calls, on stream; a non-zero status is an error."""
+    for fn, a in calls:
+        rc = fn(ctypes.byref(a), ctypes.c_void_p(stream.cuda_stream))
+        if rc:
+            raise RuntimeError(f"{op.name}: rc {rc}")
+
+
 def make_shared(op):
     """What every instance of op shares: norm weights and the cos / sin table (or inv_freq)."""
     shared = {}
@@ -321,13 +329,7 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1):
     row = {"op": op.name, "T": T, "n": n, "bytes": per_call}
 
     calls = [ours_call(lib, op, i, shared) for i in insts]
-
-    def ours(s):
-        for fn, a in calls:
-            rc = fn(ctypes.byref(a), ctypes.c_void_p(s.cuda_stream))
-            if rc:
-                raise RuntimeError(f"{op.name}: rc {rc}")
-    row["ours"] = time_graph(ours) / n
+    row["ours"] = time_graph(lambda s: launch_calls(op, calls, s)) / n
     # The same bytes through a plain elementwise copy (out = in * 1, bf16: per_call / 2 read, per_call / 2
     # written) over n buffer pairs, timed the same way: what a kernel of this size reaches at all, launch,
     # ramp-up and tail included. The "% copy" column stays against the large-copy ceiling.

@@ -12,7 +12,6 @@ with the table as warm as it is in the benchmark. Example, on the GPU machine:
       --op QkNormMRope --tokens 16384
 """
 import argparse
-import ctypes
 import os
 import sys
 
@@ -38,10 +37,7 @@ def main():
     calls = [gpu_bench.ours_call(lib, op, i, shared) for i in insts]
     stream = torch.cuda.current_stream()
     for _ in range(args.rounds):
-        for fn, a in calls:
-            rc = fn(ctypes.byref(a), ctypes.c_void_p(stream.cuda_stream))
-            if rc:
-                raise SystemExit(f"{op.name}: rc {rc}")
+        gpu_bench.launch_calls(op, calls, stream)
     torch.cuda.synchronize()
     print(f"{op.name} T={args.tokens}: {args.rounds} x {args.instances} launches", file=sys.stderr)
 

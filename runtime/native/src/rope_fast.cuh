@@ -201,13 +201,7 @@ inline bool fast_path_fits(const gf_rope_args& a) {
 template <typename T, int HD, int G>
 void launch_fast_kernel(const RopeLaunch& L, cudaStream_t stream) {
     auto k = rope_fast_kernel<T, HD, G>;
-    static const int64_t resident = [k] {
-        int dev = 0, sms = 0, per_sm = 0;
-        cudaGetDevice(&dev);
-        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kThreads, 0);
-        return static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
-    }();
+    static const int64_t resident = resident_blocks(k, kThreads, 0);
     const int64_t need = (L.work + kWarps - 1) / kWarps;
     k<<<static_cast<unsigned>(need < resident ? need : resident), kThreads, 0, stream>>>(L);
 }

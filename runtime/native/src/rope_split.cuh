@@ -374,7 +374,7 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : GF
     // item -> token and chunk: a few split tokens first (the first wave ends staggered), then whole tokens,
     // then split ones again, so that short items run last and the last wave ends evenly
     auto locate = [&](int64_t item, int64_t& b, int64_t& s, int& chunk, int& spi) {
-        int64_t tok = item;
+        int64_t tok;
         chunk = 0;
         spi = sh.q_steps + sh.k_steps;
         // split tokens [0, head_tokens), whole tokens [head_tokens, whole), split tokens [whole, end)
@@ -532,21 +532,11 @@ inline int table_evict_last() {
     return v;
 }
 
-// Blocks of kernel k that fit on the current device at once.
-template <typename K>
-int64_t resident_blocks(K k, size_t smem) {
-    int dev = 0, sms = 0, per_sm = 0;
-    cudaGetDevice(&dev);
-    cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kSplitThreads, smem);
-    return static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
-}
-
 template <typename T, int W, bool NORM, int ROT>
 void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream) {
     auto k = rope_split_kernel<T, W, NORM, ROT>;
     // once per instantiation (a thread-safe static)
-    static const int64_t resident = resident_blocks(k, 0);
+    static const int64_t resident = resident_blocks(k, kSplitThreads, 0);
     // Enough warps for every SM: a warp takes a whole token when there are many tokens (angles read once
     // per token), a few steps of one when there are few (decode: a step per warp).
     const int64_t tokens = L.a.batch * L.a.seq;

@@ -213,13 +213,9 @@ void launch_tiled_kernel(const RopeLaunch& L, const TiledShape& sh, cudaStream_t
         return true;
     }();
     (void)configured;
-    int dev = 0, sms = 0, per_sm = 0;
-    cudaGetDevice(&dev);
-    cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kThreads, sh.smem);
     const int64_t tokens = L.a.batch * L.a.seq;
     const int64_t tiles = (tokens + sh.tt - 1) / sh.tt;
-    const int64_t resident = static_cast<int64_t>(sms > 0 ? sms : 132) * (per_sm > 0 ? per_sm : 1);
+    const int64_t resident = resident_blocks(k, kThreads, sh.smem);
     const unsigned blocks = static_cast<unsigned>(tiles < resident ? tiles : resident);
     k<<<blocks, kThreads, sh.smem, stream>>>(L, sh);
 }
