@@ -16,6 +16,9 @@ be judged against what any kernel of that size reaches; "in place" is the same e
 buffer (read and written back); "same pattern" copies, in place and with a Triton kernel, exactly the Q /
 K elements the op changes in qkv's own layout (MRope: the rotary 64 of each head's 256). Bytes per token
 are the op's memory floor (fused-ops.md section 9): Q and K read and written, positions, the cos/sin rows.
+Before timing an op at a size, the harness waits --settle seconds (default 2) after allocating its
+buffers: for a while after the previous size's gigabytes are freed, something on the device (not ours)
+slows the first kernel timed, by up to 9 % at T = 16,384 (docs/kernel-notes.md, version 16).
 
 usage: gpu_bench.py --lib LIB [--ops a,b] [--tokens 1,32,...] [--peers eager,compiled] [--compile static|dynamic]
 """
@@ -318,7 +321,7 @@ def make_shared(op):
     return shared
 
 
-def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1):
+def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0):
     torch.manual_seed(T)
     shared = make_shared(op)
     per_call = op.bytes_per_token() * T
@@ -327,6 +330,9 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1):
                    (8 * 2**30) // max(inst_bytes, 1)))
     insts = [Instance(op, T, shared) for _ in range(n)]
     row = {"op": op.name, "T": T, "n": n, "bytes": per_call}
+    if settle > 0:
+        torch.cuda.synchronize()
+        time.sleep(settle)
 
     calls = [ours_call(lib, op, i, shared) for i in insts]
     row["ours"] = time_graph(lambda s: launch_calls(op, calls, s)) / n
@@ -367,6 +373,8 @@ def main():
     ap.add_argument("--min-calls", type=int, default=8,
                     help="calls per graph at least (memory permitting); 1 times a large T as one kernel per "
                          "replay, the graph's own launch included")
+    ap.add_argument("--settle", type=float, default=2.0,
+                    help="seconds to wait after allocating an op's buffers, before timing it (0: none)")
     args = ap.parse_args()
     lib = load_lib(args.lib)
     peers = [p for p in args.peers.split(",") if p]
@@ -381,7 +389,7 @@ def main():
     for name in args.ops.split(","):
         for T in [int(t) for t in args.tokens.split(",")]:
             t0 = time.time()
-            r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs, args.min_calls)
+            r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs, args.min_calls, args.settle)
             line = (f"{r['op']:<13}{T:>7}{r['n']:>5}{r['ours']:>11.2f}{r['tbs']:>8.3f}{r['pct']:>7.1f}%"
                     f"{r['same']:>19.2f}{100 * r['same'] / r['ours']:>8.1f}%"
                     f"{r['same_ip']:>13.2f}{100 * r['same_ip'] / r['ours']:>8.1f}%"

@@ -681,6 +681,63 @@ def check_api(lib, stream):
     return not notes, "; ".join(notes)
 
 
+def check_dependent_launch(lib, stream, rounds=4):
+    """Kernels launch with programmatic dependent launch (launch.cuh): the second of two back-to-back
+    launches may be placed while the first still runs, and must still read what the first wrote. Here the
+    first (QkNormRope over T tokens) writes the last tokens last and the second (QkNorm over just those) is
+    small enough to be placed at once: its results, with no synchronisation between the launches, must be
+    bitwise those of the two launches run one at a time. Checked on our stream and on the legacy NULL
+    stream (what a caller without a stream of its own uses)."""
+    T, tail, hd = 32768, 64, 128
+    W = 48 * hd
+    keep = []
+    c = RopeCase("chain", "qk_norm_rope", nq=32, nk=8, nv=8, seq=T)
+    w = (1.0 + 0.25 * torch.randn(hd, device=DEV)).to(torch.bfloat16)
+    status = torch.zeros(1, dtype=torch.int32, device=DEV)
+
+    def args(buf, first, n, rope):
+        a = RopeArgs()
+        a.struct_size = ctypes.sizeof(RopeArgs)
+        a.dtype = a.weight_dtype = GF_DTYPE[torch.bfloat16]
+        a.batch, a.seq, a.num_q_heads, a.num_k_heads, a.head_dim = 1, n, 32, 8, hd
+        a.has_norm, a.epsilon = 1, 1e-6
+        a.q = a.q_out = buf.data_ptr() + first * W * 2
+        a.k = a.k_out = a.q + 32 * hd * 2
+        a.q_stride = a.q_out_stride = a.k_stride = a.k_out_stride = I64x3(n * W, W, hd)
+        a.q_weight = a.k_weight = w.data_ptr()
+        a.status = status.data_ptr()
+        if rope:
+            a.rotary_dim = hd
+            pos, _ = make_positions(c, a, keep)
+            make_angles(c, a, pos, keep)
+        return a
+
+    notes = []
+    for where, s in (("our stream", stream), ("NULL stream", None)):
+        for r in range(rounds):
+            x = (torch.randn(T * W, device=DEV) * 3).to(torch.bfloat16)
+            serial, chained = x.clone(), x.clone()
+            a1s, a2s = args(serial, 0, T, True), args(serial, T - tail, tail, False)
+            a1c, a2c = args(chained, 0, T, True), args(chained, T - tail, tail, False)
+            a1c.positions, a1c.cos, a1c.sin = a1s.positions, a1s.cos, a1s.sin  # the same angles in both
+            torch.cuda.synchronize()
+            rcs = [lib.gf_qk_norm_rope(ctypes.byref(a1s), s), lib.gf_stream_synchronize(s),
+                   lib.gf_qk_norm(ctypes.byref(a2s), s), lib.gf_stream_synchronize(s),
+                   lib.gf_qk_norm_rope(ctypes.byref(a1c), s), lib.gf_qk_norm(ctypes.byref(a2c), s),
+                   lib.gf_stream_synchronize(s)]
+            if any(rcs):
+                notes.append(f"{where}: calls returned {rcs}")
+                break
+            if not torch.equal(serial.view(torch.int16), chained.view(torch.int16)):
+                bad = (serial.view(torch.int16) != chained.view(torch.int16)).reshape(T, W).any(1)
+                notes.append(f"{where}, round {r}: {int(bad.sum())} tokens differ when chained "
+                             f"(first {int(bad.nonzero()[0])})")
+                break
+        if status.item() != 0:
+            notes.append(f"status {status.item()}")
+    return not notes, "; ".join(notes)
+
+
 # ---------------------------------------------------------------------------------------------------
 # rough timing (information only: the performance work is a later issue)
 
@@ -748,6 +805,10 @@ def main():
     results = []  # (name, ok, worst err/bound, worst ulps, notes)
     ok, notes = check_api(lib, stream)
     results.append(("api: version, sizes, device, memory, stream", ok, None, None, notes))
+    if DEV == "cuda" and not opts.small and not opts.only:
+        ok, notes = check_dependent_launch(lib, stream)
+        results.append(("dependent launch: the second of two chained kernels reads the first's writes", ok,
+                        None, None, notes))
     for c in rope_cases():
         if (opts.small and not c.small) or (opts.only and opts.only not in c.name):
             continue

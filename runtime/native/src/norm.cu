@@ -23,6 +23,7 @@ constexpr int64_t kWarpRowMax = 1024; // widest row still given to a single warp
 // itself, so in place (out == x) needs no barrier.
 template <typename TI, typename TO, int G>
 __global__ void __launch_bounds__(kThreads) norm_kernel(const __grid_constant__ gf_norm_args a) {
+    pdl_enter(); // before any global read: launch.cuh
     constexpr int R = kThreads / G; // rows per block
     __shared__ float partial[kWarps];
     const int t = threadIdx.x % G;
@@ -80,6 +81,7 @@ __device__ __forceinline__ float fast_rcp(float x) {
 // inside one 16-bit rounding. The general kernel reads each element twice, one at a time.
 template <typename T, int N, int R>
 __global__ void __launch_bounds__(kThreads) norm_fast_kernel(const __grid_constant__ gf_norm_args a) {
+    pdl_enter(); // before any global read: launch.cuh
     constexpr int EPL = N / 32;
     using P = Packed<T, EPL>;
     const int lane = threadIdx.x & 31;
@@ -144,18 +146,18 @@ void launch_norm_fast(const gf_norm_args& a, cudaStream_t stream) {
     constexpr int R = GF_NORM_ROWS;
     const unsigned blocks = blocks_for(a.rows, kWarps * R);
     switch (a.n) {
-    case 64: norm_fast_kernel<T, 64, R><<<blocks, kThreads, 0, stream>>>(a); break;
-    case 128: norm_fast_kernel<T, 128, R><<<blocks, kThreads, 0, stream>>>(a); break;
-    default: norm_fast_kernel<T, 256, R><<<blocks, kThreads, 0, stream>>>(a); break;
+    case 64: launch(norm_fast_kernel<T, 64, R>, blocks, kThreads, 0, stream, a); break;
+    case 128: launch(norm_fast_kernel<T, 128, R>, blocks, kThreads, 0, stream, a); break;
+    default: launch(norm_fast_kernel<T, 256, R>, blocks, kThreads, 0, stream, a); break;
     }
 }
 
 template <typename TI, typename TO>
 void launch_io(const gf_norm_args& a, cudaStream_t stream) {
     if (a.n <= kWarpRowMax) {
-        norm_kernel<TI, TO, 32><<<blocks_for(a.rows, kWarps), kThreads, 0, stream>>>(a);
+        launch(norm_kernel<TI, TO, 32>, blocks_for(a.rows, kWarps), kThreads, 0, stream, a);
     } else {
-        norm_kernel<TI, TO, kThreads><<<blocks_for(a.rows, 1), kThreads, 0, stream>>>(a);
+        launch(norm_kernel<TI, TO, kThreads>, blocks_for(a.rows, 1), kThreads, 0, stream, a);
     }
 }
 

@@ -88,6 +88,7 @@ __device__ __forceinline__ void angle(const gf_rope_args& a, int i, int j, const
 
 template <typename T, int HD>
 __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ RopeLaunch L) {
+    pdl_enter(); // before any global read: launch.cuh
     constexpr int EPL = HD / 32; // elements per lane, contiguous: lane l holds i in [l*EPL, (l+1)*EPL)
     // The normalized head is staged here so that a lane can read its rotation partner wherever it lives
     // (for partial neox rot/2 need not be a multiple of EPL, so no fixed shuffle distance exists).
@@ -183,9 +184,9 @@ template <typename T>
 void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
     const unsigned blocks = blocks_for(L.work, kWarps);
     switch (L.a.head_dim) {
-    case 64: rope_kernel<T, 64><<<blocks, kThreads, 0, stream>>>(L); break;
-    case 128: rope_kernel<T, 128><<<blocks, kThreads, 0, stream>>>(L); break;
-    default: rope_kernel<T, 256><<<blocks, kThreads, 0, stream>>>(L); break; // validated: 64, 128, 256
+    case 64: launch(rope_kernel<T, 64>, blocks, kThreads, 0, stream, L); break;
+    case 128: launch(rope_kernel<T, 128>, blocks, kThreads, 0, stream, L); break;
+    default: launch(rope_kernel<T, 256>, blocks, kThreads, 0, stream, L); break; // validated: 64, 128, 256
     }
 }
 

@@ -89,6 +89,7 @@ __device__ __forceinline__ void norm_and_rotate(const gf_rope_args& a, float (&y
 
 template <typename T, int HD, int G>
 __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_constant__ RopeLaunch L) {
+    pdl_enter(); // before any global read: launch.cuh
     constexpr int EPL = HD / 32;
     using P = Packed<T, EPL>;
     const gf_rope_args& a = L.a;
@@ -203,7 +204,7 @@ void launch_fast_kernel(const RopeLaunch& L, cudaStream_t stream) {
     auto k = rope_fast_kernel<T, HD, G>;
     static const int64_t resident = resident_blocks(k, kThreads, 0);
     const int64_t need = (L.work + kWarps - 1) / kWarps;
-    k<<<static_cast<unsigned>(need < resident ? need : resident), kThreads, 0, stream>>>(L);
+    launch(k, static_cast<unsigned>(need < resident ? need : resident), kThreads, 0, stream, L);
 }
 
 template <typename T, int G>

@@ -332,6 +332,7 @@ __device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bo
 
 template <typename T, int W, bool NORM, int ROT>
 __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : GF_SPLIT_MIN_BLOCKS_ROT * 8 / kSplitWarps) rope_split_kernel(const __grid_constant__ RopeLaunch L, const SplitShape sh) {
+    pdl_enter(); // before any global read: launch.cuh
     constexpr int LPH = W / 8;    // lanes per head
     constexpr int HPS = 32 / LPH; // heads per step
     constexpr int HALF = W / 2;
@@ -574,7 +575,7 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     const int64_t need = (items + kSplitWarps - 1) / kSplitWarps;
     const int64_t cap = GF_SPLIT_WAVES > 0 ? resident * GF_SPLIT_WAVES : kMaxBlocks;
     const unsigned blocks = static_cast<unsigned>(need < cap ? need : cap);
-    k<<<blocks, kSplitThreads, 0, stream>>>(L, sh);
+    launch(k, blocks, kSplitThreads, 0, stream, L, sh);
 }
 
 template <typename T, bool NORM, int ROT>

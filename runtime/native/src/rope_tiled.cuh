@@ -30,6 +30,7 @@ template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile(
 
 template <typename T, int HD, bool WHOLE>
 __global__ void __launch_bounds__(kThreads, GF_TILED_MIN_BLOCKS) rope_tiled_kernel(const __grid_constant__ RopeLaunch L, TiledShape sh) {
+    pdl_enter(); // before any global read: launch.cuh
     constexpr int EPL = HD / 32;
     using P = Packed<T, EPL>;
     extern __shared__ __align__(16) unsigned char smem[];
@@ -217,7 +218,7 @@ void launch_tiled_kernel(const RopeLaunch& L, const TiledShape& sh, cudaStream_t
     const int64_t tiles = (tokens + sh.tt - 1) / sh.tt;
     const int64_t resident = resident_blocks(k, kThreads, sh.smem);
     const unsigned blocks = static_cast<unsigned>(tiles < resident ? tiles : resident);
-    k<<<blocks, kThreads, sh.smem, stream>>>(L, sh);
+    launch(k, blocks, kThreads, sh.smem, stream, L, sh);
 }
 
 template <typename T>
