@@ -321,13 +321,19 @@ def make_shared(op):
     return shared
 
 
+def calls_per_graph(op, T, min_calls=1):
+    """N: at least min_calls, enough instances that their buffers exceed twice the L2, at most 256 and
+    (memory permitting) 8 GB of them."""
+    inst_bytes = T * ((op.nq + op.nk + op.nv) * op.hd * 2 if not op.gated else 3 * op.nq * op.hd * 2)
+    return max(1, min(256, max(min_calls, math.ceil(2 * L2_BYTES / max(inst_bytes, 1))),
+                      (8 * 2**30) // max(inst_bytes, 1)))
+
+
 def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0):
     torch.manual_seed(T)
     shared = make_shared(op)
     per_call = op.bytes_per_token() * T
-    inst_bytes = T * ((op.nq + op.nk + op.nv) * op.hd * 2 if not op.gated else 3 * op.nq * op.hd * 2)
-    n = max(1, min(256, max(min_calls, math.ceil(2 * L2_BYTES / max(inst_bytes, 1))),
-                   (8 * 2**30) // max(inst_bytes, 1)))
+    n = calls_per_graph(op, T, min_calls)
     insts = [Instance(op, T, shared) for _ in range(n)]
     row = {"op": op.name, "T": T, "n": n, "bytes": per_call}
     if settle > 0:

@@ -67,7 +67,7 @@ def main():
     for name in args.ops.split(","):
         op = gb.OPS[name]
         for T in [int(t) for t in args.tokens.split(",")]:
-            n = max(8, -(-2 * gb.L2_BYTES // (qkv_elems(op, T) * 2)))
+            n = gb.calls_per_graph(op, T, 8)
             for mode in args.modes.split(","):
                 torch.manual_seed(T)
                 shared = gb.make_shared(op)

@@ -587,25 +587,27 @@ void launch_split_w(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stre
     }
 }
 
+// The rotation kind, for a kernel with or without the norm.
+template <typename T, bool NORM>
+void launch_split_rot(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stream) {
+    // a half-width table (or inv_freq, staged as one) gives both chunks of a lane the same angles
+    const bool half = GF_SPLIT_NEOX_HALF && (L.a.angle_source != GF_ANGLES_TABLE || 2 * L.a.table_width == L.a.rotary_dim);
+    if (L.a.interleaved != 0) {
+        launch_split_w<T, NORM, kRotGptj>(L, sh, stream);
+    } else if (half) {
+        launch_split_w<T, NORM, kRotNeoxHalf>(L, sh, stream);
+    } else {
+        launch_split_w<T, NORM, kRotNeox>(L, sh, stream);
+    }
+}
+
 template <typename T>
 void launch_split(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stream) {
-    const bool gptj = L.a.interleaved != 0;
-    // a half-width table (or inv_freq, staged as one) gives both chunks of a lane the same angles
-    const bool half = GF_SPLIT_NEOX_HALF && L.a.rotary_dim > 0 &&
-                      (L.a.angle_source != GF_ANGLES_TABLE || 2 * L.a.table_width == L.a.rotary_dim);
     if (L.a.rotary_dim == 0) {
         launch_split_w<T, true, kRotNone>(L, sh, stream);
     } else if (L.a.has_norm) {
-        if (gptj) {
-            launch_split_w<T, true, kRotGptj>(L, sh, stream);
-        } else {
-            half ? launch_split_w<T, true, kRotNeoxHalf>(L, sh, stream) : launch_split_w<T, true, kRotNeox>(L, sh, stream);
-        }
+        launch_split_rot<T, true>(L, sh, stream);
     } else {
-        if (gptj) {
-            launch_split_w<T, false, kRotGptj>(L, sh, stream);
-        } else {
-            half ? launch_split_w<T, false, kRotNeoxHalf>(L, sh, stream) : launch_split_w<T, false, kRotNeox>(L, sh, stream);
-        }
+        launch_split_rot<T, false>(L, sh, stream);
     }
 }

@@ -216,7 +216,14 @@ void launch_tiled_kernel(const RopeLaunch& L, const TiledShape& sh, cudaStream_t
     (void)configured;
     const int64_t tokens = L.a.batch * L.a.seq;
     const int64_t tiles = (tokens + sh.tt - 1) / sh.tt;
-    const int64_t resident = resident_blocks(k, kThreads, sh.smem);
+    // the occupancy query costs three runtime calls: asked again only when the shared memory changes (it
+    // follows the geometry, which a model repeats layer after layer)
+    thread_local size_t last_smem = 0;
+    thread_local int64_t resident = 0;
+    if (resident == 0 || last_smem != sh.smem) {
+        resident = resident_blocks(k, kThreads, sh.smem);
+        last_smem = sh.smem;
+    }
     const unsigned blocks = static_cast<unsigned>(tiles < resident ? tiles : resident);
     launch(k, blocks, kThreads, sh.smem, stream, L, sh);
 }
