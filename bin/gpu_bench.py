@@ -20,6 +20,10 @@ Before timing an op at a size, the harness waits --settle seconds (default 2) af
 buffers: for a while after the previous size's gigabytes are freed, something on the device (not ours)
 slows the first kernel timed, by up to 9 % at T = 16,384 (docs/kernel-notes.md, version 16).
 
+For kernel experiments only: --ours-only skips the copies of each row, and GF_BENCH_NOCHAIN=1 gives a table
+op every token's angles from table row 0 without positions (the kernel without its position -> cos / sin
+chain; its results are not the op's: kernel-notes, version 17).
+
 usage: gpu_bench.py --lib LIB [--ops a,b] [--tokens 1,32,...] [--peers eager,compiled] [--compile static|dynamic]
 """
 import argparse
@@ -154,6 +158,13 @@ def ours_call(lib, op, inst, shared):
             a.cos, a.sin = table.data_ptr(), table.data_ptr() + (op.rot // 2) * 4
             a.table_stride = I64x2(0, op.rot)
             a.table_width = op.rot // 2
+            if os.environ.get("GF_BENCH_NOCHAIN") == "1":
+                # experiment (kernel-notes, version 17): every token's angles from row 0, no position: the
+                # kernel without its position -> cos / sin chain (results are not the op's)
+                a.table_stride = I64x2(0, 0)
+                a.position_rows = 0
+                a.mrope_interleaved = 0
+                return fn_of(lib, op), a
         a.position_rows = 3 if op.mrope else 1
         a.position_dtype = GF_DTYPE[torch.int64]
         a.positions = inst.pos.data_ptr()
@@ -162,9 +173,12 @@ def ours_call(lib, op, inst, shared):
         if op.mrope:
             a.mrope_interleaved = 1
             a.mrope_section = I32x3(*op.mrope)
-    fn = {"QkNormRope": lib.gf_qk_norm_rope, "QkNorm": lib.gf_qk_norm, "QkNormMRope": lib.gf_qk_norm_mrope,
-          "MRope": lib.gf_mrope}[op.entry]
-    return fn, a
+    return fn_of(lib, op), a
+
+
+def fn_of(lib, op):
+    return {"QkNormRope": lib.gf_qk_norm_rope, "QkNorm": lib.gf_qk_norm, "QkNormMRope": lib.gf_qk_norm_mrope,
+            "MRope": lib.gf_mrope}[op.entry]
 
 
 def torch_reference(op, shared):
@@ -329,7 +343,7 @@ def calls_per_graph(op, T, min_calls=1):
                       (8 * 2**30) // max(inst_bytes, 1)))
 
 
-def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0):
+def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0, copies=True):
     torch.manual_seed(T)
     shared = make_shared(op)
     per_call = op.bytes_per_token() * T
@@ -345,16 +359,20 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0):
     # The same bytes through a plain elementwise copy (out = in * 1, bf16: per_call / 2 read, per_call / 2
     # written) over n buffer pairs, timed the same way: what a kernel of this size reaches at all, launch,
     # ramp-up and tail included. The "% copy" column stays against the large-copy ceiling.
-    elems = max(1, per_call // 4)
-    pairs = [(torch.randn(elems, device=DEV).to(torch.bfloat16), torch.empty(elems, device=DEV, dtype=torch.bfloat16))
+    if not copies:
+        row["same"] = row["same_ip"] = row["pattern"] = float("nan")
+    elems = max(1, per_call // 4) if copies else 0
+    pairs = [] if not copies else [(torch.randn(elems, device=DEV).to(torch.bfloat16), torch.empty(elems, device=DEV, dtype=torch.bfloat16))
              for _ in range(n)]
-    row["same"] = time_graph(lambda s: [torch.mul(c, 1, out=d) for c, d in pairs]) / n
-    # ... and in place (c *= 1 reads and writes the same bytes, as our in-place rope kernels do)
-    row["same_ip"] = time_graph(lambda s: [c.mul_(1) for c, _ in pairs]) / n
+    if copies:
+        row["same"] = time_graph(lambda s: [torch.mul(c, 1, out=d) for c, d in pairs]) / n
+        # ... and in place (c *= 1 reads and writes the same bytes, as our in-place rope kernels do)
+        row["same_ip"] = time_graph(lambda s: [c.mul_(1) for c, _ in pairs]) / n
     # ... and in the op's own layout: only the elements it changes, in place (a Triton kernel), the ceiling
     # of the access pattern itself (MRope touches 128 of every 512 bytes of a head)
-    pcs = [pattern_copy(op, i) for i in insts]
-    row["pattern"] = time_graph(lambda s: [f() for f in pcs]) / n if pcs[0] is not None else float("nan")
+    pcs = [pattern_copy(op, i) for i in insts] if copies else [None]
+    if copies:
+        row["pattern"] = time_graph(lambda s: [f() for f in pcs]) / n if pcs[0] is not None else float("nan")
     del pairs
     ref = torch_reference(op, shared)
     if "eager" in peers:
@@ -381,6 +399,7 @@ def main():
                          "replay, the graph's own launch included")
     ap.add_argument("--settle", type=float, default=2.0,
                     help="seconds to wait after allocating an op's buffers, before timing it (0: none)")
+    ap.add_argument("--ours-only", action="store_true", help="skip the copies of each row (kernel sweeps)")
     args = ap.parse_args()
     lib = load_lib(args.lib)
     peers = [p for p in args.peers.split(",") if p]
@@ -395,7 +414,8 @@ def main():
     for name in args.ops.split(","):
         for T in [int(t) for t in args.tokens.split(",")]:
             t0 = time.time()
-            r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs, args.min_calls, args.settle)
+            r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs, args.min_calls, args.settle,
+                      copies=not args.ours_only)
             line = (f"{r['op']:<13}{T:>7}{r['n']:>5}{r['ours']:>11.2f}{r['tbs']:>8.3f}{r['pct']:>7.1f}%"
                     f"{r['same']:>19.2f}{100 * r['same'] / r['ours']:>8.1f}%"
                     f"{r['same_ip']:>13.2f}{100 * r['same_ip'] / r['ours']:>8.1f}%"

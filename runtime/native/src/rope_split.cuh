@@ -61,6 +61,11 @@ struct SplitShape {
 #ifndef GF_SPLIT_ROUNDS_NOROT
 #define GF_SPLIT_ROUNDS_NOROT 8
 #endif
+// The same for the kernels with a rotation (0: whole tokens, the grid's ends split as below; kernel-notes,
+// version 17: 8 and 16 measured slower, with or without the angle chain, at 80 registers).
+#ifndef GF_SPLIT_ROUNDS_ROT
+#define GF_SPLIT_ROUNDS_ROT 0
+#endif
 // GF_SPLIT_TAIL % of one wave of resident warps' worth of tokens, at the end of the grid, go in
 // GF_SPLIT_TAIL_ITEMS items each (0: none): whole tokens first, the short items last, so that the grid
 // ends evenly with few repeated angle chains.
@@ -546,8 +551,8 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     int64_t spi = tokens * total / (want > 0 ? want : 1);
     // at least a token per warp: without a rotation, split further until each warp has several items (not
     // below that: at a few tokens per warp, one-step items measured 1.6x slower)
-    if (ROT == kRotNone && GF_SPLIT_ROUNDS_NOROT > 0 && tokens >= want)
-        spi = tokens * total / (want * GF_SPLIT_ROUNDS_NOROT);
+    constexpr int rounds = ROT == kRotNone ? GF_SPLIT_ROUNDS_NOROT : GF_SPLIT_ROUNDS_ROT;
+    if (rounds > 0 && tokens >= want) spi = tokens * total / (want * rounds);
     spi = spi < 1 ? 1 : (spi > total ? total : spi);
     sh.items_per_token = static_cast<int>((total + spi - 1) / spi);
     sh.whole_tokens = 0;
