@@ -62,12 +62,15 @@ class Op:
         # the gf_* entry point (the op's name unless a variant of it); inv_freq: angles computed from
         # positions and inv_freq, as graphfuse's own MRoPE ops take them, instead of a cos / sin table
         self.entry, self.inv_freq = entry or name, inv_freq
+        # elements of a qkv row; of each Q / K head, those the op changes (in place without a norm, only
+        # the rotary dims)
+        self.width = (nq + nk + nv) * hd
+        self.touched = hd if norm else rot
 
     def bytes_per_token(self):
         if self.gated:
             return 3 * self.nq * self.hd * 2  # x, z read, out written (bf16)
-        touched = self.hd if self.norm else self.rot  # in place without a norm touches only the rotary dims
-        b = 2 * (self.nq + self.nk) * touched * 2
+        b = 2 * (self.nq + self.nk) * self.touched * 2
         if self.rot:
             rows = 3 if self.mrope else 1
             b += 8 * rows + (0 if self.inv_freq else self.rot * 4)  # positions, fp32 cos|sin entries
@@ -113,8 +116,7 @@ class Instance:
             self.z = torch.randn_like(self.x)
             self.out = torch.empty_like(self.x)
             return
-        width = (op.nq + op.nk + op.nv) * op.hd
-        self.qkv = torch.randn(T, width, device=DEV, dtype=torch.bfloat16)
+        self.qkv = torch.randn(T, op.width, device=DEV, dtype=torch.bfloat16)
         if op.rot:
             rows = 3 if op.mrope else 1
             self.pos = torch.randint(0, MAX_POS, (rows, T), device=DEV, dtype=torch.int64)
@@ -135,7 +137,7 @@ def ours_call(lib, op, inst, shared):
     a.struct_size = ctypes.sizeof(RopeArgs)
     a.dtype = a.weight_dtype = GF_DTYPE[torch.bfloat16]
     T, hd = inst.T, op.hd
-    width = (op.nq + op.nk + op.nv) * hd
+    width = op.width
     a.batch, a.seq, a.num_q_heads, a.num_k_heads, a.head_dim = 1, T, op.nq, op.nk, hd
     a.rotary_dim, a.interleaved, a.has_norm, a.epsilon, a.weight_offset = op.rot, 0, int(op.norm), EPS, 0.0
     base = inst.qkv.data_ptr()
@@ -251,16 +253,15 @@ if triton is not None:
         tl.store(ptr, tl.load(ptr, mask=m), mask=m)
 
 
-def pattern_copy(op, inst):
+def pattern_copy(op, inst, heads_per_program=64, num_warps=4):
     """In-place copy of exactly the Q / K elements op changes, in qkv's layout (None for the gated norm)."""
     if op.gated or triton is None:
         return None
-    w = op.hd if op.norm else op.rot
     heads = op.nq + op.nk
     rows = inst.T * heads
-    row_elems = (op.nq + op.nk + op.nv) * op.hd
-    grid = (triton.cdiv(rows, 64),)
-    return lambda: _pattern_copy[grid](inst.qkv, rows, heads, row_elems, op.hd, BLOCK_R=64, W=w)
+    grid = (triton.cdiv(rows, heads_per_program),)
+    return lambda: _pattern_copy[grid](inst.qkv, rows, heads, op.width, op.hd, BLOCK_R=heads_per_program,
+                                       W=op.touched, num_warps=num_warps)
 
 
 def time_graph(calls):
@@ -338,7 +339,7 @@ def make_shared(op):
 def calls_per_graph(op, T, min_calls=1):
     """N: at least min_calls, enough instances that their buffers exceed twice the L2, at most 256 and
     (memory permitting) 8 GB of them."""
-    inst_bytes = T * ((op.nq + op.nk + op.nv) * op.hd * 2 if not op.gated else 3 * op.nq * op.hd * 2)
+    inst_bytes = T * (op.width * 2 if not op.gated else 3 * op.nq * op.hd * 2)
     return max(1, min(256, max(min_calls, math.ceil(2 * L2_BYTES / max(inst_bytes, 1))),
                       (8 * 2**30) // max(inst_bytes, 1)))
 

@@ -34,24 +34,20 @@ def main():
     print(f"copy bandwidth {copy_tbs:.3f} TB/s (copy_ of 2^30 bf16, read + write)")
     for name in args.ops.split(","):
         op = gb.OPS[name]
-        w = op.hd if op.norm else op.rot
         heads = op.nq + op.nk
         for T in [int(t) for t in args.tokens.split(",")]:
-            width = (op.nq + op.nk + op.nv) * op.hd
             n = gb.calls_per_graph(op, T, 8)
-            bufs = [torch.randn(T, width, device=gb.DEV, dtype=torch.bfloat16) for _ in range(n)]
+            shared = gb.make_shared(op)
+            insts = [gb.Instance(op, T, shared) for _ in range(n)]
             # the counted bytes of the op itself (positions and cos / sin included), so that the % column
             # is what our kernel would show at the same time
             per_call = op.bytes_per_token() * T
-            rows = T * heads
             results = []
             for r in (16, 32, 64, 128, 256):
                 for nw in (2, 4, 8):
-                    grid = (triton.cdiv(rows, r),)
-                    fs = [lambda x=x: gb._pattern_copy[grid](x, rows, heads, width, op.hd, BLOCK_R=r, W=w,
-                                                             num_warps=nw) for x in bufs]
+                    fs = [gb.pattern_copy(op, i, r, nw) for i in insts]
                     results.append((f"triton {r}/{nw}", gb.time_graph(lambda s: [f() for f in fs]) / n))
-            views = [x.view(T, op.nq + op.nk + op.nv, op.hd)[:, :heads, :w] for x in bufs]
+            views = [i.qkv.view(T, -1, op.hd)[:, :heads, :op.touched] for i in insts]
             results.append(("torch", gb.time_graph(lambda s: [v.mul_(1) for v in views]) / n))
             # the four fastest, then gpu_bench's own configuration and PyTorch's, if not among them
             ranked = sorted(results, key=lambda t: t[1])
@@ -60,7 +56,7 @@ def main():
                 pct = 100 * per_call / us / 1e6 / copy_tbs
                 print(f"{name:<13}{T:>7}{n:>4}  {label:<14}{us:>9.2f} us {pct:>6.1f}% of the ceiling"
                       f"{'   (best)' if i == 0 else ''}", flush=True)
-            del bufs, views
+            del insts, views, shared
             torch.cuda.empty_cache()
 
 

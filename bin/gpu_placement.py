@@ -23,10 +23,6 @@ import gpu_bench as gb  # noqa: E402
 MB = 2**20
 
 
-def qkv_elems(op, T):
-    return T * (op.nq + op.nk + op.nv) * op.hd
-
-
 def place(op, T, n, mode, shared):
     """n instances of op at T with their qkv placed as mode says; returns (instances, what keeps them)."""
     keep = []
@@ -39,7 +35,7 @@ def place(op, T, n, mode, shared):
     insts = [gb.Instance(op, T, shared) for _ in range(n)]
     if mode.startswith("view+"):
         off = int(mode[5:])
-        elems = qkv_elems(op, T)
+        elems = T * op.width
         step = -(-elems * 2 // (2 * MB)) * 2 * MB  # bytes, rounded up to 2 MB
         torch.cuda.empty_cache()
         big = torch.empty(n * step + off + 2 * MB, dtype=torch.uint8, device=gb.DEV)
