@@ -1,6 +1,6 @@
-# ctest: the library's dynamic symbol table exports the gf_* API and nothing else (no cudart, no
-# libstdc++), so it cannot clash with another copy of them in the same process.
-# usage: cmake -DLIB=<path> -DNM=<nm> -P exports_check.cmake
+# ctest: a library's dynamic symbol table exports its API (names matching PATTERN) and nothing else (no
+# cudart, no libstdc++), so it cannot clash with another copy of them in the same process.
+# usage: cmake -DLIB=<path> -DNM=<nm> -DPATTERN=<regex> -P exports_check.cmake
 execute_process(COMMAND "${NM}" -D --defined-only "${LIB}" OUTPUT_VARIABLE out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${LIB}")
@@ -9,9 +9,12 @@ string(REGEX MATCHALL "[^\n]+" lines "${out}")
 set(count 0)
 foreach(line IN LISTS lines)
   string(REGEX REPLACE "^[0-9a-fA-F]* *[A-Za-z] +" "" name "${line}")
-  if(NOT name MATCHES "^gf_")
+  if(NOT name MATCHES "${PATTERN}")
     message(SEND_ERROR "unexpected exported symbol: ${line}")
   endif()
   math(EXPR count "${count} + 1")
 endforeach()
-message(STATUS "${count} exported symbols, all gf_*")
+if(count EQUAL 0)
+  message(SEND_ERROR "${LIB} exports nothing matching ${PATTERN}")
+endif()
+message(STATUS "${count} exported symbols, all matching ${PATTERN}")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "graphfuse", mixinStandardHelpOptions = true, version = "graphfuse 0.1.0",
         description = "Imports, inspects, converts and fuses exported model graphs.",
         subcommands = {InspectCommand.class, ConvertCommand.class, OptimizeCommand.class, ExplainCommand.class,
-                PatternsCommand.class, RopeIndexCommand.class, RunCommand.class, VerifyCommand.class,
+                PatternsCommand.class, RopeIndexCommand.class, RunCommand.class, VerifyCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GraphfuseCli implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
@@ -48,6 +48,15 @@ public final class GraphfuseCli implements Runnable {
                 boolean fallback = ke.code() == KernelException.NO_DEVICE;
                 commandLine.getErr().println("graphfuse: error: " + e.getMessage());
                 return fallback ? EXIT_STRICT_FALLBACK : EXIT_BAD_INPUT;
+            }
+            if (e instanceof dev.graphfuse.runtime.ort.OrtLibraryException) {
+                commandLine.getErr().println("graphfuse: error: " + e.getMessage());
+                return EXIT_STRICT_FALLBACK;
+            }
+            if (e instanceof ai.onnxruntime.OrtException) {
+                // ORT refused the model or its inputs (a graphfuse kernel's own errors name the node)
+                commandLine.getErr().println("graphfuse: error: ONNX Runtime: " + e.getMessage());
+                return EXIT_BAD_INPUT;
             }
             if (e instanceof FallbackException) {
                 commandLine.getErr().println("graphfuse: error: " + e.getMessage());

@@ -1,14 +1,17 @@
 package dev.graphfuse.cli;
 
 import dev.graphfuse.diag.BadInputException;
-import dev.graphfuse.dispatch.Executor;
-import dev.graphfuse.dispatch.HostTensor;
+import dev.graphfuse.dispatch.ExecutionProvider;
+import dev.graphfuse.dispatch.FusedPlacement;
+import dev.graphfuse.dispatch.GraphfuseSession;
 import dev.graphfuse.dispatch.ModelInputs;
+import dev.graphfuse.dispatch.ModelSource;
+import dev.graphfuse.dispatch.SessionOptionsSpec;
 import dev.graphfuse.io.ModelFiles;
+import dev.graphfuse.io.ModelFormat;
 import dev.graphfuse.io.Npy;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Tensor;
-import dev.graphfuse.runtime.kernels.Backends;
 import dev.graphfuse.runtime.kernels.Fallbacks;
 import dev.graphfuse.runtime.rope.MropePositions;
 import dev.graphfuse.runtime.rope.RopeIndexException;
@@ -31,8 +34,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code graphfuse run MODEL --input name=file.npy … [-o DIR]}. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Execute a model: standard ops in ONNX Runtime (one session per region), graphfuse nodes in "
-                + "graphfuse's kernels (CUDA or CPU). Outputs go to DIR/<output>.npy.")
+        description = "Execute a model in one ONNX Runtime session with graphfuse's op library registered: standard ops "
+                + "in ORT's kernels, graphfuse nodes in graphfuse's (CUDA or CPU), all on one execution provider. "
+                + "Outputs go to DIR/<output>.npy.")
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "an .onnx model (usually one `optimize` wrote)")
     Path model;
@@ -78,30 +82,24 @@ final class RunCommand implements Callable<Integer> {
             given = ModelInputs.randomFor(m, given, new Random(s));
             out.println("random inputs, seed " + s);
         }
+        ModelInputs.requireAll(m, given);
         Fallbacks fallbacks = runtime.fallbacks(err);
-        Backends.Selected backend = runtime.select(fallbacks);
-        Map<String, HostTensor> in = new LinkedHashMap<>();
-        given.forEach((k, v) -> in.put(k, HostTensor.of(v)));
-        Map<String, HostTensor> result;
-        long t0 = System.nanoTime();
-        try (Executor ex = new Executor(m, backend.host(), fallbacks)) {
-            result = ex.run(in);
+        ExecutionProvider provider = runtime.provider(fallbacks);
+        ModelSource source = ModelFormat.of(model) == ModelFormat.ONNX ? ModelSource.of(model) : ModelSource.of(m);
+        Map<String, Tensor> result;
+        try (GraphfuseSession session = source.open(SessionOptionsSpec.of(provider).withProfile(true))) {
+            long t0 = System.nanoTime();
+            result = session.run(given);
             double ms = (System.nanoTime() - t0) / 1e6;
-            Executor.Stats st = ex.stats();
-            out.printf("%s: %d regions in ONNX Runtime, %d graphfuse nodes on %s: %d kernel calls, %d fell back; %.1f ms%n",
-                    model, ex.plan().regionCount(), ex.plan().fusedCount(), backend.description(), st.kernelCalls,
-                    st.fallbackRuns, ms);
-            out.printf("region outputs: %d written by ONNX Runtime into the executor's buffers, %d copied out%n",
-                    st.ortOutputsInPlace, st.ortOutputCopies);
-            if (backend.cuda() != null) {
-                long[] c = backend.cuda().copyCounts();
-                out.printf("host-device copies: %d to device, %d to host, %d bytes%n", c[0], c[1], c[2]);
-            }
+            FusedPlacement placed = FusedPlacement.check(m, session.placements(), provider, fallbacks);
+            out.printf("%s: one ONNX Runtime session on %s; %s; %.1f ms (first run, profiled)%n", model,
+                    provider.ortName(), placed.summary(), ms);
         }
         if (outDir != null) {
             writeAll(result);
         }
-        result.forEach((name, t) -> out.println("  " + name + ": " + t + (outDir == null ? "" : " -> "
+        result.forEach((name, t) -> out.println("  " + name + ": " + t.elementType().shortName()
+                + java.util.Arrays.toString(t.dims()) + (outDir == null ? "" : " -> "
                 + outDir.resolve(fileName(name)))));
         return 0;
     }
@@ -150,14 +148,14 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Writes every output, each through a temp file and a rename, after all were computed. */
-    private void writeAll(Map<String, HostTensor> result) throws IOException {
+    private void writeAll(Map<String, Tensor> result) throws IOException {
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
             throw new BadInputException(outDir.toString(), null, "cannot create the output directory: " + e.getMessage());
         }
-        for (Map.Entry<String, HostTensor> e : result.entrySet()) {
-            Npy.write(e.getValue().toTensor(e.getKey()), outDir.resolve(fileName(e.getKey())));
+        for (Map.Entry<String, Tensor> e : result.entrySet()) {
+            Npy.write(e.getValue(), outDir.resolve(fileName(e.getKey())));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.graphfuse.cli;
 
-import dev.graphfuse.runtime.kernels.Backends;
+import dev.graphfuse.dispatch.ExecutionProvider;
+import dev.graphfuse.dispatch.ProviderChoice;
 import dev.graphfuse.runtime.kernels.DeviceChoice;
 import dev.graphfuse.runtime.kernels.Fallbacks;
 import java.io.PrintWriter;
@@ -8,23 +9,24 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** Options shared by {@code run} and {@code verify}: where fused nodes run and what a fallback does. */
+/** Options shared by {@code run}, {@code verify} and {@code bench}: the execution provider and what a fallback does. */
 final class RuntimeOptions {
     @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cuda|cpu", converter = DeviceConverter.class,
-            description = "where fused nodes run: auto (CUDA when a device is usable, else the CPU kernels, logged), "
-                    + "cuda (an error without one), cpu")
+            description = "ONNX Runtime's execution provider for the whole model: auto (CUDA when ORT's CUDA provider, "
+                    + "a CUDA build of the op library and a device are all there, else the CPU, logged), cuda (an error "
+                    + "without them), cpu")
     DeviceChoice device;
 
-    @Option(names = "--no-fallback", description = "make every fallback (no library or GPU, a fused node the kernels "
-            + "cannot take) an error instead of a logged warning")
+    @Option(names = "--no-fallback", description = "make every fallback (no CUDA provider or GPU under auto, a graphfuse "
+            + "node ORT placed on another provider) an error instead of a logged warning")
     boolean noFallback;
 
     Fallbacks fallbacks(PrintWriter err) {
         return new Fallbacks(noFallback, err::println);
     }
 
-    Backends.Selected select(Fallbacks fallbacks) {
-        return Backends.select(device, fallbacks);
+    ExecutionProvider provider(Fallbacks fallbacks) {
+        return ProviderChoice.resolve(device, fallbacks);
     }
 
     /** A bad --device is a usage error (exit 2) found while parsing, before any model is read. */

@@ -41,12 +41,26 @@ public final class ModelInputs {
         return out;
     }
 
+    /** Every graph input (initializers aside) must be given: ORT's own message would not say which is missing. */
+    public static void requireAll(Model model, Map<String, Tensor> given) {
+        for (Value v : model.graph().inputs()) {
+            if (!v.isInitializer() && !given.containsKey(v.name())) {
+                throw new BadInputException("inputs", null, "graph input '" + v.name() + "' was not given");
+            }
+        }
+    }
+
     /**
      * Fresh random values for every graph input not in {@code given}: floats ~ N(0, 1), integers uniform in
      * [0, 8) (token ids and positions stay small enough for any vocabulary and cos/sin table). Symbolic
      * dims cannot be invented: such inputs must be given.
      */
     public static Map<String, Tensor> randomFor(Model model, Map<String, Tensor> given, Random rnd) {
+        return randomFor(model, given, rnd, Map.of());
+    }
+
+    /** As {@link #randomFor(Model, Map, Random)}, with values for symbolic dims by name ({@code seq=512}). */
+    public static Map<String, Tensor> randomFor(Model model, Map<String, Tensor> given, Random rnd, Map<String, Long> dimValues) {
         Map<String, Tensor> out = new LinkedHashMap<>(given);
         for (Value v : model.graph().inputs()) {
             if (out.containsKey(v.name()) || v.isInitializer()) {
@@ -58,11 +72,15 @@ public final class ModelInputs {
             List<Dim> dims = tt.shape().dims();
             long[] shape = new long[dims.size()];
             for (int i = 0; i < shape.length; i++) {
-                if (!(dims.get(i) instanceof Dim.Fixed f)) {
+                if (dims.get(i) instanceof Dim.Fixed f) {
+                    shape[i] = f.size();
+                } else if (dimValues.containsKey(dims.get(i).toString())) {
+                    shape[i] = dimValues.get(dims.get(i).toString());
+                } else {
                     throw new BadInputException("--random", null, "input '" + v.name() + "' has symbolic dim " + dims.get(i)
-                            + "; give it with --input NAME=FILE.npy");
+                            + "; give it with --input NAME=FILE.npy" + (dimValues.isEmpty() ? "" : " or --dim " + dims.get(i)
+                            + "=N"));
                 }
-                shape[i] = f.size();
             }
             out.put(v.name(), random(v.name(), tt.elementType(), shape, rnd));
         }

@@ -1,9 +1,12 @@
 package dev.graphfuse.examples;
 
 import ai.onnxruntime.OrtException;
-import dev.graphfuse.dispatch.ExecutionPlan;
-import dev.graphfuse.dispatch.Executor;
-import dev.graphfuse.dispatch.HostTensor;
+import dev.graphfuse.dispatch.ExecutionProvider;
+import dev.graphfuse.dispatch.FusedPlacement;
+import dev.graphfuse.dispatch.GraphfuseSession;
+import dev.graphfuse.dispatch.ModelSource;
+import dev.graphfuse.dispatch.ProviderChoice;
+import dev.graphfuse.dispatch.SessionOptionsSpec;
 import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.io.Npy;
 import dev.graphfuse.ir.Model;
@@ -12,8 +15,6 @@ import dev.graphfuse.ir.Value;
 import dev.graphfuse.pass.PassContext;
 import dev.graphfuse.pass.PassManager;
 import dev.graphfuse.pipeline.PassRegistry;
-import dev.graphfuse.runtime.kernels.Backends;
-import dev.graphfuse.runtime.kernels.CudaBackend;
 import dev.graphfuse.runtime.kernels.DeviceChoice;
 import dev.graphfuse.runtime.kernels.Fallbacks;
 import java.nio.file.Path;
@@ -30,11 +31,11 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>import an ONNX export and run the default pipeline ({@code canonicalize,raise,fuse,tables}) on it,
  *       which turns the attention prologues and RMSNorms into {@code graphfuse.*} nodes;</li>
- *   <li>pick the kernel backend with {@link Backends#select}: {@link DeviceChoice#AUTO} takes CUDA when the
- *       native library loads and sees a device, else the CPU reference kernels — that fallback is not
- *       silent, {@link Fallbacks} logs it with its reason;</li>
- *   <li>execute the optimized model with {@link Executor}: standard-op regions in ONNX Runtime, every
- *       graphfuse node in a kernel;</li>
+ *   <li>pick ONNX Runtime's execution provider with {@link ProviderChoice#resolve}: {@link DeviceChoice#AUTO}
+ *       takes CUDA when ORT's CUDA provider, a CUDA build of graphfuse's op library and a device are there,
+ *       else the CPU — that fallback is not silent, {@link Fallbacks} logs it with its reason;</li>
+ *   <li>run the optimized model in one {@link GraphfuseSession}: ONNX Runtime with graphfuse's op library
+ *       registered, every graphfuse node in graphfuse's kernel on that provider (the profiled run says so);</li>
  *   <li>compare each output with the exporter's recorded output (the {@code .out.NAME.npy} next to the
  *       model, written by PyTorch when the model was exported).</li>
  * </ol>
@@ -56,13 +57,12 @@ public final class RunOptimizedModelExample {
      * What a run did.
      *
      * @param graphfuseNodes nodes in the {@code graphfuse} domain after the pipeline
-     * @param backend        where the graphfuse nodes ran ("cuda device 0 of 1 (…)", "cpu (fallback: …)")
-     * @param fallbacks      every fallback line logged (backend selection, a node that ran its function body)
-     * @param hostDeviceCopies copies to device, to host and bytes moved, when the backend was CUDA; else null
+     * @param provider       the execution provider the whole model ran on
+     * @param placement      where ORT ran each graphfuse node
+     * @param fallbacks      every fallback line logged (provider selection, a misplaced graphfuse node)
      */
-    public record Result(int nodesBefore, int nodesAfter, long graphfuseNodes, long regions, String backend,
-                         Executor.Stats stats, List<String> fallbacks, List<OutputCheck> outputs,
-                         long[] hostDeviceCopies) {
+    public record Result(int nodesBefore, int nodesAfter, long graphfuseNodes, ExecutionProvider provider,
+                         FusedPlacement placement, List<String> fallbacks, List<OutputCheck> outputs) {
     }
 
     /** Optimizes {@code model}, runs it on its recorded inputs and compares every output; fallbacks go to {@code log}. */
@@ -73,36 +73,28 @@ public final class RunOptimizedModelExample {
         new PassManager().run(m, PassRegistry.standard().pipeline(PassRegistry.DEFAULT_PIPELINE), PassContext.quiet());
         long fused = m.graph().nodes().stream().filter(n -> "graphfuse".equals(n.domain())).count();
 
-        // 2. the recorded inputs, as the direct buffers the executor passes around
-        Map<String, HostTensor> inputs = new LinkedHashMap<>();
+        // 2. the recorded inputs
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (Value v : m.graph().inputs()) {
             if (!v.isInitializer()) {
-                Tensor t = Npy.read(sibling(model, "in", v.name()), v.name());
-                inputs.put(v.name(), HostTensor.of(t));
+                inputs.put(v.name(), Npy.read(sibling(model, "in", v.name()), v.name()));
             }
         }
 
-        // 3. the backend: CUDA if it works here, else the CPU kernels with a logged reason
+        // 3. the execution provider: CUDA if it works here, else the CPU with a logged reason
         Fallbacks fallbacks = new Fallbacks(false, log);
-        Backends.Selected backend = Backends.select(DeviceChoice.AUTO, fallbacks);
+        ExecutionProvider provider = ProviderChoice.resolve(DeviceChoice.AUTO, fallbacks);
 
-        // 4. execute and compare
-        try (Executor ex = new Executor(m, backend.host(), fallbacks)) {
-            Map<String, HostTensor> out = ex.run(inputs);
+        // 4. one ORT session with graphfuse's ops; run, see where the graphfuse nodes ran, compare
+        try (GraphfuseSession session = ModelSource.of(m).open(SessionOptionsSpec.of(provider).withProfile(true))) {
+            Map<String, Tensor> out = session.run(inputs);
+            FusedPlacement placement = FusedPlacement.check(m, session.placements(), provider, fallbacks);
             List<OutputCheck> checks = new ArrayList<>();
-            for (Map.Entry<String, HostTensor> e : out.entrySet()) {
+            for (Map.Entry<String, Tensor> e : out.entrySet()) {
                 Tensor want = Npy.read(sibling(model, "out", e.getKey()), e.getKey());
-                checks.add(new OutputCheck(e.getKey(), e.getValue().shape(), maxAbsError(want, e.getValue().toTensor(e.getKey()))));
+                checks.add(new OutputCheck(e.getKey(), e.getValue().dims(), maxAbsError(want, e.getValue())));
             }
-            CudaBackend cuda = backend.cuda();
-            long[] copies = cuda == null ? null : cuda.copyCounts();
-            ExecutionPlan plan = ex.plan();
-            return new Result(before, m.graph().nodeCount(), fused, plan.regionCount(), backend.description(), ex.stats(),
-                    fallbacks.seen(), checks, copies);
-        } finally {
-            if (backend.cuda() != null) {
-                backend.cuda().close();
-            }
+            return new Result(before, m.graph().nodeCount(), fused, provider, placement, fallbacks.seen(), checks);
         }
     }
 
@@ -131,13 +123,8 @@ public final class RunOptimizedModelExample {
             System.exit(2);
         }
         Result r = run(Path.of(args[0]), System.err::println);
-        System.out.printf("%s: %d → %d nodes, %d graphfuse nodes; %d regions in ONNX Runtime; graphfuse nodes on %s: "
-                        + "%d kernel calls, %d fell back%n", args[0], r.nodesBefore(), r.nodesAfter(), r.graphfuseNodes(),
-                r.regions(), r.backend(), r.stats().kernelCalls, r.stats().fallbackRuns);
-        if (r.hostDeviceCopies() != null) {
-            long[] c = r.hostDeviceCopies();
-            System.out.printf("host-device copies: %d to device, %d to host, %d bytes%n", c[0], c[1], c[2]);
-        }
+        System.out.printf("%s: %d → %d nodes; one ONNX Runtime session on %s; %s%n", args[0], r.nodesBefore(),
+                r.nodesAfter(), r.provider().ortName(), r.placement().summary());
         for (OutputCheck c : r.outputs()) {
             System.out.printf("  %s%s: max abs error vs the exporter's output %.3g%n", c.name(),
                     Arrays.toString(c.shape()), c.maxAbsError());

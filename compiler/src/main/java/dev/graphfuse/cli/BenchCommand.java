@@ -1,0 +1,163 @@
+package dev.graphfuse.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graphfuse.diag.BadInputException;
+import dev.graphfuse.dispatch.EndToEndBench;
+import dev.graphfuse.dispatch.ExecutionProvider;
+import dev.graphfuse.dispatch.GraphfuseSession;
+import dev.graphfuse.dispatch.ModelInputs;
+import dev.graphfuse.dispatch.ModelSource;
+import dev.graphfuse.dispatch.SessionOptionsSpec;
+import dev.graphfuse.io.ModelFiles;
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Tensor;
+import dev.graphfuse.runtime.kernels.Fallbacks;
+import dev.graphfuse.util.AtomicFiles;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code graphfuse bench ORIGINAL OPTIMIZED [--tokens 1,512,4096] [--batch N] [--dim NAME=N…] [--cuda-graph]}. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time ORIGINAL in stock ONNX Runtime against OPTIMIZED in ONNX Runtime with graphfuse's op library, "
+                + "in one process, on the same execution provider and the same random inputs; median and p90 per shape and "
+                + "their ratio. Symbolic input dims come from --tokens / --batch / --dim.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ORIGINAL")
+    Path original;
+
+    @Parameters(index = "1", paramLabel = "OPTIMIZED")
+    Path optimized;
+
+    @Option(names = "--tokens", split = ",", paramLabel = "N", description = "values of the token dim, one row each "
+            + "(default: the model's own when it is static)")
+    List<Long> tokens = new ArrayList<>();
+
+    @Option(names = "--tokens-dim", paramLabel = "NAME", description = "the symbolic dim --tokens sets (default: the "
+            + "second symbolic dim of the first input, else its only one)")
+    String tokensDim;
+
+    @Option(names = "--batch", paramLabel = "N", description = "value of the batch dim (the first symbolic dim of the "
+            + "first input, when it has two; default 1)")
+    Long batch;
+
+    @Option(names = "--dim", paramLabel = "NAME=N", description = "a value for any other symbolic dim (e.g. past=512)")
+    List<String> dims = new ArrayList<>();
+
+    @Option(names = "--cuda-graph", description = "CUDA EP only: enable ORT's CUDA graphs (enable_cuda_graph) in both sessions")
+    boolean cudaGraph;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "untimed runs per session and shape (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "20", description = "timed runs per session and shape (default ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the random inputs (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the rows as JSON (atomically)")
+    Path json;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (warmup < 0 || iterations < 1) {
+            throw new BadInputException("--iterations", null, "need at least 1 timed run and no negative warm-up");
+        }
+        Model before = ModelFiles.read(original);
+        List<String> symbolic = EndToEndBench.symbolicDims(before, 1);
+        Map<String, Long> fixed = new LinkedHashMap<>();
+        for (String d : dims) {
+            int eq = d.indexOf('=');
+            try {
+                fixed.put(d.substring(0, eq), Long.parseLong(d.substring(eq + 1)));
+            } catch (RuntimeException e) {
+                throw new BadInputException("--dim", null, "expected NAME=N, got '" + d + "'");
+            }
+        }
+        String tokenName = tokensDim != null ? tokensDim : symbolic.size() >= 2 ? symbolic.get(1)
+                : symbolic.size() == 1 ? symbolic.get(0) : null;
+        String batchName = symbolic.size() >= 2 && (tokensDim == null || !symbolic.get(0).equals(tokensDim)) ? symbolic.get(0) : null;
+        if (batchName != null) {
+            fixed.putIfAbsent(batchName, batch != null ? batch : 1L);
+        } else if (batch != null) {
+            throw new BadInputException("--batch", null, "the first input of " + original + " has no symbolic batch dim");
+        }
+        if (!tokens.isEmpty() && tokenName == null) {
+            throw new BadInputException("--tokens", null, "the first input of " + original + " has no symbolic dim; use --dim");
+        }
+        List<Map<String, Long>> shapes = new ArrayList<>();
+        for (long t : tokens.isEmpty() ? List.of(-1L) : tokens) {
+            Map<String, Long> s = new LinkedHashMap<>(fixed);
+            if (t >= 0) {
+                s.put(tokenName, t);
+            }
+            shapes.add(s);
+        }
+        Fallbacks fallbacks = runtime.fallbacks(err);
+        ExecutionProvider provider = runtime.provider(fallbacks);
+        if (cudaGraph && provider != ExecutionProvider.CUDA) {
+            throw new BadInputException("--cuda-graph", null, "needs the CUDA execution provider, this run is on " + provider.ortName());
+        }
+        SessionOptionsSpec spec0 = SessionOptionsSpec.of(provider).withCudaGraph(cudaGraph);
+        List<EndToEndBench.Row> rows = new ArrayList<>();
+        out.printf("%s vs %s on %s%s, %d warm-up + %d timed runs each, alternating; host inputs and outputs included%n",
+                original, optimized, provider.ortName(), cudaGraph ? " with CUDA graphs" : "", warmup, iterations);
+        out.printf("%-28s %22s %22s %8s%n", "dims", "original median/p90 µs", "optimized median/p90 µs", "speedup");
+        for (Map<String, Long> shape : shapes) {
+            Map<String, Tensor> in = ModelInputs.randomFor(before, Map.of(), new Random(seed), shape);
+            // a fresh pair per shape: CUDA graphs are captured for one shape
+            try (GraphfuseSession a = ModelSource.of(original).open(spec0.withOpLibrary(false));
+                 GraphfuseSession b = ModelSource.of(optimized).open(spec0)) {
+                EndToEndBench.Row r = EndToEndBench.time(a, b, in, shape, warmup, iterations);
+                rows.add(r);
+                out.printf("%-28s %22s %22s %7.2f×%n", shape, fmt(r.original()), fmt(r.optimized()), r.speedup());
+                out.flush();
+            }
+        }
+        if (json != null) {
+            ArrayNode arr = Json.MAPPER.createArrayNode();
+            for (EndToEndBench.Row r : rows) {
+                ObjectNode o = arr.addObject();
+                o.put("original", original.toString());
+                o.put("optimized", optimized.toString());
+                o.put("provider", provider.ortName());
+                o.put("cuda_graph", cudaGraph);
+                ObjectNode d = o.putObject("dims");
+                r.dims().forEach(d::put);
+                o.put("original_median_us", r.original().medianMicros());
+                o.put("original_p90_us", r.original().p90Micros());
+                o.put("optimized_median_us", r.optimized().medianMicros());
+                o.put("optimized_p90_us", r.optimized().p90Micros());
+                o.put("speedup", r.speedup());
+                o.put("runs", r.optimized().runs());
+            }
+            AtomicFiles.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(arr) + "\n");
+        }
+        return 0;
+    }
+
+    private static String fmt(EndToEndBench.Timing t) {
+        return String.format("%.0f / %.0f", t.medianMicros(), t.p90Micros());
+    }
+}

@@ -1,0 +1,166 @@
+#include "cpu_kernels.h"
+
+#include <cmath>
+#include <vector>
+
+#include "half.h"
+
+namespace gf::ort {
+namespace {
+
+float load(const void* p, int64_t i, int32_t dtype) {
+    switch (dtype) {
+    case GF_DTYPE_F16: return host::half_to_float(static_cast<const uint16_t*>(p)[i]);
+    case GF_DTYPE_BF16: return host::bf16_to_float(static_cast<const uint16_t*>(p)[i]);
+    default: return static_cast<const float*>(p)[i];
+    }
+}
+
+void store(void* p, int64_t i, int32_t dtype, float v) {
+    switch (dtype) {
+    case GF_DTYPE_F16: static_cast<uint16_t*>(p)[i] = host::float_to_half(v); break;
+    case GF_DTYPE_BF16: static_cast<uint16_t*>(p)[i] = host::float_to_bf16(v); break;
+    default: static_cast<float*>(p)[i] = v; break;
+    }
+}
+
+int64_t load_index(const void* p, int64_t i, int32_t dtype) {
+    return dtype == GF_DTYPE_I32 ? static_cast<const int32_t*>(p)[i] : static_cast<const int64_t*>(p)[i];
+}
+
+// 1 / sqrt(sum(x^2) / n + eps) in fp32, as the device reduces it (order aside).
+float rsqrt_mean_square(const float* x, int64_t n, float eps) {
+    float sum = 0.0f;
+    for (int64_t i = 0; i < n; i++) sum += x[i] * x[i];
+    return static_cast<float>(1.0 / std::sqrt(static_cast<double>(sum / static_cast<float>(n) + eps)));
+}
+
+int mrope_axis(const gf_rope_args& a, int j) {
+    if (a.position_rows != 3) return 0;
+    if (a.mrope_interleaved) {
+        if (j % 3 == 1 && j < 3 * a.mrope_section[1]) return 1;
+        if (j % 3 == 2 && j < 3 * a.mrope_section[2]) return 2;
+        return 0;
+    }
+    if (j < a.mrope_section[0]) return 0;
+    return j < a.mrope_section[0] + a.mrope_section[1] ? 1 : 2;
+}
+
+int64_t position(const gf_rope_args& a, int axis, int64_t b, int64_t s) {
+    return load_index(a.positions, axis * a.position_stride[0] + b * a.position_stride[1] + s * a.position_stride[2],
+                      a.position_dtype);
+}
+
+struct Angles {
+    std::vector<float> cos_a, sin_a, cos_b, sin_b; // members a and b of pair j differ only for full-width tables
+};
+
+void angles(const gf_rope_args& a, int64_t b, int64_t s, Angles& an) {
+    const int half = a.rotary_dim / 2;
+    if (a.angle_source == GF_ANGLES_TABLE) {
+        const bool full = a.table_width == a.rotary_dim;
+        for (int j = 0; j < half; j++) {
+            const int64_t row = a.position_rows == 0 ? b * a.table_stride[0] + s * a.table_stride[1]
+                                                     : position(a, mrope_axis(a, j), b, s) * a.table_stride[1];
+            const int ia = !full ? j : a.interleaved ? 2 * j : j;
+            const int ib = !full ? j : a.interleaved ? 2 * j + 1 : j + half;
+            an.cos_a[j] = load(a.cos, row + ia, a.table_dtype);
+            an.sin_a[j] = load(a.sin, row + ia, a.table_dtype);
+            an.cos_b[j] = load(a.cos, row + ib, a.table_dtype);
+            an.sin_b[j] = load(a.sin, row + ib, a.table_dtype);
+        }
+    } else {
+        for (int j = 0; j < half; j++) {
+            const float theta = static_cast<float>(position(a, mrope_axis(a, j), b, s)) * a.inv_freq[j];
+            an.cos_a[j] = an.cos_b[j] = std::cos(theta) * a.attention_scaling;
+            an.sin_a[j] = an.sin_b[j] = std::sin(theta) * a.attention_scaling;
+        }
+    }
+}
+
+void head(const gf_rope_args& a, const void* in, const int64_t* in_stride, void* out, const int64_t* out_stride,
+          const void* weight, int64_t b, int64_t s, int h, std::vector<float>& y, const Angles& an) {
+    const int hd = a.head_dim;
+    const int64_t src = b * in_stride[0] + s * in_stride[1] + h * in_stride[2];
+    for (int i = 0; i < hd; i++) y[i] = load(in, src + i, a.dtype);
+    if (a.has_norm) {
+        const float r = rsqrt_mean_square(y.data(), hd, a.epsilon);
+        for (int i = 0; i < hd; i++) y[i] = y[i] * r * (load(weight, i, a.weight_dtype) + a.weight_offset);
+    }
+    const int64_t dst = b * out_stride[0] + s * out_stride[1] + h * out_stride[2];
+    const int half = a.rotary_dim / 2;
+    for (int j = 0; j < half; j++) {
+        const int ia = a.interleaved ? 2 * j : j;
+        const int ib = a.interleaved ? 2 * j + 1 : j + half;
+        const float ya = y[ia], yb = y[ib];
+        store(out, dst + ia, a.dtype, ya * an.cos_a[j] - yb * an.sin_a[j]);
+        store(out, dst + ib, a.dtype, yb * an.cos_b[j] + ya * an.sin_b[j]);
+    }
+    for (int i = a.rotary_dim; i < hd; i++) store(out, dst + i, a.dtype, y[i]);
+}
+
+bool positions_in_range(const gf_rope_args& a) {
+    if (a.rotary_dim == 0 || a.position_rows == 0 || a.angle_source != GF_ANGLES_TABLE) return true;
+    for (int axis = 0; axis < a.position_rows; axis++)
+        for (int64_t b = 0; b < a.batch; b++)
+            for (int64_t s = 0; s < a.seq; s++) {
+                const int64_t p = position(a, axis, b, s);
+                if (p < 0 || p >= a.max_position) return false;
+            }
+    return true;
+}
+
+} // namespace
+
+int cpu_rope(const gf_rope_args& a) {
+    if (!positions_in_range(a)) return GF_ERR_POSITION_RANGE;
+    std::vector<float> y(a.head_dim);
+    const int half = a.rotary_dim / 2;
+    Angles an{std::vector<float>(half), std::vector<float>(half), std::vector<float>(half), std::vector<float>(half)};
+    for (int64_t b = 0; b < a.batch; b++) {
+        for (int64_t s = 0; s < a.seq; s++) {
+            if (half > 0) angles(a, b, s, an);
+            for (int h = 0; h < a.num_q_heads; h++)
+                head(a, a.q, a.q_stride, a.q_out, a.q_out_stride, a.q_weight, b, s, h, y, an);
+            for (int h = 0; h < a.num_k_heads; h++)
+                head(a, a.k, a.k_stride, a.k_out, a.k_out_stride, a.k_weight, b, s, h, y, an);
+        }
+    }
+    return 0;
+}
+
+int cpu_norm(const gf_norm_args& a) {
+    std::vector<float> x(a.n);
+    for (int64_t row = 0; row < a.rows; row++) {
+        const int64_t src = row * a.x_row_stride;
+        for (int64_t i = 0; i < a.n; i++) x[i] = load(a.x, src + i, a.dtype);
+        const float r = rsqrt_mean_square(x.data(), a.n, a.epsilon);
+        const int64_t dst = row * a.out_row_stride;
+        for (int64_t i = 0; i < a.n; i++) {
+            float v = x[i] * r * (load(a.weight, i, a.weight_dtype) + a.weight_offset);
+            if (a.gated) {
+                const float z = load(a.z, row * a.z_row_stride + i, a.dtype);
+                v = v * (z * static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(z)))));
+            }
+            store(a.out, dst + i, a.out_dtype, v);
+        }
+    }
+    return 0;
+}
+
+void cpu_cos_sin(const CosSinCall& c, float* cos, float* sin) {
+    gf_rope_args axes{}; // only the section fields, for mrope_axis
+    axes.position_rows = 3;
+    axes.mrope_interleaved = c.interleaved_sections;
+    for (int d = 0; d < 3; d++) axes.mrope_section[d] = c.section[d];
+    for (int64_t t = 0; t < c.tokens; t++) {
+        for (int j = 0; j < c.half; j++) {
+            const int64_t p = load_index(c.positions, mrope_axis(axes, j) * c.tokens + t, c.position_dtype);
+            const float theta = static_cast<float>(p) * c.inv_freq[j];
+            cos[t * c.half + j] = std::cos(theta) * c.attention_scaling;
+            sin[t * c.half + j] = std::sin(theta) * c.attention_scaling;
+        }
+    }
+}
+
+} // namespace gf::ort

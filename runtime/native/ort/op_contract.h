@@ -1,0 +1,46 @@
+// The graphfuse ops this library registers with ONNX Runtime: name, inputs, outputs and attributes with
+// their kinds and defaults. The single source of these declarations is ops/graphfuse.fuse in the pattern
+// library; this table is checked against it field by field by OrtOpContractTest (through
+// gf_ort_contract()), so the two cannot drift apart silently.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gf::ort {
+
+enum class OpKind { RmsNorm, GemmaRmsNorm, RmsNormGated, QkNorm, QkNormRope, QkNormMRope, Rope, MRope, MRopeCosSin };
+
+enum class AttrKind { Float, Int, Ints, String };
+
+struct AttrDecl {
+    const char* name;
+    AttrKind kind;
+    // required: no default, the node must carry it. optional (ints?): may be absent, no default.
+    enum Presence { Required, Default, Optional } presence;
+    double float_default;
+    int64_t int_default;
+    const char* string_default;
+};
+
+// Which inputs must share the element type of the first (the rotated / normalized tensors) and which
+// are free (scales, tables, positions, inv_freq). Outputs take the first input's type unless fp32.
+enum class TypeRule { SameAsFirst, Float, Index, F32 };
+
+struct OpDecl {
+    OpKind kind;
+    const char* name;
+    std::vector<const char*> inputs;
+    std::vector<TypeRule> input_types;
+    std::vector<const char*> outputs;
+    std::vector<TypeRule> output_types;
+    std::vector<AttrDecl> attrs;
+};
+
+const std::vector<OpDecl>& op_decls();
+
+// The declarations in the .fuse signature syntax, one op per line (what gf_ort_contract() returns).
+std::string contract_text();
+
+} // namespace gf::ort

@@ -1,0 +1,578 @@
+// RegisterCustomOps: every op of op_contract.cpp, once for ORT's CPU execution provider and, in a CUDA
+// build, once for its CUDA execution provider (same name, same schema; ORT picks the kernel by the EP the
+// node is placed on). Attributes and input types are checked once, when ORT creates the kernel, so a
+// model the library cannot run fails at session creation with the node named; shapes are checked per
+// call, since they can change between runs.
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "binding.h"
+#include "cpu_kernels.h"
+#include "node_attrs.h"
+#include "op_contract.h"
+#include "ort_api.h"
+#include "ort_c_api.h"
+#ifdef GF_ORT_WITH_CUDA
+#include "cuda_ops.h"
+#endif
+
+namespace gf::ort {
+
+// The table RegisterCustomOps was given; shape inference gets no API pointer of its own.
+const OrtApi* g_api = nullptr;
+
+namespace {
+
+constexpr const char* kDomain = "graphfuse";
+constexpr const char* kCudaEp = "CUDAExecutionProvider";
+
+struct OpEntry : OrtCustomOp {
+    const OpDecl* decl;
+    bool cuda;
+};
+
+const OpEntry& entry(const OrtCustomOp* op) { return *static_cast<const OpEntry*>(op); }
+
+struct Kernel {
+    const OpDecl* decl;
+    bool cuda;
+    Api api;
+    NodeAttrs attrs;
+    std::string where; // "graphfuse.QkNormRope node 'name' on CPUExecutionProvider: "
+};
+
+// Releases an ORT-owned object when the scope ends, whichever way it ends.
+template <typename T> struct Owned {
+    const Api& api;
+    Slot release;
+    T* p = nullptr;
+    ~Owned() {
+        if (p != nullptr) api.at<void (*)(T*)>(release)(p);
+    }
+};
+
+bool is_float(int t) { return t == ONNX_TYPE_FLOAT || t == ONNX_TYPE_FLOAT16 || t == ONNX_TYPE_BFLOAT16; }
+bool is_index(int t) { return t == ONNX_TYPE_INT64 || t == ONNX_TYPE_INT32; }
+
+std::string node_name(const Api& api, const OrtKernelInfo* info) {
+    size_t size = 0;
+    OrtStatus* s = api.at<OrtStatus* (*)(const OrtKernelInfo*, char*, size_t*)>(kKernelInfo_GetNodeName)(info, nullptr, &size);
+    if (s != nullptr) {
+        api.release(s);
+        return "?";
+    }
+    std::string name(size, '\0');
+    check(api.at<OrtStatus* (*)(const OrtKernelInfo*, char*, size_t*)>(kKernelInfo_GetNodeName)(info, name.data(), &size));
+    name.resize(std::strlen(name.c_str()));
+    return name;
+}
+
+// Reads a declared attribute; false when the node does not carry it (or carries another kind).
+bool read_attr(const Api& api, const OrtKernelInfo* info, const AttrDecl& d, AttrValue& v) {
+    OrtStatus* s = nullptr;
+    switch (d.kind) {
+    case AttrKind::Float: {
+        float f = 0;
+        s = api.at<OrtStatus* (*)(const OrtKernelInfo*, const char*, float*)>(kKernelInfoGetAttribute_float)(info, d.name, &f);
+        v.f = f;
+        break;
+    }
+    case AttrKind::Int:
+        s = api.at<OrtStatus* (*)(const OrtKernelInfo*, const char*, int64_t*)>(kKernelInfoGetAttribute_int64)(info, d.name, &v.i);
+        break;
+    case AttrKind::String: {
+        auto get = api.at<OrtStatus* (*)(const OrtKernelInfo*, const char*, char*, size_t*)>(kKernelInfoGetAttribute_string);
+        size_t size = 0;
+        s = get(info, d.name, nullptr, &size);
+        if (s == nullptr) {
+            std::string text(size, '\0');
+            s = get(info, d.name, text.data(), &size);
+            text.resize(std::strlen(text.c_str()));
+            v.s = text;
+        }
+        break;
+    }
+    case AttrKind::Ints: {
+        auto get = api.at<OrtStatus* (*)(const OrtKernelInfo*, const char*, int64_t*, size_t*)>(kKernelInfoGetAttributeArray_int64);
+        size_t count = 0;
+        s = get(info, d.name, nullptr, &count);
+        if (s == nullptr) {
+            v.ints.assign(count, 0);
+            s = count == 0 ? nullptr : get(info, d.name, v.ints.data(), &count);
+        }
+        break;
+    }
+    }
+    if (s != nullptr) {
+        api.release(s);
+        return false;
+    }
+    return true;
+}
+
+const char* kind_word(AttrKind k) {
+    switch (k) {
+    case AttrKind::Float: return "a float";
+    case AttrKind::Int: return "an int";
+    case AttrKind::Ints: return "ints";
+    case AttrKind::String: return "a string";
+    }
+    return "?";
+}
+
+int input_type(const Api& api, const OrtKernelInfo* info, size_t i) {
+    Owned<OrtTypeInfo> ti{api, kReleaseTypeInfo};
+    check(api.at<OrtStatus* (*)(const OrtKernelInfo*, size_t, OrtTypeInfo**)>(kKernelInfo_GetInputTypeInfo)(info, i, &ti.p));
+    const OrtTensorTypeAndShapeInfo* tensor = nullptr;
+    check(api.at<OrtStatus* (*)(const OrtTypeInfo*, const OrtTensorTypeAndShapeInfo**)>(kCastTypeInfoToTensorInfo)(ti.p, &tensor));
+    if (tensor == nullptr) return -1;
+    ONNXTensorElementDataType t = ONNX_TYPE_UNDEFINED;
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, ONNXTensorElementDataType*)>(kGetTensorElementType)(tensor, &t));
+    return t;
+}
+
+// Element types against the declaration: the first input's type is shared by every SameAsFirst input.
+void check_input_types(const Kernel& k, const OrtKernelInfo* info) {
+    const OpDecl& d = *k.decl;
+    int first = -1;
+    for (size_t i = 0; i < d.inputs.size(); i++) {
+        const int t = input_type(k.api, info, i);
+        const TypeRule rule = d.input_types[i];
+        std::string want;
+        if (rule == TypeRule::SameAsFirst) {
+            if (i == 0) {
+                first = t;
+                if (!is_float(t)) want = "f32, f16 or bf16";
+            } else if (t != first) {
+                want = "the type of " + std::string(d.inputs[0]) + " (" + dtype_name(first) + ")";
+            }
+        } else if (rule == TypeRule::Float && !is_float(t)) {
+            want = "f32, f16 or bf16";
+        } else if (rule == TypeRule::Index && !is_index(t)) {
+            want = "int64 or int32";
+        } else if (rule == TypeRule::F32 && t != ONNX_TYPE_FLOAT) {
+            want = "f32";
+        }
+        if (!want.empty())
+            throw BindError("input " + std::string(d.inputs[i]) + " is " + dtype_name(t) + ", expected " + want);
+    }
+}
+
+#ifdef GF_ORT_WITH_CUDA
+// The CUDA kernels exist for these head sizes only: refuse the node when the session is built, not at run time.
+void check_cuda_geometry(const Kernel& k) {
+    if (!k.attrs.has("head_dim")) return;
+    const int64_t hd = k.attrs.i("head_dim");
+    if (hd != 64 && hd != 128 && hd != 256)
+        throw BindError("head_dim " + std::to_string(hd) + " has no CUDA kernel (64, 128 or 256)");
+}
+#endif
+
+OrtStatus* create_kernel(const OrtCustomOp* op, const OrtApi* ort, const OrtKernelInfo* info, void** out) {
+    const OpEntry& e = entry(op);
+    Api api(ort);
+    *out = nullptr;
+    std::string where = std::string(kDomain) + "." + e.decl->name + " node '?' on " +
+                        (e.cuda ? kCudaEp : "CPUExecutionProvider") + ": ";
+    try {
+        auto k = std::make_unique<Kernel>(Kernel{e.decl, e.cuda, api, NodeAttrs{}, ""});
+        where = std::string(kDomain) + "." + e.decl->name + " node '" + node_name(api, info) + "' on " +
+                (e.cuda ? kCudaEp : "CPUExecutionProvider") + ": ";
+        k->where = where;
+        for (const AttrDecl& d : e.decl->attrs) {
+            AttrValue v;
+            if (read_attr(api, info, d, v)) {
+                k->attrs.set(d.name, v);
+                continue;
+            }
+            switch (d.presence) {
+            case AttrDecl::Required:
+                throw BindError("attribute " + std::string(d.name) + " (" + kind_word(d.kind) + ") is missing or not " +
+                                kind_word(d.kind));
+            case AttrDecl::Default:
+                v.f = d.float_default;
+                v.i = d.int_default;
+                if (d.string_default != nullptr) v.s = d.string_default;
+                k->attrs.set(d.name, v);
+                break;
+            case AttrDecl::Optional: break;
+            }
+        }
+        check_attrs(e.decl->kind, k->attrs);
+        check_input_types(*k, info);
+#ifdef GF_ORT_WITH_CUDA
+        if (e.cuda) check_cuda_geometry(*k);
+#endif
+        *out = k.release();
+        return nullptr;
+    } catch (const OrtFailure& f) {
+        return f.status;
+    } catch (const std::exception& x) {
+        return api.status(ORT_INVALID_ARGUMENT, where + x.what());
+    }
+}
+
+TensorArg input(const Api& api, OrtKernelContext* ctx, size_t i) {
+    const OrtValue* v = nullptr;
+    check(api.at<OrtStatus* (*)(const OrtKernelContext*, size_t, const OrtValue**)>(kKernelContext_GetInput)(ctx, i, &v));
+    Owned<OrtTensorTypeAndShapeInfo> info{api, kReleaseTensorTypeAndShapeInfo};
+    check(api.at<OrtStatus* (*)(const OrtValue*, OrtTensorTypeAndShapeInfo**)>(kGetTensorTypeAndShape)(v, &info.p));
+    ONNXTensorElementDataType t = ONNX_TYPE_UNDEFINED;
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, ONNXTensorElementDataType*)>(kGetTensorElementType)(info.p, &t));
+    size_t rank = 0;
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, size_t*)>(kGetDimensionsCount)(info.p, &rank));
+    TensorArg a{nullptr, t, std::vector<int64_t>(rank)};
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, int64_t*, size_t)>(kGetDimensions)(info.p, a.shape.data(), rank));
+    void* data = nullptr;
+    check(api.at<OrtStatus* (*)(OrtValue*, void**)>(kGetTensorMutableData)(const_cast<OrtValue*>(v), &data));
+    a.data = data;
+    return a;
+}
+
+void* output(const Api& api, OrtKernelContext* ctx, size_t i, const std::vector<int64_t>& shape) {
+    OrtValue* v = nullptr;
+    check(api.at<OrtStatus* (*)(OrtKernelContext*, size_t, const int64_t*, size_t, OrtValue**)>(kKernelContext_GetOutput)(
+        ctx, i, shape.data(), shape.size(), &v));
+    void* data = nullptr;
+    check(api.at<OrtStatus* (*)(OrtValue*, void**)>(kGetTensorMutableData)(v, &data));
+    return data;
+}
+
+int64_t count(const std::vector<int64_t>& shape) {
+    int64_t c = 1;
+    for (int64_t d : shape) c *= d;
+    return c;
+}
+
+#ifdef GF_ORT_WITH_CUDA
+void* stream_of(const Api& api, OrtKernelContext* ctx) {
+    void* stream = nullptr;
+    check(api.at<OrtStatus* (*)(const OrtKernelContext*, void**)>(kKernelContext_GetGPUComputeStream)(ctx, &stream));
+    return stream;
+}
+#endif
+
+std::string kernel_error(int rc) {
+#ifdef GF_ORT_WITH_CUDA
+    return cuda_error_string(rc);
+#else
+    return rc == GF_ERR_POSITION_RANGE ? "a position is outside [0, max_position)" : "error " + std::to_string(rc);
+#endif
+}
+
+void run(Kernel& k, OrtKernelContext* ctx) {
+    const OpDecl& d = *k.decl;
+    std::vector<TensorArg> in;
+    for (size_t i = 0; i < d.inputs.size(); i++) in.push_back(input(k.api, ctx, i));
+    int rc = 0;
+    switch (d.kind) {
+    case OpKind::RmsNorm:
+    case OpKind::GemmaRmsNorm:
+    case OpKind::RmsNormGated: {
+        NormCall c = bind_norm(d.kind, k.attrs, in);
+        c.args.out = output(k.api, ctx, 0, c.out_shape);
+        if (c.args.rows == 0) return;
+#ifdef GF_ORT_WITH_CUDA
+        if (k.cuda) {
+            rc = cuda_norm(d.kind, c.args, stream_of(k.api, ctx));
+            break;
+        }
+#endif
+        rc = cpu_norm(c.args);
+        break;
+    }
+    case OpKind::MRopeCosSin: {
+        const CosSinCall c = bind_cos_sin(k.attrs, in);
+        float* cos = static_cast<float*>(output(k.api, ctx, 0, c.out_shape));
+        float* sin = static_cast<float*>(output(k.api, ctx, 1, c.out_shape));
+        if (c.tokens == 0) return;
+#ifdef GF_ORT_WITH_CUDA
+        if (k.cuda) {
+            rc = cuda_cos_sin(c, cos, sin, stream_of(k.api, ctx));
+            break;
+        }
+#endif
+        cpu_cos_sin(c, cos, sin);
+        break;
+    }
+    default: {
+        RopeCall c = bind_rope_family(d.kind, k.attrs, in);
+        c.args.q_out = output(k.api, ctx, 0, c.q_out_shape);
+        if (d.outputs.size() > 1) c.args.k_out = output(k.api, ctx, 1, c.k_out_shape);
+        if (count(c.q_out_shape) == 0 && (d.outputs.size() < 2 || count(c.k_out_shape) == 0)) return;
+#ifdef GF_ORT_WITH_CUDA
+        if (k.cuda) {
+            rc = cuda_rope(d.kind, c.args, stream_of(k.api, ctx));
+            break;
+        }
+#endif
+        rc = cpu_rope(c.args);
+        break;
+    }
+    }
+    if (rc != 0) throw BindError(kernel_error(rc));
+}
+
+OrtStatus* compute(void* kernel, OrtKernelContext* ctx) {
+    Kernel& k = *static_cast<Kernel*>(kernel);
+    try {
+        run(k, ctx);
+        return nullptr;
+    } catch (const OrtFailure& f) {
+        return f.status;
+    } catch (const BindError& x) {
+        return k.api.status(ORT_INVALID_ARGUMENT, k.where + x.what());
+    } catch (const std::exception& x) {
+        return k.api.status(ORT_FAIL, k.where + x.what());
+    }
+}
+
+void destroy(void* kernel) { delete static_cast<Kernel*>(kernel); }
+
+// ---- shape inference: output types and shapes from the inputs' (possibly symbolic) shapes ----
+
+struct Dim {
+    int64_t size; // -1: symbolic or unknown
+    std::string name;
+};
+
+bool read_int_attr(const Api& api, OrtShapeInferContext* ctx, const char* name, std::vector<int64_t>& out) {
+    const OrtOpAttr* attr = nullptr;
+    OrtStatus* s = api.at<OrtStatus* (*)(const OrtShapeInferContext*, const char*, const OrtOpAttr**)>(
+        kShapeInferContext_GetAttribute)(ctx, name, &attr);
+    if (s != nullptr || attr == nullptr) {
+        api.release(s);
+        return false;
+    }
+    auto read = api.at<OrtStatus* (*)(const OrtOpAttr*, OrtOpAttrType, void*, size_t, size_t*)>(kReadOpAttr);
+    size_t bytes = 0;
+    int64_t one = 0;
+    s = read(attr, ORT_ATTR_INT, &one, sizeof one, &bytes);
+    if (s == nullptr) {
+        out.assign(1, one);
+        return true;
+    }
+    api.release(s);
+    s = read(attr, ORT_ATTR_INTS, nullptr, 0, &bytes); // asks for the size
+    api.release(s);
+    out.assign(bytes / sizeof(int64_t), 0);
+    if (out.empty()) return true;
+    s = read(attr, ORT_ATTR_INTS, out.data(), bytes, &bytes);
+    if (s != nullptr) {
+        api.release(s);
+        return false;
+    }
+    return true;
+}
+
+std::vector<Dim> input_dims(const Api& api, OrtShapeInferContext* ctx, size_t i, int& type) {
+    OrtTensorTypeAndShapeInfo* info = nullptr; // owned by the context
+    check(api.at<OrtStatus* (*)(const OrtShapeInferContext*, size_t, OrtTensorTypeAndShapeInfo**)>(
+        kShapeInferContext_GetInputTypeShape)(ctx, i, &info));
+    ONNXTensorElementDataType t = ONNX_TYPE_UNDEFINED;
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, ONNXTensorElementDataType*)>(kGetTensorElementType)(info, &t));
+    type = t;
+    size_t rank = 0;
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, size_t*)>(kGetDimensionsCount)(info, &rank));
+    std::vector<int64_t> sizes(rank);
+    std::vector<const char*> names(rank, nullptr);
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, int64_t*, size_t)>(kGetDimensions)(info, sizes.data(), rank));
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, const char**, size_t)>(kGetSymbolicDimensions)(
+        info, names.data(), rank));
+    std::vector<Dim> dims(rank);
+    for (size_t d = 0; d < rank; d++) dims[d] = Dim{sizes[d], names[d] != nullptr ? names[d] : ""};
+    return dims;
+}
+
+void set_output(const Api& api, OrtShapeInferContext* ctx, size_t i, int type, const std::vector<Dim>& dims) {
+    Owned<OrtTensorTypeAndShapeInfo> info{api, kReleaseTensorTypeAndShapeInfo};
+    check(api.at<OrtStatus* (*)(OrtTensorTypeAndShapeInfo**)>(kCreateTensorTypeAndShapeInfo)(&info.p));
+    check(api.at<OrtStatus* (*)(OrtTensorTypeAndShapeInfo*, ONNXTensorElementDataType)>(kSetTensorElementType)(
+        info.p, static_cast<ONNXTensorElementDataType>(type)));
+    std::vector<int64_t> sizes;
+    std::vector<const char*> names;
+    for (const Dim& d : dims) {
+        sizes.push_back(d.size);
+        names.push_back(d.name.c_str());
+    }
+    check(api.at<OrtStatus* (*)(OrtTensorTypeAndShapeInfo*, const int64_t*, size_t)>(kSetDimensions)(info.p, sizes.data(), sizes.size()));
+    check(api.at<OrtStatus* (*)(OrtTensorTypeAndShapeInfo*, const char**, size_t)>(kSetSymbolicDimensions)(
+        info.p, names.data(), names.size()));
+    check(api.at<OrtStatus* (*)(const OrtShapeInferContext*, size_t, const OrtTensorTypeAndShapeInfo*)>(
+        kShapeInferContext_SetOutputTypeShape)(ctx, i, info.p));
+}
+
+// [lead..., heads, hd] from q / k stored as [lead..., heads*hd] or [lead..., heads, hd], then perm.
+bool heads_shape(std::vector<Dim> x, int64_t heads, int64_t hd, const std::vector<int64_t>* perm, std::vector<Dim>& out) {
+    const size_t r = x.size();
+    if (r >= 2 && x[r - 1].size == hd && x[r - 2].size == heads) x.resize(r - 2);
+    else if (r >= 1 && (x[r - 1].size == heads * hd || x[r - 1].size < 0)) x.resize(r - 1);
+    else return false;
+    x.push_back(Dim{heads, ""});
+    x.push_back(Dim{hd, ""});
+    if (perm == nullptr) {
+        out = x;
+        return true;
+    }
+    if (perm->size() != x.size()) return false;
+    out.clear();
+    for (int64_t a : *perm) {
+        if (a < 0 || a >= static_cast<int64_t>(x.size())) return false;
+        out.push_back(x[a]);
+    }
+    return true;
+}
+
+std::vector<Dim> permuted(const std::vector<Dim>& x, const std::vector<int64_t>* perm) {
+    if (perm == nullptr || perm->size() != x.size()) return x;
+    std::vector<Dim> out;
+    for (int64_t a : *perm) out.push_back(a >= 0 && a < static_cast<int64_t>(x.size()) ? x[a] : Dim{-1, ""});
+    return out;
+}
+
+OrtStatus* infer_shapes(const OrtCustomOp* op, OrtShapeInferContext* ctx) {
+    const OpEntry& e = entry(op);
+    const OpDecl& d = *e.decl;
+    Api api(g_api);
+    try {
+        int type0 = 0;
+        const std::vector<Dim> x = input_dims(api, ctx, 0, type0);
+        std::vector<int64_t> perm_v;
+        const std::vector<int64_t>* perm = read_int_attr(api, ctx, "perm", perm_v) ? &perm_v : nullptr;
+        std::vector<int64_t> v;
+        auto attr = [&](const char* name) { return read_int_attr(api, ctx, name, v) && v.size() == 1 ? v[0] : -1; };
+        switch (d.kind) {
+        case OpKind::QkNorm:
+        case OpKind::QkNormRope:
+        case OpKind::QkNormMRope: {
+            int type1 = 0;
+            const std::vector<Dim> k = input_dims(api, ctx, 1, type1);
+            const int64_t nq = attr("num_q_heads"), nk = attr("num_kv_heads"), hd = attr("head_dim");
+            std::vector<Dim> qo, ko;
+            if (nq < 0 || nk < 0 || hd <= 0 || !heads_shape(x, nq, hd, perm, qo) || !heads_shape(k, nk, hd, perm, ko))
+                return nullptr; // the kernel reports the mismatch with the actual shapes
+            set_output(api, ctx, 0, type0, qo);
+            set_output(api, ctx, 1, type0, ko);
+            break;
+        }
+        case OpKind::MRope: set_output(api, ctx, 0, type0, permuted(x, perm)); break;
+        case OpKind::MRopeCosSin: {
+            std::vector<int64_t> sec;
+            if (x.empty() || !read_int_attr(api, ctx, "mrope_section", sec) || sec.size() != 3) return nullptr;
+            std::vector<Dim> out(x.begin() + 1, x.end());
+            out.push_back(Dim{sec[0] + sec[1] + sec[2], ""});
+            set_output(api, ctx, 0, ONNX_TYPE_FLOAT, out);
+            set_output(api, ctx, 1, ONNX_TYPE_FLOAT, out);
+            break;
+        }
+        default: set_output(api, ctx, 0, type0, x); break; // norms and Rope keep X's shape and type
+        }
+        return nullptr;
+    } catch (const OrtFailure& f) {
+        return f.status;
+    } catch (const std::exception& x) {
+        return api.status(ORT_FAIL, std::string(kDomain) + "." + d.name + ": shape inference: " + x.what());
+    }
+}
+
+// ---- the op table ----
+
+const char* get_name(const OrtCustomOp* op) { return entry(op).decl->name; }
+const char* get_ep(const OrtCustomOp* op) { return entry(op).cuda ? kCudaEp : nullptr; }
+// Any type here; the kernel checks each against the declaration when it is created (check_input_types),
+// with a message a user can act on, and shape inference gives the outputs their types.
+ONNXTensorElementDataType any_type(const OrtCustomOp*, size_t) { return ONNX_TYPE_UNDEFINED; }
+size_t input_count(const OrtCustomOp* op) { return entry(op).decl->inputs.size(); }
+size_t output_count(const OrtCustomOp* op) { return entry(op).decl->outputs.size(); }
+OrtCustomOpInputOutputCharacteristic required(const OrtCustomOp*, size_t) { return ORT_IO_REQUIRED; }
+OrtMemType device_memory(const OrtCustomOp*, size_t) { return ORT_MEM_DEFAULT; }
+int min_arity(const OrtCustomOp*) { return 1; }
+int homogeneous(const OrtCustomOp*) { return 0; }
+int start_version(const OrtCustomOp*) { return 1; }
+
+OpEntry make_entry(const OpDecl& d, bool cuda) {
+    OpEntry e{};
+    e.version = kApiVersion;
+    e.GetName = get_name;
+    e.GetExecutionProviderType = get_ep;
+    e.GetInputType = any_type;
+    e.GetInputTypeCount = input_count;
+    e.GetOutputType = any_type;
+    e.GetOutputTypeCount = output_count;
+    e.KernelDestroy = destroy;
+    e.GetInputCharacteristic = required;
+    e.GetOutputCharacteristic = required;
+    e.GetInputMemoryType = device_memory;
+    e.GetVariadicInputMinArity = min_arity;
+    e.GetVariadicInputHomogeneity = homogeneous;
+    e.GetVariadicOutputMinArity = min_arity;
+    e.GetVariadicOutputHomogeneity = homogeneous;
+    e.CreateKernelV2 = create_kernel;
+    e.KernelComputeV2 = compute;
+    e.InferOutputShapeFn = infer_shapes;
+    e.GetStartVersion = start_version;
+    e.decl = &d;
+    e.cuda = cuda;
+    return e;
+}
+
+// ORT keeps pointers to the op structs for the life of every session that registered them.
+const std::vector<OpEntry>& entries() {
+    static const std::vector<OpEntry> all = [] {
+        std::vector<OpEntry> v;
+        for (const OpDecl& d : op_decls()) {
+            v.push_back(make_entry(d, false));
+#ifdef GF_ORT_WITH_CUDA
+            v.push_back(make_entry(d, true));
+#endif
+        }
+        return v;
+    }();
+    return all;
+}
+
+} // namespace
+} // namespace gf::ort
+
+extern "C" {
+
+__attribute__((visibility("default"))) OrtStatus* RegisterCustomOps(OrtSessionOptions* options, const OrtApiBase* base) {
+    using namespace gf::ort;
+    const OrtApi* ort = base->GetApi(kApiVersion);
+    if (ort == nullptr) return nullptr; // cannot even build a status: ORT reports the failed registration itself
+    g_api = ort;
+    Api api(ort);
+    try {
+        OrtCustomOpDomain* domain = nullptr;
+        check(api.at<OrtStatus* (*)(const char*, OrtCustomOpDomain**)>(kCreateCustomOpDomain)(kDomain, &domain));
+        for (const OpEntry& e : entries())
+            check(api.at<OrtStatus* (*)(OrtCustomOpDomain*, const OrtCustomOp*)>(kCustomOpDomain_Add)(domain, &e));
+        // the domain must outlive the sessions; ORT does not take ownership, so it is never released
+        check(api.at<OrtStatus* (*)(OrtSessionOptions*, OrtCustomOpDomain*)>(kAddCustomOpDomain)(options, domain));
+        return nullptr;
+    } catch (const OrtFailure& f) {
+        return f.status;
+    } catch (const std::exception& x) {
+        return api.status(ORT_FAIL, std::string("graphfuse: registering the custom ops failed: ") + x.what());
+    }
+}
+
+// The registered ops in .fuse signature syntax; tests compare it with ops/graphfuse.fuse.
+__attribute__((visibility("default"))) const char* gf_ort_contract(void) {
+    static const std::string text = gf::ort::contract_text();
+    return text.c_str();
+}
+
+// 1 when this build registers the CUDA execution provider's kernels too.
+__attribute__((visibility("default"))) int gf_ort_has_cuda(void) {
+#ifdef GF_ORT_WITH_CUDA
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+} // extern "C"
