@@ -68,6 +68,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the random inputs (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--profile", description = "after timing, one profiled run of each session: ORT's kernel time per op "
+            + "type, original beside optimized")
+    boolean profile;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the rows as JSON (atomically)")
     Path json;
 
@@ -86,15 +90,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Model before = ModelFiles.read(original);
         List<String> symbolic = EndToEndBench.symbolicDims(before, 1);
-        Map<String, Long> fixed = new LinkedHashMap<>();
-        for (String d : dims) {
-            int eq = d.indexOf('=');
-            try {
-                fixed.put(d.substring(0, eq), Long.parseLong(d.substring(eq + 1)));
-            } catch (RuntimeException e) {
-                throw new BadInputException("--dim", null, "expected NAME=N, got '" + d + "'");
-            }
-        }
+        Map<String, Long> fixed = new LinkedHashMap<>(ModelInputs.dimValues(dims));
         String tokenName = tokensDim != null ? tokensDim : symbolic.size() >= 2 ? symbolic.get(1)
                 : symbolic.size() == 1 ? symbolic.get(0) : null;
         String batchName = symbolic.size() >= 2 && (tokensDim == null || !symbolic.get(0).equals(tokensDim)) ? symbolic.get(0) : null;
@@ -134,6 +130,9 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("%-28s %22s %22s %7.2f×%n", shape, fmt(r.original()), fmt(r.optimized()), r.speedup());
                 out.flush();
             }
+            if (profile) {
+                printProfile(out, shape, in, spec0);
+            }
         }
         if (json != null) {
             ArrayNode arr = Json.MAPPER.createArrayNode();
@@ -155,6 +154,32 @@ final class BenchCommand implements Callable<Integer> {
             AtomicFiles.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(arr) + "\n");
         }
         return 0;
+    }
+
+    /** One warm run, then one profiled run of each model; kernel µs summed per op type, largest first. */
+    private void printProfile(PrintWriter out, Map<String, Long> shape, Map<String, Tensor> in, SessionOptionsSpec spec0)
+            throws Exception {
+        Map<String, long[]> byOp = new java.util.TreeMap<>();
+        int side = 0;
+        for (ModelSource src : List.of(ModelSource.of(original), ModelSource.of(optimized))) {
+            try (GraphfuseSession s = src.open(spec0.withOpLibrary(side == 1).withProfile(true))) {
+                s.run(in);
+                s.run(in);
+                for (dev.graphfuse.dispatch.NodePlacement p : s.placements()) {
+                    byOp.computeIfAbsent(p.opType(), k -> new long[2])[side] += p.micros() / Math.max(1, p.calls());
+                }
+            }
+            side++;
+        }
+        long[] total = new long[2];
+        byOp.values().forEach(v -> {
+            total[0] += v[0];
+            total[1] += v[1];
+        });
+        out.printf("  ORT kernel time per op type at %s (µs, one run): original %d, optimized %d%n", shape, total[0], total[1]);
+        byOp.entrySet().stream().sorted((a, b) -> Long.compare(Math.max(b.getValue()[0], b.getValue()[1]),
+                Math.max(a.getValue()[0], a.getValue()[1]))).limit(16)
+                .forEach(e -> out.printf("    %-32s %10d %10d%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
     }
 
     private static String fmt(EndToEndBench.Timing t) {

@@ -42,6 +42,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = {"-i", "--input"}, paramLabel = "NAME=FILE.npy", description = "a graph input from a NumPy file")
     List<String> inputs = new ArrayList<>();
 
+    @Option(names = "--dim", paramLabel = "NAME=N", description = "a value for a symbolic input dim of the random inputs "
+            + "(e.g. seq=512)")
+    List<String> dims = new ArrayList<>();
+
     @Option(names = "--seed", description = "seed for the random inputs (default: fresh each run, printed)")
     Long seed;
 
@@ -64,7 +68,7 @@ final class VerifyCommand implements Callable<Integer> {
         Model after = ModelFiles.read(optimized);
         long s = seed != null ? seed : System.nanoTime();
         Map<String, Tensor> given = ModelInputs.read(before, inputs);
-        Map<String, Tensor> in = ModelInputs.randomFor(before, given, new Random(s));
+        Map<String, Tensor> in = ModelInputs.randomFor(before, given, new Random(s), ModelInputs.dimValues(dims));
         if (in.size() > given.size()) {
             out.println("random inputs for " + in.keySet().stream().filter(k -> !given.containsKey(k)).toList()
                     + ", seed " + s);

@@ -41,6 +41,25 @@ public final class ModelInputs {
         return out;
     }
 
+    /** {@code --dim NAME=N} values by name; N must be a positive integer. */
+    public static Map<String, Long> dimValues(List<String> pairs) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String d : pairs) {
+            int eq = d.indexOf('=');
+            long v;
+            try {
+                v = Long.parseLong(d.substring(eq + 1).strip());
+            } catch (RuntimeException e) {
+                v = -1;
+            }
+            if (eq <= 0 || v < 1 || v > Integer.MAX_VALUE) {
+                throw new BadInputException("--dim", null, "expected NAME=N with N a positive integer, got '" + d + "'");
+            }
+            out.put(d.substring(0, eq), v);
+        }
+        return out;
+    }
+
     /** Every graph input (initializers aside) must be given: ORT's own message would not say which is missing. */
     public static void requireAll(Model model, Map<String, Tensor> given) {
         for (Value v : model.graph().inputs()) {
