@@ -6,6 +6,7 @@ graphfuse's kernel. usage: ort_python_check.py LIB ORIGINAL OPTIMIZED [ORIGINAL 
 import json
 import os
 import sys
+import tempfile
 
 import numpy as np
 import onnxruntime as ort
@@ -23,10 +24,13 @@ def main(lib, pairs):
         so = ort.SessionOptions()
         so.register_custom_ops_library(lib)
         so.enable_profiling = True
+        so.profile_file_prefix = os.path.join(tempfile.mkdtemp(), "ort")
         s = ort.InferenceSession(optimized, so, providers=["CPUExecutionProvider"])
         got = s.run(None, feed)
-        with open(s.end_profiling()) as f:
+        profile = s.end_profiling()
+        with open(profile) as f:
             events = json.load(f)
+        os.remove(profile)
         ran = sorted({e["args"]["op_name"] + "@" + e["args"]["provider"] for e in events
                       if e.get("cat") == "Node" and e["args"].get("op_name") in GRAPHFUSE_OPS})
         err = max(float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)))) for a, b in zip(want, got))

@@ -4,6 +4,7 @@ import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.io.ModelFormat;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.text.TextWriterOptions;
+import dev.graphfuse.util.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AtomicFiles.checkTarget(output); // a bad -o fails before the model is read
         Model m = ModelFiles.read(model);
         ModelFormat format = to == Target.onnx ? ModelFormat.ONNX : ModelFormat.TEXT;
         if (brief && format == ModelFormat.TEXT) {

@@ -8,6 +8,7 @@ import dev.graphfuse.pass.PassManager;
 import dev.graphfuse.pass.Pipeline;
 import dev.graphfuse.pass.RuleStats;
 import dev.graphfuse.pipeline.PassRegistry;
+import dev.graphfuse.util.AtomicFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ final class OptimizeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PassRegistry registry = pipeline.registry();
         Pipeline p = pipeline.pipeline(registry, pipeline.pipelineNames(), spec.commandLine());
+        AtomicFiles.checkTarget(output); // a bad -o fails before the model is read and optimized
         Model m = ModelFiles.read(input);
         int before = m.graph().nodeCount();
         PassContext ctx = new PassContext(line -> err.println(line), strict);

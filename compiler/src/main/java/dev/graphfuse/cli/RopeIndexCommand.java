@@ -33,6 +33,9 @@ final class RopeIndexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (output != null) {
+            AtomicFiles.checkTarget(output); // a bad -o fails before standard input is read
+        }
         boolean stdin = request == null || request.equals("-");
         String name = stdin ? "<stdin>" : request;
         byte[] json;

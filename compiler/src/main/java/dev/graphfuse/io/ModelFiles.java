@@ -7,8 +7,6 @@ import dev.graphfuse.text.GraphTextReader;
 import dev.graphfuse.text.GraphTextWriter;
 import dev.graphfuse.text.TextWriterOptions;
 import dev.graphfuse.util.AtomicFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /** Reads and writes models in either format; every write is atomic. */
@@ -32,10 +30,6 @@ public final class ModelFiles {
     public static void writeText(Model model, Path out, TextWriterOptions options) {
         Path dir = out.toAbsolutePath().getParent();
         String text = GraphTextWriter.print(model, options.withExternalBase(dir));
-        try {
-            AtomicFiles.writeString(out, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(out, text);
     }
 }

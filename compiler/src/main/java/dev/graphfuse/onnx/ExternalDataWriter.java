@@ -14,20 +14,20 @@ import java.util.Map;
 /**
  * Collects external tensor payloads into one data file beside an exported model. Payloads are
  * copied file-to-file (never through the Java heap) at 64-byte aligned offsets; the file is written
- * under a temporary name and renamed by {@link #commit()}.
+ * under a temporary name ({@link AtomicFiles#stage}) that the exporter renames together with the model.
  */
 final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseable {
     private static final int ALIGN = 64;
 
-    private final Path dir;
+    private final Path target;
     private final String name;
-    private Path tmp;
+    private AtomicFiles.Staged staged;
     private FileChannel channel;
     private long position;
-    private boolean committed;
 
-    ExternalDataWriter(Path dir, String name) {
-        this.dir = dir;
+    /** {@code target}: the data file's path; {@code name}: how the model refers to it (its file name). */
+    ExternalDataWriter(Path target, String name) {
+        this.target = target;
         this.name = name;
     }
 
@@ -36,8 +36,8 @@ final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseabl
         TensorData.External ext = (TensorData.External) t.data();
         try {
             if (channel == null) {
-                tmp = AtomicFiles.temporarySibling(dir.resolve(name));
-                channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                staged = AtomicFiles.stage(target);
+                channel = FileChannel.open(staged.temporary(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             }
             long pad = (ALIGN - position % ALIGN) % ALIGN;
             position += pad;
@@ -67,25 +67,30 @@ final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseabl
         }
     }
 
-    /** Renames the data file into place; a no-op when no tensor was written. */
-    void commit() throws IOException {
+    /**
+     * Forces the data file to disk and closes it; returns it for {@link AtomicFiles#commit}, or null when
+     * no tensor was written (then there is no data file).
+     */
+    AtomicFiles.Staged finish() throws IOException {
         if (channel != null) {
             channel.force(false);
             channel.close();
             channel = null;
-            AtomicFiles.makeReadable(tmp);
-            AtomicFiles.moveIntoPlace(tmp, dir.resolve(name));
         }
-        committed = true;
+        return staged;
     }
 
+    /** Deletes the temporary data file unless it was committed. */
     @Override
     public void close() throws IOException {
-        if (channel != null) {
-            channel.close();
-        }
-        if (!committed && tmp != null) {
-            OnnxExporter.deleteQuietly(tmp);
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } finally {
+            if (staged != null) {
+                staged.close();
+            }
         }
     }
 }

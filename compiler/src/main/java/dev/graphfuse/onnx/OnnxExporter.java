@@ -54,12 +54,21 @@ public final class OnnxExporter {
      * in the same directory; when there are none, no data file is written.
      */
     public static void write(Model model, Path out) {
-        Path dir = out.toAbsolutePath().getParent();
         String dataName = out.getFileName() + ".data";
-        try (ExternalDataWriter data = new ExternalDataWriter(dir, dataName)) {
+        // OUT is checked before OUT.data is staged: a refused OUT (a device, a directory) gets nothing beside it
+        AtomicFiles.checkTarget(out);
+        try (ExternalDataWriter data = new ExternalDataWriter(out.resolveSibling(dataName), dataName);
+                AtomicFiles.Staged file = AtomicFiles.stage(out)) {
             ModelProto mp = new Writer(data).model(model);
-            data.commit();
-            AtomicFiles.write(out, (OutputStream os) -> mp.writeTo(os));
+            file.write((OutputStream os) -> mp.writeTo(os));
+            // both files are complete before either is renamed; the data goes first, so that a reader who
+            // opens the new model finds its new data
+            AtomicFiles.Staged dataFile = data.finish();
+            if (dataFile == null) {
+                AtomicFiles.commit(file);
+            } else {
+                AtomicFiles.commit(dataFile, file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
@@ -276,13 +285,5 @@ public final class OnnxExporter {
             }
         }
         return false;
-    }
-
-    static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // best effort cleanup of a temporary file
-        }
     }
 }
