@@ -424,7 +424,7 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
     return call;
 }
 
-NormCall bind_norm(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>& in) {
+NormCall bind_norm(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>& in, int32_t out_dtype) {
     const TensorArg& x = in[0];
     require_float(x, "X");
     if (x.shape.empty()) throw BindError("X is a scalar");
@@ -443,7 +443,7 @@ NormCall bind_norm(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>&
     gf_norm_args& a = call.args;
     a.struct_size = sizeof(gf_norm_args);
     a.dtype = x.dtype;
-    a.out_dtype = x.dtype;
+    a.out_dtype = out_dtype;
     a.weight_dtype = w.dtype;
     a.rows = x.count() / width;
     a.n = width;

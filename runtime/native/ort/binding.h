@@ -54,7 +54,8 @@ struct CosSinCall {
 };
 
 RopeCall bind_rope_family(OpKind op, const NodeAttrs& a, const std::vector<TensorArg>& in);
-NormCall bind_norm(OpKind op, const NodeAttrs& a, const std::vector<TensorArg>& in);
+// out_dtype: the graph's type for the output (a norm rounds once, to it, whatever X's type).
+NormCall bind_norm(OpKind op, const NodeAttrs& a, const std::vector<TensorArg>& in, int32_t out_dtype);
 CosSinCall bind_cos_sin(const NodeAttrs& a, const std::vector<TensorArg>& in);
 
 // Attribute values a node can carry but no kernel takes (checked once, at kernel creation).

@@ -113,6 +113,7 @@ enum Slot : size_t {
     kKernelContext_GetGPUComputeStream = 193,
     kKernelInfo_GetInputCount = 230,
     kKernelInfo_GetInputTypeInfo = 234,
+    kKernelInfo_GetOutputTypeInfo = 235,
     kKernelInfo_GetNodeName = 244,
     kShapeInferContext_GetInputCount = 267,
     kShapeInferContext_GetInputTypeShape = 268,

@@ -42,6 +42,7 @@ struct Kernel {
     Api api;
     NodeAttrs attrs;
     std::string where; // "graphfuse.QkNormRope node 'name' on CPUExecutionProvider: "
+    int out_type = 0;  // the norms' output element type, as the graph declares it
 };
 
 // Releases an ORT-owned object when the scope ends, whichever way it ends.
@@ -123,9 +124,9 @@ const char* kind_word(AttrKind k) {
     return "?";
 }
 
-int input_type(const Api& api, const OrtKernelInfo* info, size_t i) {
+int io_type(const Api& api, const OrtKernelInfo* info, Slot slot, size_t i) {
     Owned<OrtTypeInfo> ti{api, kReleaseTypeInfo};
-    check(api.at<OrtStatus* (*)(const OrtKernelInfo*, size_t, OrtTypeInfo**)>(kKernelInfo_GetInputTypeInfo)(info, i, &ti.p));
+    check(api.at<OrtStatus* (*)(const OrtKernelInfo*, size_t, OrtTypeInfo**)>(slot)(info, i, &ti.p));
     const OrtTensorTypeAndShapeInfo* tensor = nullptr;
     check(api.at<OrtStatus* (*)(const OrtTypeInfo*, const OrtTensorTypeAndShapeInfo**)>(kCastTypeInfoToTensorInfo)(ti.p, &tensor));
     if (tensor == nullptr) return -1;
@@ -139,7 +140,7 @@ void check_input_types(const Kernel& k, const OrtKernelInfo* info) {
     const OpDecl& d = *k.decl;
     int first = -1;
     for (size_t i = 0; i < d.inputs.size(); i++) {
-        const int t = input_type(k.api, info, i);
+        const int t = io_type(k.api, info, kKernelInfo_GetInputTypeInfo, i);
         const TypeRule rule = d.input_types[i];
         std::string want;
         if (rule == TypeRule::SameAsFirst) {
@@ -203,6 +204,12 @@ OrtStatus* create_kernel(const OrtCustomOp* op, const OrtApi* ort, const OrtKern
         }
         check_attrs(e.decl->kind, k->attrs);
         check_input_types(*k, info);
+        const OpKind kind = e.decl->kind;
+        if (kind == OpKind::RmsNorm || kind == OpKind::GemmaRmsNorm || kind == OpKind::RmsNormGated) {
+            k->out_type = io_type(api, info, kKernelInfo_GetOutputTypeInfo, 0);
+            if (!is_float(k->out_type))
+                throw BindError("output is " + dtype_name(k->out_type) + ", expected f32, f16 or bf16");
+        }
 #ifdef GF_ORT_WITH_CUDA
         if (e.cuda) check_cuda_geometry(*k);
 #endif
@@ -272,7 +279,7 @@ void run(Kernel& k, OrtKernelContext* ctx) {
     case OpKind::RmsNorm:
     case OpKind::GemmaRmsNorm:
     case OpKind::RmsNormGated: {
-        NormCall c = bind_norm(d.kind, k.attrs, in);
+        NormCall c = bind_norm(d.kind, k.attrs, in, k.out_type);
         c.args.out = output(k.api, ctx, 0, c.out_shape);
         if (c.args.rows == 0) return;
 #ifdef GF_ORT_WITH_CUDA
@@ -468,7 +475,10 @@ OrtStatus* infer_shapes(const OrtCustomOp* op, OrtShapeInferContext* ctx) {
             set_output(api, ctx, 1, ONNX_TYPE_FLOAT, out);
             break;
         }
-        default: set_output(api, ctx, 0, type0, x); break; // norms and Rope keep X's shape and type
+        case OpKind::Rope: set_output(api, ctx, 0, type0, x); break;
+        // norms keep X's shape; their output type is the graph's (Hugging Face's fp32 norm with a cast back
+        // to fp16 is one op with an f32 X and an f16 output), so it is left for the model's value_info
+        default: set_output(api, ctx, 0, ONNX_TYPE_UNDEFINED, x); break;
         }
         return nullptr;
     } catch (const OrtFailure& f) {

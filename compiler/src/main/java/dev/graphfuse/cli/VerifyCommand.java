@@ -46,6 +46,11 @@ final class VerifyCommand implements Callable<Integer> {
             + "(e.g. seq=512)")
     List<String> dims = new ArrayList<>();
 
+    @Option(names = "--tolerance", paramLabel = "X", description = "replace the floating-point outputs' default tolerance "
+            + "(abs for f32/f64, relative to the output's largest magnitude for f16/bf16); deep fp16 models accumulate "
+            + "more rounding than the defaults allow, in the original as in the optimized model")
+    Double tolerance;
+
     @Option(names = "--seed", description = "seed for the random inputs (default: fresh each run, printed)")
     Long seed;
 
@@ -64,6 +69,9 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (tolerance != null && !(tolerance > 0 && tolerance < 1)) {
+            throw new dev.graphfuse.diag.BadInputException("--tolerance", null, "expected a number in (0, 1), got " + tolerance);
+        }
         Model before = ModelFiles.read(original);
         Model after = ModelFiles.read(optimized);
         long s = seed != null ? seed : System.nanoTime();
@@ -76,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
         Fallbacks fallbacks = runtime.fallbacks(err);
         ExecutionProvider provider = runtime.provider(fallbacks);
         Verification.Report r = Verification.run(source(original, before), source(optimized, after), after, in, provider,
-                fallbacks);
+                fallbacks, tolerance);
         out.printf("%s in ONNX Runtime vs %s in ONNX Runtime with graphfuse's ops, both on %s; %s%n", original, optimized,
                 provider.ortName(), r.placement().summary());
         for (OutputComparison c : r.outputs()) {

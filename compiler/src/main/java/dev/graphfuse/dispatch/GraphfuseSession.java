@@ -87,6 +87,9 @@ public final class GraphfuseSession implements AutoCloseable {
                     if (spec.cudaGraph()) {
                         cuda.add("enable_cuda_graph", "1");
                     }
+                    if (!spec.tf32()) {
+                        cuda.add("use_tf32", "0");
+                    }
                     opts.addCUDA(cuda);
                 }
             }

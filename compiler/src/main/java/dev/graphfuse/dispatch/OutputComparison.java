@@ -13,6 +13,11 @@ public record OutputComparison(String name, String type, long[] shape, double ma
                                boolean relative, boolean pass, String problem) {
 
     public static OutputComparison of(String name, Tensor want, Tensor got) {
+        return of(name, want, got, null);
+    }
+
+    /** As above; {@code tolerance}, when not null, replaces the floating-point types' default (same measure). */
+    public static OutputComparison of(String name, Tensor want, Tensor got, Double tolerance) {
         String type = want.elementType().shortName();
         if (!Arrays.equals(want.dims(), got.dims()) || want.elementType() != got.elementType()) {
             return new OutputComparison(name, type, want.dims(), Double.NaN, Double.NaN, 0, false, false,
@@ -29,6 +34,9 @@ public record OutputComparison(String name, String type, long[] shape, double ma
             case BFLOAT16 -> 1e-2;
             default -> 0;
         };
+        if (tolerance != null && want.elementType().isFloatingPoint()) {
+            tol = tolerance;
+        }
         double abs = 0;
         double scale = 0;
         boolean nan = false;

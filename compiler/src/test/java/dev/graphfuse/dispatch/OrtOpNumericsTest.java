@@ -69,7 +69,7 @@ class OrtOpNumericsTest {
         Map<String, double[]> values = new LinkedHashMap<>();
         c.floatInputs.forEach((name, shape) -> {
             // scales near 1 (norm weights), tables in [-1, 1], data N(0, 1); rounded to t so both sides see them
-            ElementType type = name.equals("inv_freq") ? ElementType.FLOAT : t;
+            ElementType type = name.equals("inv_freq") || name.endsWith("32") ? ElementType.FLOAT : t;
             double[] v = new double[(int) count(shape)];
             for (int i = 0; i < v.length; i++) {
                 double x = name.contains("scale") ? 1 + 0.1 * rnd.nextGaussian()
@@ -115,6 +115,16 @@ class OrtOpNumericsTest {
         out.add(norm("RmsNorm", 0, false));
         out.add(norm("GemmaRmsNorm", 1, false));
         out.add(norm("RmsNormGated", 0, true));
+        // Hugging Face's fp32 norm of an fp32 residual stream, cast back: one op, f32 in, the model's type out
+        out.add(new Case("RmsNorm-f32-in", "graph g (X32: f32[6,128], scale: {T}[128]) -> (Y: {T}[6,128]) {\n"
+                + "  Y: {T}[6,128] = graphfuse::RmsNorm(X32, scale) {epsilon: float = 1e-6}\n}\n",
+                Map.of("X32", new long[] {6, 128}, "scale", new long[] {128}), Map.of(), in -> {
+                    double[] y = new double[6 * 128];
+                    for (int r = 0; r < 6; r++) {
+                        System.arraycopy(rms(in.get("X32"), r * 128, 128, in.get("scale"), 0, 1e-6), 0, y, r * 128, 128);
+                    }
+                    return Map.of("Y", new Expected(new long[] {6, 128}, y));
+                }));
         // QkNorm: vLLM's packed [T, heads·hd] in, [T, heads, hd] out
         out.add(new Case("QkNorm", "graph g (q: {T}[5,512], k: {T}[5,256], q_scale: {T}[128], k_scale: {T}[128]) -> "
                 + "(qo: {T}[5,4,128], ko: {T}[5,2,128]) {\n  qo: {T}[5,4,128], ko: {T}[5,2,128] = graphfuse::QkNorm(q, k, "
