@@ -47,6 +47,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--random", description = "fill inputs not given with random values (floats N(0,1), integers 0..7)")
     boolean random;
 
+    @Option(names = "--dim", paramLabel = "NAME=N", description = "with --random: a value for a symbolic input dim (e.g. seq=512)")
+    List<String> dims = new ArrayList<>();
+
     @Option(names = "--seed", description = "seed for --random (default: fresh each run, printed)")
     Long seed;
 
@@ -79,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (random) {
             long s = seed != null ? seed : System.nanoTime();
-            given = ModelInputs.randomFor(m, given, new Random(s));
+            given = ModelInputs.randomFor(m, given, new Random(s), ModelInputs.dimValues(dims));
             out.println("random inputs, seed " + s);
         }
         ModelInputs.requireAll(m, given);
