@@ -112,26 +112,31 @@ bool positions_in_range(const gf_rope_args& a) {
 
 } // namespace
 
-int cpu_rope(const gf_rope_args& a) {
-    if (!positions_in_range(a)) return GF_ERR_POSITION_RANGE;
+namespace {
+
+void run_chunks(int64_t total, ForEach for_each, void* runner, void (*body)(void*, int64_t, int64_t), void* data) {
+    if (total <= 0) return;
+    if (for_each == nullptr) body(data, 0, total);
+    else for_each(runner, total, body, data);
+}
+
+void rope_tokens(void* data, int64_t first, int64_t last) {
+    const gf_rope_args& a = *static_cast<const gf_rope_args*>(data);
     std::vector<float> y(a.head_dim);
     const int half = a.rotary_dim / 2;
     Angles an{std::vector<float>(half), std::vector<float>(half), std::vector<float>(half), std::vector<float>(half)};
-    for (int64_t b = 0; b < a.batch; b++) {
-        for (int64_t s = 0; s < a.seq; s++) {
-            if (half > 0) angles(a, b, s, an);
-            for (int h = 0; h < a.num_q_heads; h++)
-                head(a, a.q, a.q_stride, a.q_out, a.q_out_stride, a.q_weight, b, s, h, y, an);
-            for (int h = 0; h < a.num_k_heads; h++)
-                head(a, a.k, a.k_stride, a.k_out, a.k_out_stride, a.k_weight, b, s, h, y, an);
-        }
+    for (int64_t t = first; t < last; t++) {
+        const int64_t b = t / a.seq, s = t % a.seq;
+        if (half > 0) angles(a, b, s, an);
+        for (int h = 0; h < a.num_q_heads; h++) head(a, a.q, a.q_stride, a.q_out, a.q_out_stride, a.q_weight, b, s, h, y, an);
+        for (int h = 0; h < a.num_k_heads; h++) head(a, a.k, a.k_stride, a.k_out, a.k_out_stride, a.k_weight, b, s, h, y, an);
     }
-    return 0;
 }
 
-int cpu_norm(const gf_norm_args& a) {
+void norm_rows(void* data, int64_t first, int64_t last) {
+    const gf_norm_args& a = *static_cast<const gf_norm_args*>(data);
     std::vector<float> x(a.n);
-    for (int64_t row = 0; row < a.rows; row++) {
+    for (int64_t row = first; row < last; row++) {
         const int64_t src = row * a.x_row_stride;
         for (int64_t i = 0; i < a.n; i++) x[i] = load(a.x, src + i, a.dtype);
         const float r = rsqrt_mean_square(x.data(), a.n, a.epsilon);
@@ -145,22 +150,48 @@ int cpu_norm(const gf_norm_args& a) {
             store(a.out, dst + i, a.out_dtype, v);
         }
     }
-    return 0;
 }
 
-void cpu_cos_sin(const CosSinCall& c, float* cos, float* sin) {
+struct CosSinJob {
+    const CosSinCall* c;
+    float* cos;
+    float* sin;
+};
+
+void cos_sin_tokens(void* data, int64_t first, int64_t last) {
+    const CosSinJob& job = *static_cast<const CosSinJob*>(data);
+    const CosSinCall& c = *job.c;
     gf_rope_args axes{}; // only the section fields, for mrope_axis
     axes.position_rows = 3;
     axes.mrope_interleaved = c.interleaved_sections;
     for (int d = 0; d < 3; d++) axes.mrope_section[d] = c.section[d];
-    for (int64_t t = 0; t < c.tokens; t++) {
+    for (int64_t t = first; t < last; t++) {
         for (int j = 0; j < c.half; j++) {
             const int64_t p = load_index(c.positions, mrope_axis(axes, j) * c.tokens + t, c.position_dtype);
             const float theta = static_cast<float>(p) * c.inv_freq[j];
-            cos[t * c.half + j] = std::cos(theta) * c.attention_scaling;
-            sin[t * c.half + j] = std::sin(theta) * c.attention_scaling;
+            job.cos[t * c.half + j] = std::cos(theta) * c.attention_scaling;
+            job.sin[t * c.half + j] = std::sin(theta) * c.attention_scaling;
         }
     }
+}
+
+} // namespace
+
+int cpu_rope(const gf_rope_args& a, ForEach for_each, void* runner) {
+    // checked before anything is written, so a refused call leaves the outputs as they were
+    if (!positions_in_range(a)) return GF_ERR_POSITION_RANGE;
+    run_chunks(a.batch * a.seq, for_each, runner, rope_tokens, const_cast<gf_rope_args*>(&a));
+    return 0;
+}
+
+int cpu_norm(const gf_norm_args& a, ForEach for_each, void* runner) {
+    run_chunks(a.rows, for_each, runner, norm_rows, const_cast<gf_norm_args*>(&a));
+    return 0;
+}
+
+void cpu_cos_sin(const CosSinCall& c, float* cos, float* sin, ForEach for_each, void* runner) {
+    CosSinJob job{&c, cos, sin};
+    run_chunks(c.tokens, for_each, runner, cos_sin_tokens, &job);
 }
 
 } // namespace gf::ort

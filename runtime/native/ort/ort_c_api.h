@@ -121,6 +121,7 @@ enum Slot : size_t {
     kShapeInferContext_SetOutputTypeShape = 270,
     kSetSymbolicDimensions = 271,
     kReadOpAttr = 272,
+    kKernelContext_ParallelFor = 274,
 };
 
 } // namespace gf::ort

@@ -262,6 +262,33 @@ void* stream_of(const Api& api, OrtKernelContext* ctx) {
 }
 #endif
 
+// The CPU kernels' work, split into chunks run by ORT's intra-op thread pool (KernelContext_ParallelFor).
+struct Runner {
+    const Api* api;
+    OrtKernelContext* ctx;
+};
+
+struct Chunks {
+    void (*body)(void*, int64_t, int64_t);
+    void* data;
+    int64_t total;
+    int64_t count;
+};
+
+void run_chunk(void* p, size_t i) {
+    const Chunks& c = *static_cast<const Chunks*>(p);
+    const int64_t n = static_cast<int64_t>(i);
+    c.body(c.data, c.total * n / c.count, c.total * (n + 1) / c.count);
+}
+
+void for_each(void* runner, int64_t total, void (*body)(void*, int64_t, int64_t), void* data) {
+    const Runner& r = *static_cast<const Runner*>(runner);
+    // a few chunks per thread balance the load; ORT runs them inline when its pool has one thread
+    Chunks c{body, data, total, total < 256 ? total : 256};
+    check(r.api->at<OrtStatus* (*)(const OrtKernelContext*, void (*)(void*, size_t), size_t, size_t, void*)>(
+        kKernelContext_ParallelFor)(r.ctx, run_chunk, static_cast<size_t>(c.count), 0, &c));
+}
+
 std::string kernel_error(int rc) {
 #ifdef GF_ORT_WITH_CUDA
     return cuda_error_string(rc);
@@ -288,7 +315,8 @@ void run(Kernel& k, OrtKernelContext* ctx) {
             break;
         }
 #endif
-        rc = cpu_norm(c.args);
+        Runner runner{&k.api, ctx};
+        rc = cpu_norm(c.args, for_each, &runner);
         break;
     }
     case OpKind::MRopeCosSin: {
@@ -302,7 +330,8 @@ void run(Kernel& k, OrtKernelContext* ctx) {
             break;
         }
 #endif
-        cpu_cos_sin(c, cos, sin);
+        Runner runner{&k.api, ctx};
+        cpu_cos_sin(c, cos, sin, for_each, &runner);
         break;
     }
     default: {
@@ -316,7 +345,8 @@ void run(Kernel& k, OrtKernelContext* ctx) {
             break;
         }
 #endif
-        rc = cpu_rope(c.args);
+        Runner runner{&k.api, ctx};
+        rc = cpu_rope(c.args, for_each, &runner);
         break;
     }
     }
