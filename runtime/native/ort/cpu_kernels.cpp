@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "half.h"
+#include "mrope_axis.h"
 
 namespace gf::ort {
 namespace {
@@ -37,13 +38,7 @@ float rsqrt_mean_square(const float* x, int64_t n, float eps) {
 
 int mrope_axis(const gf_rope_args& a, int j) {
     if (a.position_rows != 3) return 0;
-    if (a.mrope_interleaved) {
-        if (j % 3 == 1 && j < 3 * a.mrope_section[1]) return 1;
-        if (j % 3 == 2 && j < 3 * a.mrope_section[2]) return 2;
-        return 0;
-    }
-    if (j < a.mrope_section[0]) return 0;
-    return j < a.mrope_section[0] + a.mrope_section[1] ? 1 : 2;
+    return mrope_axis_of(j, a.mrope_interleaved, a.mrope_section[0], a.mrope_section[1], a.mrope_section[2]);
 }
 
 int64_t position(const gf_rope_args& a, int axis, int64_t b, int64_t s) {
@@ -161,13 +156,10 @@ struct CosSinJob {
 void cos_sin_tokens(void* data, int64_t first, int64_t last) {
     const CosSinJob& job = *static_cast<const CosSinJob*>(data);
     const CosSinCall& c = *job.c;
-    gf_rope_args axes{}; // only the section fields, for mrope_axis
-    axes.position_rows = 3;
-    axes.mrope_interleaved = c.interleaved_sections;
-    for (int d = 0; d < 3; d++) axes.mrope_section[d] = c.section[d];
     for (int64_t t = first; t < last; t++) {
         for (int j = 0; j < c.half; j++) {
-            const int64_t p = load_index(c.positions, mrope_axis(axes, j) * c.tokens + t, c.position_dtype);
+            const int axis = mrope_axis_of(j, c.interleaved_sections, c.section[0], c.section[1], c.section[2]);
+            const int64_t p = load_index(c.positions, axis * c.tokens + t, c.position_dtype);
             const float theta = static_cast<float>(p) * c.inv_freq[j];
             job.cos[t * c.half + j] = std::cos(theta) * c.attention_scaling;
             job.sin[t * c.half + j] = std::sin(theta) * c.attention_scaling;

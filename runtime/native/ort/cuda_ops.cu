@@ -2,21 +2,19 @@
 
 #include <cuda_runtime.h>
 
+#include "mrope_axis.h"
+
 namespace gf::ort {
 namespace {
 
 // One thread per (token, frequency): tiny next to the rope kernels it feeds, so no tiling.
 __global__ void cos_sin_kernel(const void* positions, int position_dtype, int64_t tokens, const float* inv_freq,
-                               int half, int s0, int s1, int s2, int interleaved, float scaling, float* cos,
-                               float* sin) {
+                               int half, int s0, int s1, int s2, int interleaved, float scaling, float* cos, float* sin) {
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= tokens * half) return;
     const int64_t t = i / half;
     const int j = static_cast<int>(i % half);
-    int axis;
-    if (interleaved) axis = (j % 3 == 1 && j < 3 * s1) ? 1 : (j % 3 == 2 && j < 3 * s2) ? 2 : 0;
-    else axis = j < s0 ? 0 : (j < s0 + s1 ? 1 : 2);
-    const int64_t at = axis * tokens + t;
+    const int64_t at = mrope_axis_of(j, interleaved, s0, s1, s2) * tokens + t;
     const int64_t p = position_dtype == GF_DTYPE_I32 ? static_cast<int64_t>(static_cast<const int32_t*>(positions)[at])
                                                      : static_cast<const int64_t*>(positions)[at];
     float s, c;

@@ -14,10 +14,8 @@
 #include "node_attrs.h"
 #include "op_contract.h"
 #include "ort_api.h"
-#include "ort_c_api.h"
-#ifdef GF_ORT_WITH_CUDA
 #include "cuda_ops.h"
-#endif
+#include "ort_c_api.h"
 
 namespace gf::ort {
 
@@ -254,13 +252,11 @@ int64_t count(const std::vector<int64_t>& shape) {
     return c;
 }
 
-#ifdef GF_ORT_WITH_CUDA
 void* stream_of(const Api& api, OrtKernelContext* ctx) {
     void* stream = nullptr;
     check(api.at<OrtStatus* (*)(const OrtKernelContext*, void**)>(kKernelContext_GetGPUComputeStream)(ctx, &stream));
     return stream;
 }
-#endif
 
 // The CPU kernels' work, split into chunks run by ORT's intra-op thread pool (KernelContext_ParallelFor).
 struct Runner {
@@ -289,12 +285,11 @@ void for_each(void* runner, int64_t total, void (*body)(void*, int64_t, int64_t)
         kKernelContext_ParallelFor)(r.ctx, run_chunk, static_cast<size_t>(c.count), 0, &c));
 }
 
-std::string kernel_error(int rc) {
-#ifdef GF_ORT_WITH_CUDA
-    return cuda_error_string(rc);
-#else
-    return rc == GF_ERR_POSITION_RANGE ? "a position is outside [0, max_position)" : "error " + std::to_string(rc);
-#endif
+// One launch: on ORT's stream for the CUDA provider's kernels, on ORT's thread pool for the CPU provider's.
+template <typename OnCuda, typename OnCpu> int launch(const Kernel& k, OrtKernelContext* ctx, OnCuda cuda, OnCpu cpu) {
+    if (k.cuda) return cuda(stream_of(k.api, ctx));
+    Runner runner{&k.api, ctx};
+    return cpu(&runner);
 }
 
 void run(Kernel& k, OrtKernelContext* ctx) {
@@ -309,14 +304,8 @@ void run(Kernel& k, OrtKernelContext* ctx) {
         NormCall c = bind_norm(d.kind, k.attrs, in, k.out_type);
         c.args.out = output(k.api, ctx, 0, c.out_shape);
         if (c.args.rows == 0) return;
-#ifdef GF_ORT_WITH_CUDA
-        if (k.cuda) {
-            rc = cuda_norm(d.kind, c.args, stream_of(k.api, ctx));
-            break;
-        }
-#endif
-        Runner runner{&k.api, ctx};
-        rc = cpu_norm(c.args, for_each, &runner);
+        rc = launch(k, ctx, [&](void* stream) { return cuda_norm(d.kind, c.args, stream); },
+                    [&](Runner* r) { return cpu_norm(c.args, for_each, r); });
         break;
     }
     case OpKind::MRopeCosSin: {
@@ -324,14 +313,8 @@ void run(Kernel& k, OrtKernelContext* ctx) {
         float* cos = static_cast<float*>(output(k.api, ctx, 0, c.out_shape));
         float* sin = static_cast<float*>(output(k.api, ctx, 1, c.out_shape));
         if (c.tokens == 0) return;
-#ifdef GF_ORT_WITH_CUDA
-        if (k.cuda) {
-            rc = cuda_cos_sin(c, cos, sin, stream_of(k.api, ctx));
-            break;
-        }
-#endif
-        Runner runner{&k.api, ctx};
-        cpu_cos_sin(c, cos, sin, for_each, &runner);
+        rc = launch(k, ctx, [&](void* stream) { return cuda_cos_sin(c, cos, sin, stream); },
+                    [&](Runner* r) { return cpu_cos_sin(c, cos, sin, for_each, r), 0; });
         break;
     }
     default: {
@@ -339,18 +322,12 @@ void run(Kernel& k, OrtKernelContext* ctx) {
         c.args.q_out = output(k.api, ctx, 0, c.q_out_shape);
         if (d.outputs.size() > 1) c.args.k_out = output(k.api, ctx, 1, c.k_out_shape);
         if (count(c.q_out_shape) == 0 && (d.outputs.size() < 2 || count(c.k_out_shape) == 0)) return;
-#ifdef GF_ORT_WITH_CUDA
-        if (k.cuda) {
-            rc = cuda_rope(d.kind, c.args, stream_of(k.api, ctx));
-            break;
-        }
-#endif
-        Runner runner{&k.api, ctx};
-        rc = cpu_rope(c.args, for_each, &runner);
+        rc = launch(k, ctx, [&](void* stream) { return cuda_rope(d.kind, c.args, stream); },
+                    [&](Runner* r) { return cpu_rope(c.args, for_each, r); });
         break;
     }
     }
-    if (rc != 0) throw BindError(kernel_error(rc));
+    if (rc != 0) throw BindError(cuda_error_string(rc));
 }
 
 OrtStatus* compute(void* kernel, OrtKernelContext* ctx) {

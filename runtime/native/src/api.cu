@@ -4,6 +4,7 @@
 #include <cuda_runtime.h>
 
 #include "graphfuse_kernels.h"
+#include "library_errors.h"
 
 namespace {
 
@@ -37,14 +38,7 @@ int64_t gf_args_size(int which) {
 }
 
 const char* gf_error_string(int code) {
-    switch (code) {
-    case GF_ERR_ABI: return "graphfuse: argument struct size or ABI version mismatch";
-    case GF_ERR_INVALID_ARGUMENT: return "graphfuse: invalid argument (NULL pointer, negative size or inconsistent geometry)";
-    case GF_ERR_UNSUPPORTED: return "graphfuse: unsupported (no kernel for this dtype or head_dim)";
-    case GF_ERR_POSITION_RANGE: return "graphfuse: a position is outside [0, max_position)";
-    case GF_ERR_NO_DEVICE: return "graphfuse: no CUDA device";
-    default: break;
-    }
+    if (const char* own = gf::library_error(code)) return own;
     if (code < 0 || code >= 10000) return "graphfuse: unknown error code";
     // a pure table look-up in the static runtime: works without a driver
     return cudaGetErrorString(static_cast<cudaError_t>(code));
