@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "graphfuse", mixinStandardHelpOptions = true, version = "graphfuse 0.1.0",
         description = "Imports, inspects, converts and fuses exported model graphs.",
         subcommands = {InspectCommand.class, ConvertCommand.class, OptimizeCommand.class, ExplainCommand.class,
-                PatternsCommand.class, RopeIndexCommand.class, RunCommand.class, VerifyCommand.class, BenchCommand.class,
+                PatternsCommand.class, RopeIndexCommand.class, RunCommand.class, VerifyCommand.class, BenchCommand.class, GoldenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GraphfuseCli implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;

@@ -3,7 +3,8 @@ package dev.graphfuse.rewrite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graphfuse.golden.GoldenTestAccess;
+import dev.graphfuse.golden.GoldenCase;
+import dev.graphfuse.golden.GoldenRunner;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.pass.PassContext;
 import dev.graphfuse.pass.PassManager;
@@ -33,8 +34,8 @@ class PatternDeterminismTest {
             s.filter(p -> p.toString().endsWith(".test")).sorted().forEach(cases::add);
         }
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.getParent().getFileName() + "/" + c.getFileName(), () -> {
-            String input = GoldenTestAccess.input(c);
-            String passes = GoldenTestAccess.header(c, "passes");
+            String input = GoldenCase.read(c).input();
+            String passes = GoldenCase.read(c).headers().get("passes");
             String reference = optimize(input, passes, c);
             List<String> lines = input.lines().toList();
             List<Integer> nodeLines = new ArrayList<>();
@@ -62,6 +63,6 @@ class PatternDeterminismTest {
         Model m = GraphTextReader.parse(text, file.getFileName().toString(), file.getParent());
         PassContext ctx = PassContext.quiet();
         new PassManager().run(m, PassRegistry.standard().pipeline(List.of(passes.split(","))), ctx);
-        return GraphTextWriter.print(m, GoldenTestAccess.PRINT) + GoldenTestAccess.stats(ctx);
+        return GraphTextWriter.print(m, GoldenRunner.PRINT) + GoldenRunner.stats(ctx);
     }
 }
