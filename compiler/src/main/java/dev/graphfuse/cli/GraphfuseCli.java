@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {InspectCommand.class, ConvertCommand.class, OptimizeCommand.class, ExplainCommand.class,
                 PatternsCommand.class, RopeIndexCommand.class, RunCommand.class, VerifyCommand.class, BenchCommand.class, GoldenCommand.class,
                 CommandLine.HelpCommand.class})
-public final class GraphfuseCli implements Runnable {
+public final class GraphfuseCli implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_BAD_INPUT = 2;
     /** A fallback that --strict turned into an error. */
     public static final int EXIT_STRICT_FALLBACK = 3;
@@ -23,9 +23,12 @@ public final class GraphfuseCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No subcommand is a usage error: the usage goes to stderr after one error line, exit 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println("graphfuse: error: no command given");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_BAD_INPUT;
     }
 
     public static void main(String[] args) {

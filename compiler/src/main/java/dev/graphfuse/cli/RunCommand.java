@@ -152,6 +152,14 @@ final class RunCommand implements Callable<Integer> {
 
     /** Writes every output, each through a temp file and a rename, after all were computed. */
     private void writeAll(Map<String, Tensor> result) throws IOException {
+        Map<String, String> byFile = new java.util.HashMap<>();
+        for (String name : result.keySet()) {
+            String clash = byFile.putIfAbsent(fileName(name), name);
+            if (clash != null) {
+                throw new BadInputException(outDir.toString(), null, "outputs '" + clash + "' and '" + name + "' would both be "
+                        + "written to " + fileName(name) + "; no output was written");
+            }
+        }
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {

@@ -30,7 +30,9 @@ import java.util.stream.Stream;
  * which EP each node ran on.
  */
 public final class GraphfuseSession implements AutoCloseable {
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    /** ORT's run-time warnings (ScatterND's "indices not duplicated", …) would drown the CLI's own report. */
+    private static final OrtLoggingLevel LOG_LEVEL = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment(LOG_LEVEL);
     private final SessionOptionsSpec spec;
     private final OrtSession.SessionOptions options;
     private final OrtSession session;
@@ -64,12 +66,11 @@ public final class GraphfuseSession implements AutoCloseable {
     }
 
     private static GraphfuseSession create(SessionOptionsSpec spec, Opener opener) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironment.getEnvironment(LOG_LEVEL);
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         Path profileDir = null;
         try {
-            // ORT's warnings (shape nodes kept on the CPU, and the like) would drown the CLI's own report
-            opts.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            opts.setSessionLogLevel(LOG_LEVEL);
             if (spec.withOpLibrary()) {
                 opts.registerCustomOpLibrary(OrtOpLibrary.load().path().toString());
             }

@@ -1,5 +1,6 @@
 package dev.graphfuse.io;
 
+import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.onnx.OnnxExporter;
 import dev.graphfuse.onnx.OnnxImporter;
@@ -7,6 +8,7 @@ import dev.graphfuse.text.GraphTextReader;
 import dev.graphfuse.text.GraphTextWriter;
 import dev.graphfuse.text.TextWriterOptions;
 import dev.graphfuse.util.AtomicFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads and writes models in either format; every write is atomic. */
@@ -15,7 +17,23 @@ public final class ModelFiles {
     }
 
     public static Model read(Path file) {
+        requireRegularFile(file);
         return ModelFormat.of(file) == ModelFormat.ONNX ? OnnxImporter.read(file) : GraphTextReader.read(file);
+    }
+
+    /**
+     * Models are read only from regular files: a FIFO would block the format sniffing forever, a device or a
+     * folder has no model in it.
+     */
+    public static void requireRegularFile(Path file) {
+        if (Files.isRegularFile(file)) {
+            return;
+        }
+        if (!Files.exists(file)) {
+            throw new BadInputException(file.toString(), null, "no such file");
+        }
+        throw new BadInputException(file.toString(), null, "not a regular file (" + (Files.isDirectory(file) ? "a directory"
+                : "a device, FIFO or socket") + "); models are read from regular files");
     }
 
     public static void write(Model model, Path out, ModelFormat format) {

@@ -65,6 +65,10 @@ public final class AtomicFiles {
      * fails at once; {@link #stage} and {@link #commit} check again.
      */
     public static void checkTarget(Path target) {
+        if (target.toString().equals("-")) {
+            // the Unix convention for standard output: a model with its data file cannot go there
+            throw refused(target, "'-' (standard output) is not an output here; give a file name");
+        }
         String kind = nonRegularKind(target);
         if (kind != null) {
             throw refused(target, "output is not a regular file (it is " + kind

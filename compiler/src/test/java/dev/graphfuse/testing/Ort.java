@@ -20,8 +20,10 @@ public final class Ort {
     }
 
     public static Map<String, Tensor> run(Path model, Map<String, Tensor> inputs) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            // ORT's warnings (unused initializers, CastLike not folded) would bury the build's own output
+            opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             opts.setIntraOpNumThreads(1);
             opts.setInterOpNumThreads(1);
             try (OrtSession session = env.createSession(model.toString(), opts)) {

@@ -1,0 +1,72 @@
+package dev.graphfuse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hardening of the CLI's edges: no command is a usage error; a model path that is a FIFO, a device or a
+ * folder is one error line (a FIFO never blocks); {@code -o -} is refused; two outputs of {@code run -o}
+ * that would land in one file are refused before anything is written.
+ */
+class CliInputsCliTest {
+    static Path models = Path.of(System.getProperty("graphfuse.repoRoot", "..")).resolve("testdata/models");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void noCommandIsAUsageError() {
+        CliTest.Run r = CliTest.run();
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("graphfuse: error: no command given"), r.err());
+        assertTrue(r.err().contains("Usage: graphfuse"), r.err());
+    }
+
+    @Test
+    void aModelMustBeARegularFile() throws Exception {
+        Path fifo = tmp.resolve("model.fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo");
+        CliTest.Run r = CliTest.run("inspect", fifo.toString());
+        assertEquals(2, r.code());
+        assertEquals(fifo + ": error: not a regular file (a device, FIFO or socket); models are read from regular files",
+                r.err().strip());
+        CliTest.Run dir = CliTest.run("optimize", tmp.toString(), "-o", tmp.resolve("out.onnx").toString());
+        assertEquals(2, dir.code());
+        assertEquals(tmp + ": error: not a regular file (a directory); models are read from regular files", dir.err().strip());
+        CliTest.Run dev = CliTest.run("run", "/dev/null", "--device", "cpu");
+        assertEquals(2, dev.code());
+        assertEquals("/dev/null: error: not a regular file (a device, FIFO or socket); models are read from regular files",
+                dev.err().strip());
+    }
+
+    @Test
+    void dashIsNotAnOutputFile() throws Exception {
+        Path cwd = Path.of("-");
+        CliTest.Run r = CliTest.run("optimize", models.resolve("vllm_attn_dynamo_op18_f32.onnx").toString(), "-o", "-");
+        assertEquals(2, r.code());
+        assertEquals("-: error: '-' (standard output) is not an output here; give a file name", r.err().strip());
+        assertFalse(Files.exists(cwd), "no file named '-'");
+    }
+
+    @Test
+    void outputsThatWouldShareAFileAreRefused() throws Exception {
+        Path model = tmp.resolve("two.gft");
+        Files.writeString(model, "model {\n  ir_version: 10\n  opset \"\": 18\n}\n"
+                + "graph g (x: f32[2]) -> (\"a/b\": f32[2], a_b: f32[2]) {\n"
+                + "  [r] \"a/b\": f32[2] = Relu(x)\n  [n] a_b: f32[2] = Neg(x)\n}\n");
+        Path out = tmp.resolve("out");
+        CliTest.Run r = CliTest.run("run", model.toString(), "--random", "--seed", "1", "--device", "cpu", "-o", out.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals(out + ": error: outputs 'a/b' and 'a_b' would both be written to a_b.npy; no output was written",
+                r.err().strip());
+        assertFalse(Files.exists(out.resolve("a_b.npy")));
+    }
+}
