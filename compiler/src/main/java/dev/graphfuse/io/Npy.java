@@ -58,7 +58,7 @@ public final class Npy {
         } else {
             throw new BadInputException(f, "header", "unsupported .npy version " + major);
         }
-        if (headerLen < 0 || start + headerLen > all.length) {
+        if (headerLen < 0 || (long) start + headerLen > all.length) { // long: a length near 2^31 must not wrap
             throw new BadInputException(f, "header", "header length " + headerLen + " exceeds the file");
         }
         String header = new String(all, start, headerLen, StandardCharsets.ISO_8859_1);
@@ -81,13 +81,26 @@ public final class Npy {
         List<Long> dims = new ArrayList<>();
         for (String part : sh.group(1).split(",")) {
             if (!part.isBlank()) {
-                dims.add(Long.parseLong(part.trim()));
+                long dim;
+                try {
+                    dim = Long.parseLong(part.trim());
+                } catch (NumberFormatException e) {
+                    dim = -1;
+                }
+                if (dim < 0) {
+                    throw new BadInputException(f, "header", "shape (" + sh.group(1).trim() + ") has '" + part.trim()
+                            + "', not a size");
+                }
+                dims.add(dim);
             }
         }
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         long count = 1;
         for (long x : shape) {
-            count *= x;
+            count = x > 0 && count > Long.MAX_VALUE / 16 / x ? -1 : count * x;
+            if (count < 0) {
+                throw new BadInputException(f, "header", "shape (" + sh.group(1).trim() + ") has more elements than a file holds");
+            }
         }
         int dataStart = start + headerLen;
         long bytes = type.storageBytes(count);
