@@ -76,6 +76,7 @@ public final class ConstantFoldingPass implements Pass {
                 boolean folded = switch (n.opType()) {
                     case "Constant" -> constantToInitializer(n);
                     case "Shape", "Size" -> foldShape(n);
+                    case "Gather" -> foldShapeElements(n) || foldData(n);
                     default -> ConstantEvaluator.DATA_OPS.contains(n.opType()) && foldData(n);
                 };
                 if (!folded) {
@@ -145,6 +146,47 @@ public final class ConstantFoldingPass implements Pass {
                 }
             }
             return replace(n, result, s);
+        }
+
+        /**
+         * Gather(Shape(x), k) with constant k where dims k of x are static, though others are not: a dynamic-batch
+         * export reads its static sizes (the rotary width, the head size) that way, and the index arithmetic built
+         * on them (Range, Slice, Unsqueeze) then folds like a static export's.
+         */
+        private boolean foldShapeElements(Node n) {
+            Value data = n.input(0);
+            Value index = n.inputCount() > 1 ? n.input(1) : null;
+            Node shapeNode = data == null ? null : data.producer();
+            if (shapeNode == null || !shapeNode.is("Shape") || index == null || n.intAttribute("axis", 0) != 0) {
+                return false;
+            }
+            Tensor k = Constants.tensorOf(index);
+            Value x = shapeNode.input(0);
+            if (k == null || x == null || k.elementType().isFloatingPoint() || k.rank() > 1) {
+                return false;
+            }
+            RuleStats s = stats("fold-shape-elements");
+            s.countCandidate();
+            Shape shape = types.shape(x);
+            if (!shape.hasRank()) {
+                s.countRejected("unknown-rank");
+                return false;
+            }
+            int rank = shape.rank();
+            int start = (int) ShapeMath.clamp(normalize(shapeNode.intAttribute("start", 0), rank), 0, rank);
+            int end = (int) ShapeMath.clamp(normalize(shapeNode.intAttribute("end", rank), rank), 0, rank);
+            int count = Math.max(0, end - start);
+            long[] picked = new long[(int) k.elementCount()];
+            for (int i = 0; i < picked.length; i++) {
+                long j = (long) k.getDouble(i);
+                j = j < 0 ? j + count : j;
+                if (j < 0 || j >= count || !(shape.dims().get(start + (int) j) instanceof Dim.Fixed f)) {
+                    s.countRejected("dynamic-shape");
+                    return false;
+                }
+                picked[i] = f.size();
+            }
+            return replace(n, HostTensor.ofLongs(ElementType.INT64, k.dims(), picked), s);
         }
 
         private static long normalize(long i, int rank) {

@@ -1,11 +1,13 @@
 package dev.graphfuse.canonicalize;
 
 import dev.graphfuse.ir.Attribute;
+import dev.graphfuse.ir.Dim;
 import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.ir.Graph;
 import dev.graphfuse.ir.GraphViews;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Node;
+import dev.graphfuse.ir.Shape;
 import dev.graphfuse.ir.Value;
 import dev.graphfuse.pass.Pass;
 import dev.graphfuse.pass.PassContext;
@@ -85,6 +87,7 @@ public final class ReshapeCanonicalizationPass implements Pass {
                     case "Cast" -> castToSameType(n);
                     case "CastLike" -> castLikeToSameType(n);
                     case "Mul" -> mulByOne(n);
+                    case "MatMul" -> matMulBroadcastExpand(n);
                     case "SplitToSequence" -> SequenceSplit.rewrite(g, n, types, stats("sequence-split"));
                     case "Squeeze", "Unsqueeze", "Flatten" -> {
                         Node reshape = viewToReshape(n);
@@ -175,6 +178,69 @@ public final class ReshapeCanonicalizationPass implements Pass {
                 g.removeNode(n);
                 s.countRewritten();
             }
+        }
+
+        /**
+         * MatMul(Expand(x, s), y) where the Expand only repeats x along batch dims that MatMul broadcasts against
+         * y anyway: MatMul(x, y) gives the same tensor. Hugging Face's rotary embedding writes
+         * {@code inv_freq[None, :, None].expand(B, -1, 1) @ positions}, and the expand's shape is computed from
+         * another input (the token ids' batch), which a fused op's body could not recompute.
+         */
+        private void matMulBroadcastExpand(Node n) {
+            if (n.inputCount() != 2) {
+                return;
+            }
+            for (int i = 0; i < 2; i++) {
+                Value e = n.input(i);
+                Node expand = e == null ? null : e.producer();
+                if (expand == null || !expand.is("Expand") || expand.input(0) == null || e.users().size() != 1
+                        || outputs.contains(e) || captured.contains(e.name())) {
+                    continue;
+                }
+                RuleStats s = stats("matmul-broadcast-expand");
+                s.countCandidate();
+                Shape x = types.shape(expand.input(0));
+                Shape ex = types.shape(e);
+                Shape other = types.shape(n.input(1 - i));
+                if (!x.hasRank() || !ex.hasRank() || !other.hasRank() || x.rank() < 2 || ex.rank() < 2 || other.rank() < 2) {
+                    s.countRejected("unknown-rank");
+                    continue;
+                }
+                if (!broadcastsOnlyBatch(x.dims(), ex.dims(), other.dims())) {
+                    s.countRejected("changes-the-product");
+                    continue;
+                }
+                s.countMatched();
+                n.setInput(i, expand.input(0));
+                s.countRewritten();
+            }
+        }
+
+        /**
+         * Whether MatMul(x, y) has MatMul(e, y)'s result, e = x expanded: the matrix dims (last two) of e are
+         * x's, and in every batch dim (aligned from the right) e adds nothing y does not give the product anyway.
+         */
+        private static boolean broadcastsOnlyBatch(List<Dim> x, List<Dim> e, List<Dim> y) {
+            int re = e.size();
+            int rx = x.size();
+            int ry = y.size();
+            if (!e.get(re - 1).equals(x.get(rx - 1)) || !e.get(re - 2).equals(x.get(rx - 2))) {
+                return false;
+            }
+            if (re > Math.max(rx, ry)) {
+                return false; // e's extra leading dims would be the product's
+            }
+            for (int k = 3; k <= re; k++) {
+                Dim ed = e.get(re - k);
+                Dim xd = k <= rx ? x.get(rx - k) : new Dim.Fixed(1);
+                Dim yd = k <= ry ? y.get(ry - k) : new Dim.Fixed(1);
+                boolean same = ed.equals(xd) || ed.equals(new Dim.Fixed(1))
+                        || (xd.equals(new Dim.Fixed(1)) && ed.equals(yd));
+                if (!same) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Squeeze/Unsqueeze/Flatten with a static input shape is a Reshape to a constant shape. */
