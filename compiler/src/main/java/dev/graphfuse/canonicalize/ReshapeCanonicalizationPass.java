@@ -380,11 +380,36 @@ public final class ReshapeCanonicalizationPass implements Pass {
             }
         }
 
+        /** Both shapes fully known (every dim a number or a named symbol) and the same, dim by dim. */
+        private boolean sameSymbolicShape(Value a, Value b) {
+            Shape x = types.shape(a);
+            Shape y = types.shape(b);
+            if (!x.hasRank() || !y.hasRank() || x.rank() != y.rank()) {
+                return false;
+            }
+            for (int i = 0; i < x.rank(); i++) {
+                Dim d = x.dims().get(i);
+                if (d instanceof Dim.Unknown || !d.equals(y.dims().get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private void removeIfNoop(Node r) {
             RuleStats s = stats("reshape-noop");
             s.countCandidate();
             long[] in = types.dims(r.input(0));
             if (in == null) {
+                if (sameSymbolicShape(r.input(0), r.output(0))) {
+                    // [batch, seq, 2, 256] → [batch, seq, 2, 256]: the exporter's own shape inference says the
+                    // view changes nothing, though its target is computed at run time (Qwen3.5's q after the gate split)
+                    s.countMatched();
+                    if (replaceable(r.output(), s)) {
+                        bypass(r, s);
+                    }
+                    return;
+                }
                 s.countRejected("input-shape-unknown");
                 return;
             }
