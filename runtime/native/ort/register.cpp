@@ -162,10 +162,26 @@ void check_input_types(const Kernel& k, const OrtKernelInfo* info) {
 
 #ifdef GF_ORT_WITH_CUDA
 // The CUDA kernels exist for these head sizes only: refuse the node when the session is built, not at run time.
-void check_cuda_geometry(const Kernel& k) {
-    if (!k.attrs.has("head_dim")) return;
-    const int64_t hd = k.attrs.i("head_dim");
-    if (hd != 64 && hd != 128 && hd != 256)
+// The last dim of input i as the graph declares it; -1 when it is symbolic or the rank is unknown.
+int64_t declared_last_dim(const Api& api, const OrtKernelInfo* info, size_t i) {
+    Owned<OrtTypeInfo> ti{api, kReleaseTypeInfo};
+    check(api.at<OrtStatus* (*)(const OrtKernelInfo*, size_t, OrtTypeInfo**)>(kKernelInfo_GetInputTypeInfo)(info, i, &ti.p));
+    const OrtTensorTypeAndShapeInfo* tensor = nullptr;
+    check(api.at<OrtStatus* (*)(const OrtTypeInfo*, const OrtTensorTypeAndShapeInfo**)>(kCastTypeInfoToTensorInfo)(ti.p, &tensor));
+    if (tensor == nullptr) return -1;
+    size_t rank = 0;
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, size_t*)>(kGetDimensionsCount)(tensor, &rank));
+    if (rank == 0) return -1;
+    std::vector<int64_t> dims(rank);
+    check(api.at<OrtStatus* (*)(const OrtTensorTypeAndShapeInfo*, int64_t*, size_t)>(kGetDimensions)(tensor, dims.data(), rank));
+    return dims.back();
+}
+
+void check_cuda_geometry(const Kernel& k, const OrtKernelInfo* info) {
+    // the QkNorm family names its head size; Rope and MRope rotate their input's last dim
+    int64_t hd = k.attrs.has("head_dim") ? k.attrs.i("head_dim") : -1;
+    if (k.decl->kind == OpKind::Rope || k.decl->kind == OpKind::MRope) hd = declared_last_dim(k.api, info, 0);
+    if (hd >= 0 && hd != 64 && hd != 128 && hd != 256)
         throw BindError("head_dim " + std::to_string(hd) + " has no CUDA kernel (64, 128 or 256)");
 }
 #endif
@@ -209,7 +225,7 @@ OrtStatus* create_kernel(const OrtCustomOp* op, const OrtApi* ort, const OrtKern
                 throw BindError("output is " + dtype_name(k->out_type) + ", expected f32, f16 or bf16");
         }
 #ifdef GF_ORT_WITH_CUDA
-        if (e.cuda) check_cuda_geometry(*k);
+        if (e.cuda) check_cuda_geometry(*k, info);
 #endif
         *out = k.release();
         return nullptr;
