@@ -95,6 +95,15 @@ public final class PatternLoader {
     }
 
     public PatternLibrary load() {
+        roots.clear();
+        for (Source s : requested) {
+            if (s.resource() == null) {
+                Path self = s.path() != null ? s.path() : pathOrNull(s.name());
+                Path dir = self != null && self.toAbsolutePath().getParent() != null ? self.toAbsolutePath().getParent()
+                        : Path.of("").toAbsolutePath();
+                roots.add(dir.normalize());
+            }
+        }
         List<Diagnostic> diagnostics = new ArrayList<>();
         Map<String, FuseFile> files = new LinkedHashMap<>();
         Set<String> visiting = new LinkedHashSet<>();
@@ -194,6 +203,45 @@ public final class PatternLoader {
     }
 
     /** @param written the import's path as the importing file spells it (null for requested files) */
+    /** The folders of the .fuse files given: a file's imports must stay inside one of them. */
+    private final List<Path> roots = new ArrayList<>();
+
+    private static Path pathOrNull(String name) {
+        try {
+            return Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Why a file's import may not be read, or null: only relative paths that stay, links resolved, inside
+     * the folders of the .fuse files given (a pattern file from elsewhere must not read what it likes).
+     */
+    private String outsideRoots(String written, Source imported) {
+        if (imported.resource() != null) {
+            return null;
+        }
+        Path p = pathOrNull(written);
+        if (p == null || p.isAbsolute()) {
+            return "only relative paths may be imported";
+        }
+        Path abs = imported.path().toAbsolutePath().normalize();
+        for (Path root : roots) {
+            if (abs.startsWith(root)) {
+                try {
+                    if (!java.nio.file.Files.exists(abs) || abs.toRealPath().startsWith(root.toRealPath())) {
+                        return null;
+                    }
+                } catch (IOException e) {
+                    return null; // unreadable: reported when it is read
+                }
+            }
+        }
+        return "it is outside the folders of the .fuse files given (" + roots.stream().map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + ")";
+    }
+
     private void visit(Source s, SourceLocation importedAt, String written, Map<String, FuseFile> files,
                        Set<String> visiting, List<Diagnostic> diagnostics) {
         String key = s.key();
@@ -225,6 +273,11 @@ public final class PatternLoader {
                 } catch (java.nio.file.InvalidPathException e) {
                     diagnostics.add(new Diagnostic(i.location(), "cannot read imported file '" + printable(i.path())
                             + "': not a valid path"));
+                    continue;
+                }
+                String outside = s.resource() == null ? outsideRoots(i.path(), imported) : null;
+                if (outside != null) {
+                    diagnostics.add(new Diagnostic(i.location(), "cannot import '" + printable(i.path()) + "': " + outside));
                     continue;
                 }
                 visit(imported, i.location(), i.path(), files, visiting, diagnostics);

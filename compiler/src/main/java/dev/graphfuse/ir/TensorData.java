@@ -71,6 +71,14 @@ public sealed interface TensorData {
          * reader both call this, so they accept and reject the same references in the same words.
          * Throws {@link IllegalArgumentException} with a one-line message.
          */
+        private static boolean insideAfterLinks(Path baseDir, Path file) {
+            try {
+                return file.toRealPath().startsWith(baseDir.toRealPath());
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
         public static void checkReference(Path baseDir, String location, long offset, long length,
                                           boolean insideBaseDir) {
             if (location.isEmpty()) {
@@ -99,6 +107,12 @@ public sealed interface TensorData {
             if (!Files.isRegularFile(file)) {
                 // a directory passes Files.size (4096 on most file systems) and fails only when read
                 throw new IllegalArgumentException("external data location " + quote(location) + " is not a regular file");
+            }
+            if (insideBaseDir && !insideAfterLinks(baseDir, file)) {
+                // a link named like a data file must not reach what the model's folder does not hold (a
+                // model from elsewhere, read as root, would copy /etc/shadow into OUT.data)
+                throw new IllegalArgumentException("external data location " + quote(location)
+                        + " leads outside the model's directory through a symbolic link");
             }
             long size;
             try {
