@@ -48,6 +48,8 @@ final class PatternCompiler {
     private boolean incomplete;
     /** Most ops one pattern may have after inlining defs: defs calling defs grow exponentially, and the matcher recurses per op. */
     static final int MAX_OPS = 500;
+    /** How deep def calls may nest (the parser bounds the nesting written in one expression the same way). */
+    static final int MAX_DEF_DEPTH = 64;
     private int opCount;
     private boolean tooLarge;
     private Decl.Pattern current;
@@ -558,6 +560,14 @@ final class PatternCompiler {
             if (!part.isEmpty()) {
                 expanding.add(part.substring(0, part.indexOf('#')));
             }
+        }
+        if (expanding.size() >= MAX_DEF_DEPTH) {
+            // a chain of defs, each calling the next, nests without adding operations: bound it before the
+            // compiler's own recursion runs out of stack
+            error(c.location(), "defs nest more than " + MAX_DEF_DEPTH + " deep here (" + expanding.get(0) + " → … → "
+                    + def.name() + ")");
+            tooLarge = true;
+            return null;
         }
         int at = expanding.indexOf(def.name());
         if (at >= 0) {
