@@ -40,8 +40,25 @@ public final class Matcher {
         boolean run();
     }
 
+    /**
+     * Steps (pattern nodes tried against values) one anchor may take. Backtracking through commuted operands
+     * and alternatives is exponential in the worst case; real patterns take hundreds of steps, an adversarial
+     * chain of commutative ops millions. Past the budget the anchor fails as {@value #BUDGET_KIND}.
+     */
+    public static final int STEP_BUDGET = 200_000;
+    /** The failure kind of an anchor that ran out of steps. */
+    public static final String BUDGET_KIND = "step-budget";
+
+    /** Unwinds the matcher's recursion when the budget is spent (no stack trace: it is a control transfer). */
+    private static final class OutOfSteps extends RuntimeException {
+        OutOfSteps() {
+            super(null, null, false, false);
+        }
+    }
+
     private final CompiledPattern pattern;
     private final Acceptor acceptor;
+    private int steps;
     private final Object[] slots;
     private final int[] trail;
     private int trailSize;
@@ -72,16 +89,22 @@ public final class Matcher {
         rootValues.clear();
         result = null;
         best = null;
+        steps = 0;
         PNode root = pattern.roots().get(0);
         boolean found = false;
-        for (Value out : anchor.outputs()) {
-            if (out == null) {
-                continue;
+        try {
+            for (Value out : anchor.outputs()) {
+                if (out == null) {
+                    continue;
+                }
+                if (matchRoot(0, root, out)) {
+                    found = true;
+                    break;
+                }
             }
-            if (matchRoot(0, root, out)) {
-                found = true;
-                break;
-            }
+        } catch (OutOfSteps e) {
+            return new MatchFailure(anchor, BUDGET_KIND, 0, false, () -> "gave up after " + STEP_BUDGET
+                    + " steps of backtracking (the anchor was skipped)");
         }
         if (found) {
             return result;
@@ -224,6 +247,9 @@ public final class Matcher {
     // ---- the search ----
 
     private boolean m(PNode p, Value v, Cont k) {
+        if (++steps > STEP_BUDGET) {
+            throw new OutOfSteps();
+        }
         return switch (p) {
             case PNode.Op op -> matchOp(op, v, k);
             case PNode.Output out -> matchOutput(out, v, k);

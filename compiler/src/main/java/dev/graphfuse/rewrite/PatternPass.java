@@ -134,7 +134,12 @@ public final class PatternPass implements Pass {
                         changed = true;
                         break;
                     }
-                    lastFailure.get(p).put(n, ((MatchFailure) r).kind());
+                    String kind = ((MatchFailure) r).kind();
+                    if (Matcher.BUDGET_KIND.equals(kind) && !Matcher.BUDGET_KIND.equals(lastFailure.get(p).get(n))) {
+                        context.remark("pattern " + p.name() + " skipped node " + n.name() + ": matching gave up after "
+                                + Matcher.STEP_BUDGET + " steps of backtracking");
+                    }
+                    lastFailure.get(p).put(n, kind);
                 }
             }
             if (changed && sweeps < MAX_SWEEPS && atFixedPoint(model, matchers, lastFailure)) {
