@@ -105,7 +105,8 @@ public final class ReshapeCanonicalizationPass implements Pass {
 
         /** Whether uses of {@code v} may be pointed at another value (which has another name). */
         private boolean replaceable(Value v, RuleStats s) {
-            if (outputs.contains(v)) {
+            // the set is the outputs at the start; a view rewritten as Reshape hands its graph output to a new value
+            if (outputs.contains(v) || g.outputs().contains(v)) {
                 s.countRejected("graph-output");
                 return false;
             }
