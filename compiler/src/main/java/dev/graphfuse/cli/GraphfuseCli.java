@@ -58,7 +58,8 @@ public final class GraphfuseCli implements java.util.concurrent.Callable<Integer
             }
             if (e instanceof ai.onnxruntime.OrtException) {
                 // ORT refused the model or its inputs (a graphfuse kernel's own errors name the node)
-                commandLine.getErr().println("graphfuse: error: ONNX Runtime: " + e.getMessage());
+                commandLine.getErr().println("graphfuse: error: ONNX Runtime: " + dev.graphfuse.diag.Quote.oneLine(
+                        String.valueOf(e.getMessage()).replaceAll("\\s*\\n\\s*", " ")));
                 return EXIT_BAD_INPUT;
             }
             if (e instanceof FallbackException) {

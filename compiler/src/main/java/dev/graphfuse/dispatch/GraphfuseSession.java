@@ -30,8 +30,11 @@ import java.util.stream.Stream;
  * which EP each node ran on.
  */
 public final class GraphfuseSession implements AutoCloseable {
-    /** ORT's run-time warnings (ScatterND's "indices not duplicated", …) would drown the CLI's own report. */
-    private static final OrtLoggingLevel LOG_LEVEL = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+    /**
+     * ORT's run-time warnings (ScatterND's "indices not duplicated", …) would drown the CLI's own report, and its
+     * error lines repeat what the exception that follows them says (the CLI prints that, once).
+     */
+    private static final OrtLoggingLevel LOG_LEVEL = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
     private final OrtEnvironment env = OrtEnvironment.getEnvironment(LOG_LEVEL);
     private final SessionOptionsSpec spec;
     private final OrtSession.SessionOptions options;

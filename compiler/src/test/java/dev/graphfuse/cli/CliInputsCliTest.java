@@ -57,6 +57,31 @@ class CliInputsCliTest {
     }
 
     @Test
+    void inputsOnnxRuntimeRefusesAreOneErrorLine() throws Exception {
+        Path opt = tmp.resolve("q.opt.onnx");
+        assertEquals(0, CliTest.run("optimize", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(), "-o", opt.toString())
+                .code());
+        long[][] cases = {{1, 7, 0}, {1, 16, 100000}, {1, 0, 0}};
+        String[] want = {"Got invalid dimensions for input: input_ids for the following indices index: 1 Got: 7 Expected: 16",
+            "indices element out of data bounds, idx=100000", "Got invalid dimensions for input: input_ids"};
+        for (int i = 0; i < cases.length; i++) {
+            long[] c = cases[i];
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (8 * c[0] * c[1])).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining()) {
+                b.putLong(c[2]);
+            }
+            Path ids = tmp.resolve("ids" + i + ".npy");
+            dev.graphfuse.io.Npy.write(dev.graphfuse.ir.Tensor.of("input_ids", dev.graphfuse.ir.ElementType.INT64,
+                    new long[] {c[0], c[1]}, b.array()), ids);
+            CliTest.Run r = CliTest.run("run", opt.toString(), "-i", "input_ids=" + ids, "--device", "cpu");
+            assertEquals(2, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("graphfuse: error: ONNX Runtime: "), r.err());
+            assertTrue(r.err().contains(want[i]), r.err());
+        }
+    }
+
+    @Test
     void outputsThatWouldShareAFileAreRefused() throws Exception {
         Path model = tmp.resolve("two.gft");
         Files.writeString(model, "model {\n  ir_version: 10\n  opset \"\": 18\n}\n"
