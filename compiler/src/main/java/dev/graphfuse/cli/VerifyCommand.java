@@ -51,6 +51,10 @@ final class VerifyCommand implements Callable<Integer> {
             + "more rounding than the defaults allow, in the original as in the optimized model")
     Double tolerance;
 
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the verdict and every output's errors as "
+            + "JSON (atomically)")
+    Path json;
+
     @Option(names = "--seed", description = "seed for the random inputs (default: fresh each run, printed)")
     Long seed;
 
@@ -63,6 +67,32 @@ final class VerifyCommand implements Callable<Integer> {
     /** ORT opens an ONNX file itself (external data and all); a text model goes through the exporter. */
     private static ModelSource source(Path file, Model m) {
         return ModelFormat.of(file) == ModelFormat.ONNX ? ModelSource.of(file) : ModelSource.of(m);
+    }
+
+    private void writeJson(Verification.Report r) throws java.io.IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("original", original.toString());
+        o.put("optimized", optimized.toString());
+        o.put("provider", r.provider().ortName());
+        o.put("pass", r.pass());
+        o.put("graphfuse_nodes", r.placement().fusedNodes());
+        o.put("misplaced", r.placement().misplaced().size());
+        com.fasterxml.jackson.databind.node.ArrayNode outs = o.putArray("outputs");
+        for (OutputComparison c : r.outputs()) {
+            com.fasterxml.jackson.databind.node.ObjectNode x = outs.addObject();
+            x.put("name", c.name());
+            x.put("type", c.type());
+            com.fasterxml.jackson.databind.node.ArrayNode shape = x.putArray("shape");
+            for (long d : c.shape()) {
+                shape.add(d);
+            }
+            x.put("max_abs", c.maxAbs());
+            x.put("max_rel", c.maxRel());
+            x.put("tolerance", c.tolerance());
+            x.put("relative", c.relative());
+            x.put("pass", c.pass());
+        }
+        dev.graphfuse.util.AtomicFiles.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
     }
 
     @Override
@@ -91,6 +121,9 @@ final class VerifyCommand implements Callable<Integer> {
             out.println("  " + c);
         }
         out.println(r.pass() ? "PASS" : "FAIL");
+        if (json != null) {
+            writeJson(r);
+        }
         return r.pass() ? 0 : EXIT_MISMATCH;
     }
 }

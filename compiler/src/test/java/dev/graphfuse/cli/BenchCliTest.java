@@ -68,11 +68,19 @@ class BenchCliTest {
     }
 
     @Test
-    void verifyAndRunTakeSymbolicDimsAndATolerance() {
+    void verifyAndRunTakeSymbolicDimsAndATolerance() throws Exception {
+        Path json = tmp.resolve("verify.json");
         CliTest.Run v = CliTest.run("verify", original.toString(), optimized.toString(), "--dim", "seq=7", "--seed", "3",
-                "--tolerance", "1e-4", "--device", "cpu");
+                "--tolerance", "1e-4", "--device", "cpu", "--json", json.toString());
         assertEquals(0, v.code(), v.out() + v.err());
         assertTrue(v.out().contains("logits f32[1, 7, 256]") && v.out().contains("(tolerance abs 1e-04): ok"), v.out());
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertTrue(report.path("pass").asBoolean());
+        assertEquals("CPUExecutionProvider", report.path("provider").asText());
+        assertEquals(7, report.path("graphfuse_nodes").asInt());
+        assertEquals("logits", report.path("outputs").get(0).path("name").asText());
+        assertEquals(7, report.path("outputs").get(0).path("shape").get(1).asInt());
+        assertEquals(1e-4, report.path("outputs").get(0).path("tolerance").asDouble());
         CliTest.Run bad = CliTest.run("verify", original.toString(), optimized.toString(), "--dim", "seq=7", "--tolerance", "2",
                 "--device", "cpu");
         assertEquals(2, bad.code());
