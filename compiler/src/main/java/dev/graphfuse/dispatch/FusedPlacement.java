@@ -20,7 +20,7 @@ public record FusedPlacement(int fusedNodes, Map<String, Integer> byOpAndProvide
         Map<String, NodePlacement> byNode = placements.stream()
                 .collect(Collectors.toMap(NodePlacement::node, Function.identity(), (a, b) -> a));
         Map<String, Integer> counts = new TreeMap<>();
-        List<Node> fused = Verification.fusedNodes(model);
+        List<Node> fused = graphfuseNodes(model);
         List<String> misplaced = new java.util.ArrayList<>();
         for (Node n : fused) {
             NodePlacement p = byNode.get(n.name());
@@ -35,6 +35,11 @@ public record FusedPlacement(int fusedNodes, Map<String, Integer> byOpAndProvide
             }
         }
         return new FusedPlacement(fused.size(), counts, misplaced);
+    }
+
+    /** The graphfuse nodes of a model. */
+    public static List<Node> graphfuseNodes(Model m) {
+        return m.graph().nodes().stream().filter(n -> "graphfuse".equals(n.domain())).toList();
     }
 
     /** "7 graphfuse nodes: QkNormRope on CUDAExecutionProvider ×2, RmsNorm on CUDAExecutionProvider ×5". */

@@ -2,7 +2,6 @@ package dev.graphfuse.dispatch;
 
 import ai.onnxruntime.OrtException;
 import dev.graphfuse.ir.Model;
-import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.runtime.kernels.Fallbacks;
 import java.util.ArrayList;
@@ -53,10 +52,5 @@ public final class Verification {
                     : OutputComparison.of(e.getKey(), e.getValue(), g, tolerance));
         }
         return new Report(cmp, provider, placement);
-    }
-
-    /** The graphfuse nodes of a model, by name. */
-    static List<Node> fusedNodes(Model m) {
-        return m.graph().nodes().stream().filter(n -> "graphfuse".equals(n.domain())).toList();
     }
 }

@@ -37,7 +37,7 @@ class VerifyModelsTest {
             Model optimized = OnnxImporter.read(m.file());
             new PassManager().run(optimized, PassRegistry.standard().pipeline(PassRegistry.DEFAULT_PIPELINE),
                     PassContext.quiet());
-            int fused = Verification.fusedNodes(optimized).size();
+            int fused = FusedPlacement.graphfuseNodes(optimized).size();
             Map<String, Tensor> inputs = new LinkedHashMap<>();
             m.referenceInputs().forEach((name, file) -> inputs.put(name, Npy.read(file, name)));
             long seed = System.nanoTime();
