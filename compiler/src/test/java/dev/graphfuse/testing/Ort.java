@@ -20,7 +20,7 @@ public final class Ort {
     }
 
     public static Map<String, Tensor> run(Path model, Map<String, Tensor> inputs) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        OrtEnvironment env = OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             // ORT's warnings (unused initializers, CastLike not folded) would bury the build's own output
             opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);

@@ -117,7 +117,7 @@ class CustomPassExampleTest {
     }
 
     private static float[] runLogits(Path model, long[] ids, long[] shape) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             // ORT's warnings (unused initializers, CastLike not folded) would bury the build's own output
             opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
