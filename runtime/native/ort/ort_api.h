@@ -36,4 +36,14 @@ inline void check(OrtStatus* s) {
     if (s != nullptr) throw OrtFailure{s};
 }
 
+// Releases an ORT-owned object when the scope ends, whichever way it ends.
+template <typename T> struct Owned {
+    const Api& api;
+    Slot release;
+    T* p = nullptr;
+    ~Owned() {
+        if (p != nullptr) api.at<void (*)(T*)>(release)(p);
+    }
+};
+
 } // namespace gf::ort
