@@ -20,6 +20,14 @@ struct OrtTypeInfo;
 struct OrtTensorTypeAndShapeInfo;
 struct OrtShapeInferContext;
 struct OrtOpAttr;
+// used only by the host-side tool (bench/ort_bench.cpp)
+struct OrtEnv;
+struct OrtSession;
+struct OrtMemoryInfo;
+struct OrtIoBinding;
+struct OrtRunOptions;
+struct OrtAllocator;
+struct OrtCUDAProviderOptionsV2;
 
 struct OrtApiBase {
     const OrtApi* (*GetApi)(uint32_t version); // NULL when the runtime is older than version
@@ -122,6 +130,47 @@ enum Slot : size_t {
     kSetSymbolicDimensions = 271,
     kReadOpAttr = 272,
     kKernelContext_ParallelFor = 274,
+
+    // The host side: sessions, IO binding, the CUDA provider's options. Used by the bench tool, which
+    // drives ORT itself rather than being driven by it; all of them predate API version 17.
+    kCreateEnv = 3,
+    kCreateSession = 7,
+    kCreateSessionOptions = 10,
+    kEnableProfiling = 14,
+    kSetSessionLogSeverityLevel = 22,
+    kSetSessionGraphOptimizationLevel = 23,
+    kSessionGetInputCount = 30,
+    kSessionGetOutputCount = 31,
+    kSessionGetInputTypeInfo = 33,
+    kSessionGetOutputTypeInfo = 34,
+    kSessionGetInputName = 36,
+    kSessionGetOutputName = 37,
+    kCreateRunOptions = 39,
+    kCreateTensorWithDataAsOrtValue = 49,
+    kCreateMemoryInfo = 68,
+    kAllocatorFree = 76,
+    kGetAllocatorWithDefaultOptions = 78,
+    kReleaseEnv = 92,
+    kReleaseMemoryInfo = 94,
+    kReleaseSession = 95,
+    kReleaseValue = 96,
+    kReleaseRunOptions = 97,
+    kReleaseSessionOptions = 100,
+    kSessionEndProfiling = 110,
+    kAddFreeDimensionOverrideByName = 124,
+    kRunWithBinding = 133,
+    kCreateIoBinding = 134,
+    kReleaseIoBinding = 135,
+    kBindInput = 136,
+    kBindOutput = 137,
+    kBindOutputToDevice = 138,
+    kGetBoundOutputValues = 140,
+    kClearBoundOutputs = 142,
+    kSessionOptionsAppendExecutionProvider_CUDA_V2 = 204,
+    kCreateCUDAProviderOptions = 205,
+    kUpdateCUDAProviderOptions = 206,
+    kReleaseCUDAProviderOptions = 208,
+    kRegisterCustomOpsLibrary_V2 = 228,
 };
 
 } // namespace gf::ort
