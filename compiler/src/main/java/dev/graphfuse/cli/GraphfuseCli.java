@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 
 /** Entry point of the {@code graphfuse} command. Exit codes: 0 ok, 1 internal error, 2 bad input or usage,
  * 3 a fallback under {@code --strict} / {@code --no-fallback}, 4 {@code verify} found an output over tolerance. */
-@Command(name = "graphfuse", mixinStandardHelpOptions = true, version = "graphfuse 0.1.0",
+@Command(name = "graphfuse", mixinStandardHelpOptions = true, versionProvider = VersionReport.class,
         description = "Imports, inspects, converts and fuses exported model graphs.",
         subcommands = {InspectCommand.class, ConvertCommand.class, OptimizeCommand.class, ExplainCommand.class,
                 PatternsCommand.class, RopeIndexCommand.class, RunCommand.class, VerifyCommand.class, BenchCommand.class, GoldenCommand.class,
@@ -31,6 +31,38 @@ public final class GraphfuseCli implements java.util.concurrent.Callable<Integer
         return EXIT_BAD_INPUT;
     }
 
+    /** The exit codes, listed at the end of every command's --help. */
+    static final java.util.Map<String, String> EXIT_CODES = new java.util.LinkedHashMap<>();
+
+    static {
+        EXIT_CODES.put("0", "success");
+        EXIT_CODES.put("1", "internal error (a bug: please report it with the output of --version)");
+        EXIT_CODES.put("2", "bad input or usage: the model, a file, an option");
+        EXIT_CODES.put("3", "a fallback refused by --strict / --no-fallback, or a missing runtime (GPU, CUDA provider)");
+        EXIT_CODES.put("4", "verify / golden: an output or a golden file differs");
+    }
+
+    private static void exitCodesInEveryHelp(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
+        cl.getSubcommands().values().forEach(GraphfuseCli::exitCodesInEveryHelp);
+    }
+
+    /**
+     * A usage error is one {@code error:} line and the command's synopsis, not its whole help (which
+     * {@code --help} gives): the line that matters stays on screen.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("graphfuse: error: " + e.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            err.print("Usage: " + cmd.getHelp().synopsis(0));
+        }
+        err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for its options and examples.");
+        err.flush();
+        return EXIT_BAD_INPUT;
+    }
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -40,6 +72,8 @@ public final class GraphfuseCli implements java.util.concurrent.Callable<Integer
         CommandLine cl = new CommandLine(new GraphfuseCli());
         cl.setOut(out);
         cl.setErr(err);
+        exitCodesInEveryHelp(cl);
+        cl.setParameterExceptionHandler(GraphfuseCli::usageError);
         cl.setExitCodeExceptionMapper(e -> e instanceof BadInputException || e instanceof DslException
                 || e instanceof picocli.CommandLine.ParameterException ? EXIT_BAD_INPUT : 1);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
