@@ -70,6 +70,15 @@ const char* kind_name(AttrKind k) {
     return "?";
 }
 
+// The .fuse type variable of a port: T for the first input's type, F for fp32; free ports have none.
+const char* type_var(TypeRule r) {
+    switch (r) {
+    case TypeRule::SameAsFirst: return ": T";
+    case TypeRule::F32: return ": F";
+    default: return "";
+    }
+}
+
 // Always with a decimal point, so the .fuse parser reads a float default as a float.
 std::string float_text(double v) {
     std::ostringstream o;
@@ -90,9 +99,9 @@ std::string contract_text() {
     std::ostringstream o;
     for (const OpDecl& d : op_decls()) {
         o << "op graphfuse." << d.name << "(";
-        for (size_t i = 0; i < d.inputs.size(); i++) o << (i ? ", " : "") << d.inputs[i];
+        for (size_t i = 0; i < d.inputs.size(); i++) o << (i ? ", " : "") << d.inputs[i] << type_var(d.input_types[i]);
         o << ") -> (";
-        for (size_t i = 0; i < d.outputs.size(); i++) o << (i ? ", " : "") << d.outputs[i];
+        for (size_t i = 0; i < d.outputs.size(); i++) o << (i ? ", " : "") << d.outputs[i] << type_var(d.output_types[i]);
         o << ") {";
         for (size_t i = 0; i < d.attrs.size(); i++) {
             const AttrDecl& a = d.attrs[i];

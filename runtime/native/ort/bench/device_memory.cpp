@@ -85,6 +85,16 @@ void DeviceMemory::download(void* dst, const void* src, size_t bytes) {
     std::memcpy(dst, src, bytes);
 }
 
+void DeviceMemory::fill(void* dst, int byte, size_t bytes) {
+#ifdef GF_ORT_WITH_CUDA
+    if (cuda_) {
+        cuda_ok(cudaMemset(dst, byte, bytes), "cudaMemset");
+        return;
+    }
+#endif
+    std::memset(dst, byte, bytes);
+}
+
 void DeviceMemory::synchronize() {
 #ifdef GF_ORT_WITH_CUDA
     if (cuda_) cuda_ok(cudaDeviceSynchronize(), "cudaDeviceSynchronize");

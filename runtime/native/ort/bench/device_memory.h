@@ -23,6 +23,8 @@ public:
     void* allocate(size_t bytes);
     void upload(void* dst, const void* src, size_t bytes);
     void download(void* dst, const void* src, size_t bytes);
+    // Sets every byte of [dst, dst + bytes) to `byte`.
+    void fill(void* dst, int byte, size_t bytes);
     // Waits until the device has finished everything queued (a no-op on the CPU).
     void synchronize();
 

@@ -110,7 +110,7 @@ struct Side {
     std::vector<double> micros;
 };
 
-OrtSession* open_session(const HostApi& api, OrtEnv* env, const Options& o, const std::string& path) {
+OrtSession* open_session(const HostApi& api, OrtEnv* env, const Options& o, const std::string& path, bool cuda_graph) {
     OrtSessionOptions* so = nullptr;
     api.ok(api.at<OrtStatus* (*)(OrtSessionOptions**)>(ort::kCreateSessionOptions)(&so), "CreateSessionOptions");
     std::unique_ptr<OrtSessionOptions, std::function<void(OrtSessionOptions*)>> guard(
@@ -130,7 +130,7 @@ OrtSession* open_session(const HostApi& api, OrtEnv* env, const Options& o, cons
         api.ok(api.at<OrtStatus* (*)(OrtCUDAProviderOptionsV2**)>(ort::kCreateCUDAProviderOptions)(&cuda),
                "CreateCUDAProviderOptions");
         const char* keys[] = {"device_id", "enable_cuda_graph", "use_tf32"};
-        const char* values[] = {"0", o.cuda_graph ? "1" : "0", o.tf32 ? "1" : "0"};
+        const char* values[] = {"0", cuda_graph ? "1" : "0", o.tf32 ? "1" : "0"};
         OrtStatus* s = api.at<OrtStatus* (*)(OrtCUDAProviderOptionsV2*, const char* const*, const char* const*, size_t)>(
             ort::kUpdateCUDAProviderOptions)(cuda, keys, values, 3);
         if (s == nullptr) {
@@ -227,9 +227,19 @@ public:
         sides_[0].path = o_.original;
         sides_[1].label = "optimized";
         sides_[1].path = o_.optimized;
-        for (Side& s : sides_) s.session = open_session(api_, env_, o_, s.path);
+        for (Side& s : sides_) s.session = open_session(api_, env_, o_, s.path, o_.cuda_graph);
         bind_inputs();
-        for (Side& s : sides_) first_run(s);
+        for (Side& s : sides_) {
+            if (o_.cuda_graph) {
+                // ORT captures the graph inside the first Run, into whatever outputs are bound then: they
+                // must be ours already, so a session without graphs tells their shapes first.
+                probe_outputs(s);
+                bind_own_outputs(s);
+                run_once(s);
+            } else {
+                first_run(s);
+            }
+        }
         for (int i = 1; i < o_.warmup; ++i) {
             for (Side& s : sides_) timed_run(s);
         }
@@ -239,6 +249,7 @@ public:
             timed_run(sides_[i % 2]);
             timed_run(sides_[1 - i % 2]);
         }
+        check_outputs_written();
         report();
         return 0;
     }
@@ -292,6 +303,7 @@ private:
             void* dev = memory_.allocate(host.size());
             memory_.upload(dev, host.data(), host.size());
             OrtValue* v = tensor(dev, shape, d.elem_type);
+            inputs_.emplace_back(d.name, v);
             for (Side& s : sides_) {
                 api_.ok(api_.at<OrtStatus* (*)(OrtIoBinding*, const char*, const OrtValue*)>(ort::kBindInput)(s.binding, d.name.c_str(), v),
                         "BindInput " + d.name);
@@ -316,27 +328,62 @@ private:
     // Outputs land on the device first; their shapes then give buffers of our own, bound for every later
     // run (CUDA graphs replay into fixed addresses).
     void first_run(Side& s) {
-        std::vector<DeclaredTensor> outs = api_.outputs(s.session);
+        s.outputs = run_for_output_shapes(s.session, s.binding);
+        api_.at<void (*)(OrtIoBinding*)>(ort::kClearBoundOutputs)(s.binding);
+        bind_own_outputs(s);
+    }
+
+    // One run of `session` with its outputs left to ORT on the device; returns their names, types and shapes.
+    std::vector<DeclaredTensor> run_for_output_shapes(OrtSession* session, OrtIoBinding* binding) {
+        std::vector<DeclaredTensor> outs = api_.outputs(session);
         for (const DeclaredTensor& d : outs) {
             api_.ok(api_.at<OrtStatus* (*)(OrtIoBinding*, const char*, const OrtMemoryInfo*)>(ort::kBindOutputToDevice)(
-                        s.binding, d.name.c_str(), memory_info_),
+                        binding, d.name.c_str(), memory_info_),
                     "BindOutputToDevice " + d.name);
         }
-        run_once(s);
+        api_.ok(api_.at<OrtStatus* (*)(OrtSession*, const OrtRunOptions*, const OrtIoBinding*)>(ort::kRunWithBinding)(
+                    session, nullptr, binding),
+                "run");
+        memory_.synchronize();
         OrtAllocator* alloc = api_.default_allocator();
         OrtValue** values = nullptr;
         size_t n = 0;
         api_.ok(api_.at<OrtStatus* (*)(const OrtIoBinding*, OrtAllocator*, OrtValue***, size_t*)>(ort::kGetBoundOutputValues)(
-                    s.binding, alloc, &values, &n),
+                    binding, alloc, &values, &n),
                 "GetBoundOutputValues");
+        std::vector<DeclaredTensor> shapes;
         for (size_t i = 0; i < n; ++i) {
             DeclaredTensor d = api_.describe(values[i]);
             d.name = outs[i].name;
-            s.outputs.push_back(d);
+            shapes.push_back(d);
             api_.at<void (*)(OrtValue*)>(ort::kReleaseValue)(values[i]);
         }
         api_.ok(api_.at<OrtStatus* (*)(OrtAllocator*, void*)>(ort::kAllocatorFree)(alloc, values), "AllocatorFree");
-        api_.at<void (*)(OrtIoBinding*)>(ort::kClearBoundOutputs)(s.binding);
+        return shapes;
+    }
+
+    // The output shapes of s's model from a session of it without CUDA graphs (same dims, same inputs).
+    void probe_outputs(Side& s) {
+        OrtSession* probe = open_session(api_, env_, o_, s.path, false);
+        OrtIoBinding* binding = nullptr;
+        std::string failure;
+        try {
+            api_.ok(api_.at<OrtStatus* (*)(OrtSession*, OrtIoBinding**)>(ort::kCreateIoBinding)(probe, &binding),
+                    "CreateIoBinding");
+            for (const auto& [name, v] : inputs_) {
+                api_.ok(api_.at<OrtStatus* (*)(OrtIoBinding*, const char*, const OrtValue*)>(ort::kBindInput)(binding, name.c_str(), v),
+                        "BindInput " + name);
+            }
+            s.outputs = run_for_output_shapes(probe, binding);
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        if (binding != nullptr) api_.at<void (*)(OrtIoBinding*)>(ort::kReleaseIoBinding)(binding);
+        api_.at<void (*)(OrtSession*)>(ort::kReleaseSession)(probe);
+        if (!failure.empty()) throw std::runtime_error(s.label + ", session without CUDA graphs for the output shapes: " + failure);
+    }
+
+    void bind_own_outputs(Side& s) {
         for (const DeclaredTensor& d : s.outputs) {
             void* dev = memory_.allocate(count(d.dims) * element_size(d.elem_type));
             s.output_data.push_back(dev);
@@ -353,7 +400,32 @@ private:
         s.micros.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
     }
 
-    // Largest |original - optimized| over the largest |original|, per output, from the last timed runs.
+    // Fills every output with NaN bytes and runs each side once more: an output a run did not write (a CUDA
+    // graph replaying into other buffers) would still hold them, and the comparison would mean nothing.
+    void check_outputs_written() {
+        for (Side& s : sides_) {
+            for (size_t i = 0; i < s.outputs.size(); ++i) {
+                memory_.fill(s.output_data[i], 0xFF, count(s.outputs[i].dims) * element_size(s.outputs[i].elem_type));
+            }
+            run_once(s);
+            for (size_t i = 0; i < s.outputs.size(); ++i) {
+                const DeclaredTensor& d = s.outputs[i];
+                if (d.elem_type != 1 && d.elem_type != 10 && d.elem_type != 11 && d.elem_type != 16) continue;
+                size_t es = element_size(d.elem_type), n = count(d.dims);
+                std::vector<uint8_t> x(n * es);
+                memory_.download(x.data(), s.output_data[i], x.size());
+                size_t nan = 0;
+                for (size_t k = 0; k < n; ++k) nan += std::isnan(as_double(&x[k * es], d.elem_type)) ? 1 : 0;
+                if (nan > 0) {
+                    throw std::runtime_error(s.label + " output '" + d.name + "': " + std::to_string(nan) + " of " + std::to_string(n)
+                                             + " elements are NaN after a run into NaN-filled buffers (not written, or NaN)");
+                }
+            }
+        }
+    }
+
+    // Largest |original - optimized| over the largest |original|, per output, from the last runs (NaN
+    // when the original output is all zeros: no scale to be relative to).
     std::vector<std::pair<std::string, double>> compare() {
         std::vector<std::pair<std::string, double>> out;
         const Side& a = sides_[0];
@@ -377,7 +449,7 @@ private:
                 diff = std::max(diff, std::isnan(u - v) ? INFINITY : std::fabs(u - v));
                 scale = std::max(scale, std::fabs(u));
             }
-            out.emplace_back(d.name, scale > 0 ? diff / scale : diff);
+            out.emplace_back(d.name, scale > 0 ? diff / scale : NAN);
         }
         return out;
     }
@@ -431,6 +503,7 @@ private:
     OrtMemoryInfo* memory_info_ = nullptr;
     std::vector<Side> sides_;
     std::vector<OrtValue*> owned_values_;
+    std::vector<std::pair<std::string, OrtValue*>> inputs_;
     std::string input_summary_;
 };
 

@@ -339,7 +339,14 @@ public final class PatternLoader {
                     diagnostics.add(new Diagnostic(p.location(), "only the last port may be variadic ('...')"));
                     ok = false;
                 }
-                (ports == op.inputs() ? inputs : outputs).add(new OpSignature.Port(p.name(), p.optional(), p.variadic()));
+                (ports == op.inputs() ? inputs : outputs).add(new OpSignature.Port(p.name(), p.type(), p.optional(), p.variadic()));
+            }
+        }
+        for (Decl.Port p : op.outputs()) {
+            if (p.type() != null && op.inputs().stream().noneMatch(in -> p.type().equals(in.type()))) {
+                diagnostics.add(new Diagnostic(p.location(), "output '" + p.name() + "' has type " + p.type()
+                        + ", which no input declares (an output's type comes from an input's)"));
+                ok = false;
             }
         }
         if (op.commutative() && (op.inputs().size() < 2 || op.inputs().get(0).optional() || op.inputs().get(1).optional())) {

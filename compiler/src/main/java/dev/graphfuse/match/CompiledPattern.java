@@ -4,6 +4,7 @@ import dev.graphfuse.dsl.ast.AttrExpr;
 import dev.graphfuse.dsl.ast.SourceLocation;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A checked pattern ready to run: roots (the values the replacement's outputs take over), the
@@ -26,7 +27,11 @@ public record CompiledPattern(String name, String doc, int benefit, List<PNode> 
     /** The op kinds a root can be produced by (more than one under alternation). */
     public static List<OpSignature> rootOps(PNode root) {
         return switch (root) {
-            case PNode.Op op -> List.of(op.op());
+            // an optional root (Cast?(m)) may also be m itself
+            case PNode.Op op -> op.optional() && !op.args().isEmpty()
+                    ? Stream.concat(Stream.of(op.op()), rootOps(op.args().get(0)).stream())
+                            .distinct().toList()
+                    : List.of(op.op());
             case PNode.Output out -> List.of(out.op().op());
             case PNode.Bind b -> b.inner() == null ? List.of() : rootOps(b.inner());
             case PNode.Alt alt -> alt.alternatives().stream().flatMap(a -> rootOps(a).stream()).distinct().toList();

@@ -16,7 +16,8 @@ public record OpSignature(String domain, String name, List<Port> inputs, List<Po
         attributes = Map.copyOf(attributes);
     }
 
-    public record Port(String name, boolean optional, boolean variadic) {
+    /** {@code type}: a type variable shared with the ports that must have the same element type, or null. */
+    public record Port(String name, String type, boolean optional, boolean variadic) {
     }
 
     /** @param kind one of int, float, string, ints, floats, strings, tensor, graph; defaultValue may be null */

@@ -97,6 +97,28 @@ public final class PatternPass implements Pass {
         return true;
     }
 
+    /**
+     * Maximal munch: {@code m} matched at {@code n}; when n's one user is also a root of {@code p} and p
+     * matches there over n too (a norm and the cast back after it, {@code Cast(m) | m}), that larger match
+     * is the one to rewrite. Otherwise the smaller one would take the inner nodes and leave the cast, or
+     * settle for a type-correct but narrower binding (the fp32 upcast as the norm's input).
+     */
+    private Match widest(Match m, Node n, CompiledPattern p, Matcher matcher) {
+        if (n.outputs().isEmpty() || n.output(0).uses().size() != 1) {
+            return m;
+        }
+        Node user = n.output(0).uses().get(0).node();
+        List<CompiledPattern> there = candidates(user);
+        if (there == null || !there.contains(p)) {
+            return m;
+        }
+        if (matcher.matchAt(user) instanceof Match wider && wider.nodes().contains(n)) {
+            return wider;
+        }
+        // the rewriter applies the match it checked last: check m again
+        return (Match) matcher.matchAt(n);
+    }
+
     @Override
     public void run(Model model, PassContext context) {
         Rewriter rewriter = new Rewriter(model);
@@ -128,7 +150,7 @@ public final class PatternPass implements Pass {
                 for (CompiledPattern p : candidates) {
                     Object r = matchers.get(p).matchAt(n);
                     if (r instanceof Match m) {
-                        rewriter.apply(m);
+                        rewriter.apply(widest(m, n, p, matchers.get(p)));
                         lastFailure.get(p).remove(n);
                         rewrites.merge(p, 1L, Long::sum);
                         changed = true;

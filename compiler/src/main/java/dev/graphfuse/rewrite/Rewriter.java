@@ -1,12 +1,14 @@
 package dev.graphfuse.rewrite;
 
 import dev.graphfuse.ir.Attribute;
+import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.ir.Function;
 import dev.graphfuse.ir.Graph;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Use;
 import dev.graphfuse.ir.Value;
+import dev.graphfuse.ir.ValueType;
 import dev.graphfuse.match.AttrEvaluator;
 import dev.graphfuse.match.CompiledPattern;
 import dev.graphfuse.match.Match;
@@ -93,6 +95,10 @@ final class Rewriter {
         for (int slot : r.inputSlots()) {
             operands.add(slot < 0 ? null : (Value) m.binding(slot));
         }
+        String typeClash = typeClash(r.op(), operands, m.roots());
+        if (typeClash != null) {
+            return new Matcher.Rejection("type", () -> typeClash);
+        }
         List<Node> ordered = new ArrayList<>(m.nodes());
         ordered.sort(Comparator.comparingDouble(positions::of));
         String cycle = cycleThrough(m, ordered);
@@ -109,6 +115,48 @@ final class Rewriter {
         }
         prepared = new Prepared(m, attrs, operands, body, ordered);
         return null;
+    }
+
+    /**
+     * Why the fused node would not be type-correct, or null. Ports that share a type variable in the op's
+     * declaration must bind one element type, and each output's comes from its inputs: a replacement that
+     * changed a value's element type (an fp16 norm standing in for the fp32 product before the cast back)
+     * would make the rewritten model invalid, so the match is refused instead. Unknown types pass.
+     */
+    static String typeClash(OpSignature op, List<Value> operands, List<Value> roots) {
+        Map<String, ElementType> bound = new LinkedHashMap<>();
+        Map<String, String> boundBy = new LinkedHashMap<>();
+        for (int i = 0; i < operands.size() && i < op.inputs().size(); i++) {
+            String var = op.inputs().get(i).type();
+            ElementType t = operands.get(i) == null ? null : elementTypeOf(operands.get(i));
+            if (var == null || t == null) {
+                continue;
+            }
+            ElementType prev = bound.putIfAbsent(var, t);
+            if (prev == null) {
+                boundBy.put(var, op.inputs().get(i).name() + " (" + operands.get(i).name() + ")");
+            } else if (prev != t) {
+                return op.qualifiedName() + ": input " + op.inputs().get(i).name() + " (" + operands.get(i).name()
+                        + ") is " + t.shortName() + " but " + boundBy.get(var) + " is " + prev.shortName()
+                        + " (both have type " + var + ")";
+            }
+        }
+        for (int i = 0; i < roots.size() && i < op.outputs().size(); i++) {
+            String var = op.outputs().get(i).type();
+            ElementType want = var == null ? null : bound.get(var);
+            ElementType got = elementTypeOf(roots.get(i));
+            if (want != null && got != null && want != got) {
+                return op.qualifiedName() + ": output " + op.outputs().get(i).name() + " would be " + want.shortName()
+                        + " (the type of " + boundBy.get(var) + ") where the matched value " + roots.get(i).name()
+                        + " is " + got.shortName();
+            }
+        }
+        return null;
+    }
+
+    private static ElementType elementTypeOf(Value v) {
+        return v.type() instanceof ValueType.TensorType t && t.elementType() != ElementType.UNDEFINED
+                ? t.elementType() : null;
     }
 
     private static Object[] slotsOf(Match m) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One contract per op: the ops libgraphfuse_ort registers with ONNX Runtime (its gf_ort_contract(), the
  * C++ table the kernels read attributes and defaults from) are exactly the graphfuse ops declared in the
- * pattern library's ops/graphfuse.fuse — every op, input, output, attribute, kind, optionality and default.
+ * pattern library's ops/graphfuse.fuse — every op, input, output, type variable, attribute, kind, optionality
+ * and default.
  */
 class OrtOpContractTest {
     private static final String OPS = "dev/graphfuse/patterns/ops/graphfuse.fuse";
@@ -60,7 +61,8 @@ class OrtOpContractTest {
     }
 
     private static List<String> names(List<Decl.Port> ports) {
-        return ports.stream().map(p -> p.name() + (p.optional() ? "?" : "") + (p.variadic() ? "..." : "")).toList();
+        return ports.stream().map(p -> p.name() + (p.type() != null ? ": " + p.type() : "") + (p.optional() ? "?" : "")
+                + (p.variadic() ? "..." : "")).toList();
     }
 
     /** name → "kind", "kind?" or "kind = default" (defaults compared as values: 1.0 and 1.00 are equal). */

@@ -34,9 +34,11 @@ class PatternDeterminismTest {
             s.filter(p -> p.toString().endsWith(".test")).sorted().forEach(cases::add);
         }
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.getParent().getFileName() + "/" + c.getFileName(), () -> {
-            String input = GoldenCase.read(c).input();
-            String passes = GoldenCase.read(c).headers().get("passes");
-            String reference = optimize(input, passes, c);
+            GoldenCase golden = GoldenCase.read(c);
+            String input = golden.input();
+            String passes = golden.headers().get("passes");
+            List<Path> patterns = golden.patternFiles();
+            String reference = optimize(input, passes, patterns, c);
             List<String> lines = input.lines().toList();
             List<Integer> nodeLines = new ArrayList<>();
             for (int i = 0; i < lines.size(); i++) {
@@ -54,15 +56,19 @@ class PatternDeterminismTest {
                 for (int k = 0; k < nodeLines.size(); k++) {
                     out.set(nodeLines.get(k), shuffledNodes.get(k));
                 }
-                assertEquals(reference, optimize(String.join("\n", out) + "\n", passes, c), "trial " + trial);
+                assertEquals(reference, optimize(String.join("\n", out) + "\n", passes, patterns, c), "trial " + trial);
             }
         }));
     }
 
-    private static String optimize(String text, String passes, Path file) {
+    private static String optimize(String text, String passes, List<Path> patterns, Path file) {
         Model m = GraphTextReader.parse(text, file.getFileName().toString(), file.getParent());
         PassContext ctx = PassContext.quiet();
-        new PassManager().run(m, PassRegistry.standard().pipeline(List.of(passes.split(","))), ctx);
+        PassRegistry registry = PassRegistry.standard();
+        if (!patterns.isEmpty()) {
+            registry.registerPatterns("patterns", patterns);
+        }
+        new PassManager().run(m, registry.pipeline(List.of(passes.split(","))), ctx);
         return GraphTextWriter.print(m, GoldenRunner.PRINT) + GoldenRunner.stats(ctx);
     }
 }

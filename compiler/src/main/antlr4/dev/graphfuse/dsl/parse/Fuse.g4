@@ -19,7 +19,8 @@ importDecl: IMPORT STRING ';';
 opDecl: OP opName '(' inputs=portList? ')' ('->' '(' outputs=portList ')')? COMMUTATIVE? attrSchema? ';';
 opName: IDENT ('.' IDENT)*;
 portList: port (',' port)*;
-port: IDENT (optional='?' | variadic='...')?;
+// X: T: a type variable; ports with the same one share an element type (outputs take theirs from an input)
+port: name=IDENT (':' type=IDENT)? (optional='?' | variadic='...')?;
 attrSchema: '{' (attrDecl (',' attrDecl)*)? '}';
 attrDecl: name=IDENT ':' kind=IDENT (optional='?' | '=' attrDefault)?;
 attrDefault: constant | STRING;

@@ -24,7 +24,8 @@ public sealed interface Decl {
         }
     }
 
-    record Port(String name, boolean optional, boolean variadic, SourceLocation location) {
+    /** {@code type}: the port's type variable (null: any element type). */
+    record Port(String name, String type, boolean optional, boolean variadic, SourceLocation location) {
     }
 
     /**

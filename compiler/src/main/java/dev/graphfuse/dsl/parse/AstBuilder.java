@@ -88,7 +88,7 @@ final class AstBuilder {
         String domain = domainOf(o.opName());
         List<Decl.Port> inputs = o.inputs == null ? List.of() : ports(o.inputs);
         List<Decl.Port> outputs = o.outputs == null
-                ? List.of(new Decl.Port("output", false, false, loc(o))) : ports(o.outputs);
+                ? List.of(new Decl.Port("output", null, false, false, loc(o))) : ports(o.outputs);
         List<Decl.AttrDecl> attrs = new ArrayList<>();
         if (o.attrSchema() != null) {
             for (var a : o.attrSchema().attrDecl()) {
@@ -108,7 +108,8 @@ final class AstBuilder {
     private List<Decl.Port> ports(FuseParser.PortListContext pl) {
         List<Decl.Port> out = new ArrayList<>();
         for (var p : pl.port()) {
-            out.add(new Decl.Port(p.IDENT().getText(), p.optional != null, p.variadic != null, loc(p)));
+            out.add(new Decl.Port(p.name.getText(), p.type == null ? null : p.type.getText(), p.optional != null,
+                    p.variadic != null, loc(p)));
         }
         return out;
     }
