@@ -2,6 +2,8 @@ package dev.graphfuse.io;
 
 import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.TensorData;
+import dev.graphfuse.ir.Value;
 import dev.graphfuse.onnx.OnnxExporter;
 import dev.graphfuse.onnx.OnnxImporter;
 import dev.graphfuse.text.GraphTextReader;
@@ -44,10 +46,27 @@ public final class ModelFiles {
         writeText(model, out, TextWriterOptions.FULL);
     }
 
-    /** Writes text with the given options; external data locations are made relative to OUT's directory. */
+    /**
+     * Writes text with the given options; external data locations are made relative to OUT's directory.
+     * A reader refuses a location that climbs out of its folder, so when a data file is not inside OUT's
+     * directory its tensors are written inline instead (the text then stands alone).
+     */
     public static void writeText(Model model, Path out, TextWriterOptions options) {
         Path dir = out.toAbsolutePath().getParent();
+        if (!options.inlineExternal() && !options.elideData() && hasExternalOutside(model, dir.normalize())) {
+            options = new TextWriterOptions(options.inlineLimit(), false, options.nodeMetadata(), dir, true);
+        }
         String text = GraphTextWriter.print(model, options.withExternalBase(dir));
         AtomicFiles.writeString(out, text);
+    }
+
+    private static boolean hasExternalOutside(Model model, Path dir) {
+        for (Value v : model.graph().values()) {
+            if (v.initializer() != null && v.initializer().data() instanceof TensorData.External e
+                    && !e.file().toAbsolutePath().normalize().startsWith(dir)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -834,10 +834,10 @@ public final class GraphTextReader {
             throw error(e.loc, "external data " + quote(loc) + " cannot be resolved: the text was not read from a file");
         }
         try {
-            // the ONNX importer's checks (relative, a regular file, in extent), except that the
-            // location may climb out of baseDir: the writer prints locations relative to the text
-            // file's directory, so a model converted to text elsewhere refers to its data file by ../
-            TensorData.External.checkReference(baseDir, loc, off, len, false);
+            // the ONNX importer's checks, confinement included: a text file from elsewhere must not
+            // reach, by ../ or a link, what its own folder does not hold (converted back to ONNX, the
+            // bytes would land in OUT.data)
+            TensorData.External.checkReference(baseDir, loc, off, len, true);
         } catch (IllegalArgumentException ex) {
             throw error(e.loc, ex.getMessage());
         }

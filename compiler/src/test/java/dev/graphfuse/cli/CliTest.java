@@ -1,6 +1,7 @@
 package dev.graphfuse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,16 +74,32 @@ class CliTest {
         Run r = run("convert", model.toString(), "--to", "text", "-o", text.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.readString(text).startsWith("model {\n  ir_version: 10\n"));
+        // written away from the model's data file, whose ../ location a reader would refuse: inline
+        assertFalse(Files.readString(text).contains("external \""), "external reference out of the text's folder");
         Path onnx = tmp.resolve("back.onnx");
         Run r2 = run("convert", text.toString(), "--to", "onnx", "-o", onnx.toString(), "--json");
         assertEquals(0, r2.code(), r2.err());
-        JsonNode j = new ObjectMapper().readTree(r2.out());
-        assertEquals(onnx.toString() + ".data", j.path("external_data").asText());
         Run r3 = run("inspect", onnx.toString());
         assertEquals(0, r3.code(), r3.err());
         try (Stream<Path> files = Files.list(tmp)) {
             assertEquals(0, files.filter(p -> p.getFileName().toString().endsWith(".tmp")).count(), "temp files left behind");
         }
+    }
+
+    @Test
+    void textWrittenNextToTheModelKeepsItsDataFile() throws Exception {
+        Path model = Files.copy(TestModels.modelsDir().resolve("vllm_attn_dynamo_op18_f32.onnx"), tmp.resolve("m.onnx"));
+        Files.copy(TestModels.modelsDir().resolve("vllm_attn_dynamo_op18_f32.onnx.data"),
+                tmp.resolve("vllm_attn_dynamo_op18_f32.onnx.data"));
+        Path text = tmp.resolve("m.gft");
+        Run r = run("convert", model.toString(), "--to", "text", "-o", text.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(text).contains("external \"vllm_attn_dynamo_op18_f32.onnx.data\""), "reference kept");
+        Path onnx = tmp.resolve("back.onnx");
+        Run back = run("convert", text.toString(), "--to", "onnx", "-o", onnx.toString(), "--json");
+        assertEquals(0, back.code(), back.err());
+        JsonNode j = new ObjectMapper().readTree(back.out());
+        assertEquals(onnx.toString() + ".data", j.path("external_data").asText());
     }
 
     @Test

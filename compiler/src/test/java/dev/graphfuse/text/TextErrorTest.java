@@ -2,6 +2,7 @@ package dev.graphfuse.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -345,22 +346,33 @@ class TextErrorTest {
     }
 
     @Test
-    void externalLocationMayClimbOutOfTheDirectory() throws IOException {
-        // unlike in ONNX files: the writer prints locations relative to the text file's directory,
-        // so a model converted to text elsewhere refers to its data file by ../
+    void externalLocationClimbingOutOfTheDirectory() throws IOException {
+        // as in ONNX files: a text file from elsewhere must not reach what its folder does not hold
+        // (converted back to ONNX, the bytes would be copied into OUT.data)
         Files.write(dir.resolve("w.data"), new byte[4]);
         Path textDir = Files.createDirectory(dir.resolve("text"));
-        Model m = GraphTextReader.parse("""
+        BadInputException e = assertThrows(BadInputException.class, () -> GraphTextReader.parse("""
                 graph g () -> (w) {
                   init w: f32[1] = external "../w.data" offset 0 length 4
                 }
-                """, FILE, textDir);
-        assertEquals(dir.resolve("w.data"), ((TensorData.External) m.graph().value("w").initializer().data()).file().normalize());
-        assertError("t.gft:2:29: error: external data file '../nope.data' is missing (looked in " + dir + ")", """
+                """, FILE, textDir));
+        assertEquals("t.gft:2:29: error: external data location '../w.data' must be a relative path inside the"
+                + " model's directory", e.getMessage());
+    }
+
+    @Test
+    void externalLocationLinkedOutOfTheDirectory() throws IOException {
+        Path outside = Files.createDirectory(dir.resolve("outside"));
+        Files.write(outside.resolve("secret"), new byte[4]);
+        Path textDir = Files.createDirectory(dir.resolve("text"));
+        Files.createSymbolicLink(textDir.resolve("w.data"), outside.resolve("secret"));
+        BadInputException e = assertThrows(BadInputException.class, () -> GraphTextReader.parse("""
                 graph g () -> (w) {
-                  init w: f32[1] = external "../nope.data" offset 0 length 4
+                  init w: f32[1] = external "w.data" offset 0 length 4
                 }
-                """);
+                """, FILE, textDir));
+        assertEquals("t.gft:2:29: error: external data location 'w.data' leads outside the model's directory"
+                + " through a symbolic link", e.getMessage());
     }
 
     @Test
