@@ -82,9 +82,18 @@ final class ShapeMath {
 
     /**
      * Reshape's target with 0 (copy the input dim, unless {@code allowZero}) and -1 (infer) resolved
-     * against a static input shape.
+     * against a static input shape; null when it cannot be (including dims whose product overflows a
+     * long: a broken model, which ORT will refuse, not a crash here).
      */
     static long[] reshape(long[] in, long[] target, boolean allowZero) {
+        try {
+            return resolveReshape(in, target, allowZero);
+        } catch (ArithmeticException overflow) {
+            return null;
+        }
+    }
+
+    private static long[] resolveReshape(long[] in, long[] target, boolean allowZero) {
         long[] out = target.clone();
         int inferred = -1;
         long known = 1;

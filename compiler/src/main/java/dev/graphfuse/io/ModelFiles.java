@@ -1,6 +1,7 @@
 package dev.graphfuse.io;
 
 import dev.graphfuse.diag.BadInputException;
+import dev.graphfuse.ir.GraphVerifier;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.TensorData;
 import dev.graphfuse.ir.Value;
@@ -12,15 +13,27 @@ import dev.graphfuse.text.TextWriterOptions;
 import dev.graphfuse.util.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Reads and writes models in either format; every write is atomic. */
 public final class ModelFiles {
     private ModelFiles() {
     }
 
+    /**
+     * Reads a model and checks it against the IR's invariants, so a model that is already broken (an
+     * initializer whose data disagrees with its declared type, …) is the user's one-line error, not a
+     * pass reported as having broken it.
+     */
     public static Model read(Path file) {
         requireRegularFile(file);
-        return ModelFormat.of(file) == ModelFormat.ONNX ? OnnxImporter.read(file) : GraphTextReader.read(file);
+        Model model = ModelFormat.of(file) == ModelFormat.ONNX ? OnnxImporter.read(file) : GraphTextReader.read(file);
+        List<String> problems = GraphVerifier.problems(model);
+        if (!problems.isEmpty()) {
+            throw new BadInputException(file.toString(), null, "invalid model: " + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+        }
+        return model;
     }
 
     /**

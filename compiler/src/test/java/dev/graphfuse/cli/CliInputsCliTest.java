@@ -48,6 +48,24 @@ class CliInputsCliTest {
     }
 
     @Test
+    void aModelThatIsAlreadyInvalidIsTheInputsError() throws Exception {
+        // a graph output naming an initializer declared with another shape: once reported as a pass
+        // having broken the graph ("internal error", exit 1)
+        Path model = Files.writeString(tmp.resolve("bad.gft"), """
+                graph g (x: f32[2]) -> (w: f32[3], y: f32[2]) {
+                  init w: f32[2] = [1.0, 2.0]
+                  [a] y = Add(x, w)
+                }
+                """);
+        Path out = tmp.resolve("bad.onnx");
+        CliTest.Run r = CliTest.run("optimize", model.toString(), "-o", out.toString());
+        assertEquals(2, r.code());
+        assertEquals(model + ": error: invalid model: graph 'g': initializer 'w' has dims [2] but is typed [3]",
+                r.err().strip());
+        assertFalse(Files.exists(out), "no output");
+    }
+
+    @Test
     void dashIsNotAnOutputFile() throws Exception {
         Path cwd = Path.of("-");
         CliTest.Run r = CliTest.run("optimize", models.resolve("vllm_attn_dynamo_op18_f32.onnx").toString(), "-o", "-");
