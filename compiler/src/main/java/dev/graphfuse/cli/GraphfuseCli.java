@@ -38,7 +38,8 @@ public final class GraphfuseCli implements java.util.concurrent.Callable<Integer
         EXIT_CODES.put("0", "success");
         EXIT_CODES.put("1", "internal error (a bug: please report it with the output of --version)");
         EXIT_CODES.put("2", "bad input or usage: the model, a file, an option");
-        EXIT_CODES.put("3", "a fallback refused by --strict / --no-fallback, or a missing runtime (GPU, CUDA provider)");
+        EXIT_CODES.put("3", "a fallback refused by --strict / --no-fallback, or the environment lacks something: a GPU, the"
+                + " CUDA provider, an ONNX Runtime kernel for the model (bf16 on the CPU)");
         EXIT_CODES.put("4", "verify / golden: an output or a golden file differs");
     }
 
@@ -90,10 +91,17 @@ public final class GraphfuseCli implements java.util.concurrent.Callable<Integer
                 commandLine.getErr().println("graphfuse: error: " + e.getMessage());
                 return EXIT_STRICT_FALLBACK;
             }
-            if (e instanceof ai.onnxruntime.OrtException) {
+            if (e instanceof ai.onnxruntime.OrtException oe) {
                 // ORT refused the model or its inputs (a graphfuse kernel's own errors name the node)
-                commandLine.getErr().println("graphfuse: error: ONNX Runtime: " + dev.graphfuse.diag.Quote.oneLine(
-                        String.valueOf(e.getMessage()).replaceAll("\\s*\\n\\s*", " ")));
+                String message = dev.graphfuse.diag.Quote.oneLine(String.valueOf(e.getMessage()).replaceAll("\\s*\\n\\s*", " "));
+                if (oe.getCode() == ai.onnxruntime.OrtException.OrtErrorCode.ORT_NOT_IMPLEMENTED) {
+                    // a valid model this ORT build has no kernel for on this provider (bf16 on the CPU):
+                    // the environment's limit, not the model's fault
+                    commandLine.getErr().println("graphfuse: error: ONNX Runtime has no kernel for this model on this"
+                            + " execution provider (an environment limit; another provider or ORT build may run it): " + message);
+                    return EXIT_STRICT_FALLBACK;
+                }
+                commandLine.getErr().println("graphfuse: error: ONNX Runtime: " + message);
                 return EXIT_BAD_INPUT;
             }
             if (e instanceof FallbackException) {

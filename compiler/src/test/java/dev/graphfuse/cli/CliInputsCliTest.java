@@ -66,6 +66,28 @@ class CliInputsCliTest {
     }
 
     @Test
+    void aModelOrtHasNoKernelForIsAnEnvironmentLimit() throws Exception {
+        // ORT's CPU provider has no bf16 MatMul: the model is valid, this runtime cannot run it (exit 3)
+        Path model = Files.writeString(tmp.resolve("bf16.gft"), """
+                model {
+                  ir_version: 8
+                  opset "": 18
+                }
+                graph g (a: bf16[2,2], b: bf16[2,2]) -> (y) {
+                  [m] y = MatMul(a, b)
+                }
+                """);
+        for (String[] args : new String[][] {{"run", model.toString(), "--device", "cpu", "--random"},
+                {"verify", model.toString(), model.toString(), "--device", "cpu"}}) {
+            CliTest.Run r = CliTest.run(args);
+            assertEquals(3, r.code(), r.err());
+            assertTrue(r.err().contains("graphfuse: error: ONNX Runtime has no kernel for this model on this execution"
+                    + " provider (an environment limit"), r.err());
+            assertTrue(r.err().contains("ORT_NOT_IMPLEMENTED"), r.err());
+        }
+    }
+
+    @Test
     void dashIsNotAnOutputFile() throws Exception {
         Path cwd = Path.of("-");
         CliTest.Run r = CliTest.run("optimize", models.resolve("vllm_attn_dynamo_op18_f32.onnx").toString(), "-o", "-");
