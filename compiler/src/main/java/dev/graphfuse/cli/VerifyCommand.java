@@ -4,6 +4,7 @@ import dev.graphfuse.dispatch.ExecutionProvider;
 import dev.graphfuse.dispatch.ModelInputs;
 import dev.graphfuse.dispatch.ModelSource;
 import dev.graphfuse.dispatch.OutputComparison;
+import dev.graphfuse.dispatch.Tolerance;
 import dev.graphfuse.dispatch.Verification;
 import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.io.ModelFormat;
@@ -51,6 +52,13 @@ final class VerifyCommand implements Callable<Integer> {
             + "more rounding than the defaults allow, in the original as in the optimized model")
     Double tolerance;
 
+    @Option(names = "--atol", paramLabel = "X", description = "judge floating-point outputs element by element as NumPy's "
+            + "allclose: |a - b| <= atol + rtol * |a| (a: the original's value); with --rtol, or alone (rtol 0)")
+    Double atol;
+
+    @Option(names = "--rtol", paramLabel = "X", description = "allclose's relative term (with --atol, or alone: atol 0)")
+    Double rtol;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the verdict and every output's errors as "
             + "JSON (atomically)")
     Path json;
@@ -90,6 +98,11 @@ final class VerifyCommand implements Callable<Integer> {
             x.put("max_rel", c.maxRel());
             x.put("tolerance", c.tolerance());
             x.put("relative", c.relative());
+            if (c.criterion().allClose()) {
+                x.put("atol", c.criterion().atolOrZero());
+                x.put("rtol", c.criterion().rtolOrZero());
+                x.put("outside", c.outside());
+            }
             x.put("pass", c.pass());
         }
         dev.graphfuse.util.AtomicFiles.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
@@ -101,6 +114,16 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (tolerance != null && !(tolerance > 0 && tolerance < 1)) {
             throw new dev.graphfuse.diag.BadInputException("--tolerance", null, "expected a number in (0, 1), got " + tolerance);
+        }
+        for (var o : java.util.List.of(java.util.Map.entry("--atol", atol == null ? 0.0 : atol),
+                java.util.Map.entry("--rtol", rtol == null ? 0.0 : rtol))) {
+            if (!(o.getValue() >= 0 && o.getValue() < 1)) {
+                throw new dev.graphfuse.diag.BadInputException(o.getKey(), null, "expected a number in [0, 1), got " + o.getValue());
+            }
+        }
+        if (tolerance != null && (atol != null || rtol != null)) {
+            throw new dev.graphfuse.diag.BadInputException("--tolerance", null,
+                    "give either --tolerance (one scaled number) or --atol / --rtol (allclose), not both");
         }
         Model before = ModelFiles.read(original);
         Model after = ModelFiles.read(optimized);
@@ -114,7 +137,7 @@ final class VerifyCommand implements Callable<Integer> {
         Fallbacks fallbacks = runtime.fallbacks(err);
         ExecutionProvider provider = runtime.provider(fallbacks);
         Verification.Report r = Verification.run(source(original, before), source(optimized, after), after, in, provider,
-                fallbacks, tolerance);
+                fallbacks, new Tolerance(tolerance, atol, rtol));
         out.printf("%s in ONNX Runtime vs %s in ONNX Runtime with graphfuse's ops, both on %s; %s%n", original, optimized,
                 provider.ortName(), r.placement().summary());
         for (OutputComparison c : r.outputs()) {

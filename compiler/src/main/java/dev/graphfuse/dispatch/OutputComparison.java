@@ -7,23 +7,31 @@ import java.util.Arrays;
  * How far one output of the optimized model is from the original's: max abs error, relative error
  * max|a − b| / max|a| (relative to the tensor's scale, so a value near zero that is off by one f16 ulp of
  * its neighbours does not dominate), and the verdict against the tolerance of the output's element
- * type: abs ≤ 1e-5 for f32/f64, relative ≤ 2e-3 for f16, ≤ 1e-2 for bf16, exact for integers.
+ * type: abs ≤ 1e-5 for f32/f64, relative ≤ 2e-3 for f16, ≤ 1e-2 for bf16, exact for integers — or, with
+ * a {@link Tolerance} that has atol / rtol, NumPy's allclose element by element ({@code outside}: how many
+ * elements are not). Integer outputs are always compared exactly.
  */
 public record OutputComparison(String name, String type, long[] shape, double maxAbs, double maxRel, double tolerance,
-                               boolean relative, boolean pass, String problem) {
+                               boolean relative, boolean pass, String problem, Tolerance criterion, long outside) {
 
-    public static OutputComparison of(String name, Tensor want, Tensor got) {
-        return of(name, want, got, null);
+    /** A comparison that could not be made (no such output, another shape or type). */
+    public static OutputComparison failed(String name, String type, long[] shape, String problem) {
+        return new OutputComparison(name, type, shape, Double.NaN, Double.NaN, 0, false, false, problem,
+                Tolerance.DEFAULT, 0);
     }
 
-    /** As above; {@code tolerance}, when not null, replaces the floating-point types' default (same measure). */
-    public static OutputComparison of(String name, Tensor want, Tensor got, Double tolerance) {
+    public static OutputComparison of(String name, Tensor want, Tensor got) {
+        return of(name, want, got, Tolerance.DEFAULT);
+    }
+
+    /** As above, judged by {@code t} (its scaled tolerance replaces the floating-point default, or allclose). */
+    public static OutputComparison of(String name, Tensor want, Tensor got, Tolerance t) {
         String type = want.elementType().shortName();
         if (!Arrays.equals(want.dims(), got.dims()) || want.elementType() != got.elementType()) {
-            return new OutputComparison(name, type, want.dims(), Double.NaN, Double.NaN, 0, false, false,
-                    "expected " + type + Arrays.toString(want.dims()) + ", got " + got.elementType().shortName()
-                            + Arrays.toString(got.dims()));
+            return failed(name, type, want.dims(), "expected " + type + Arrays.toString(want.dims()) + ", got "
+                    + got.elementType().shortName() + Arrays.toString(got.dims()));
         }
+        Double tolerance = t.scaled();
         boolean relative = switch (want.elementType()) {
             case FLOAT16, BFLOAT16 -> true;
             default -> false;
@@ -40,6 +48,7 @@ public record OutputComparison(String name, String type, long[] shape, double ma
         double abs = 0;
         double scale = 0;
         boolean nan = false;
+        long outside = 0;
         for (long i = 0; i < want.elementCount(); i++) {
             double a = want.getDouble(i);
             double b = got.getDouble(i);
@@ -52,6 +61,9 @@ public record OutputComparison(String name, String type, long[] shape, double ma
             }
             double d = Math.abs(a - b);
             abs = Math.max(abs, d);
+            if (d > t.atolOrZero() + t.rtolOrZero() * Math.abs(a)) {
+                outside++;
+            }
         }
         for (long i = 0; i < want.elementCount(); i++) {
             double a = Math.abs(want.getDouble(i));
@@ -60,8 +72,9 @@ public record OutputComparison(String name, String type, long[] shape, double ma
             }
         }
         double rel = abs == 0 ? 0 : abs / Math.max(scale, Double.MIN_NORMAL);
-        boolean pass = !nan && (relative ? rel : abs) <= tol;
-        return new OutputComparison(name, type, want.dims(), abs, rel, tol, relative, pass, nan ? "NaN where the original has none (or the reverse)" : null);
+        boolean pass = !nan && (t.allClose() && want.elementType().isFloatingPoint() ? outside == 0 : (relative ? rel : abs) <= tol);
+        return new OutputComparison(name, type, want.dims(), abs, rel, tol, relative, pass,
+                nan ? "NaN where the original has none (or the reverse)" : null, t, outside);
     }
 
     @Override
@@ -69,8 +82,12 @@ public record OutputComparison(String name, String type, long[] shape, double ma
         if (problem != null && Double.isNaN(maxAbs)) {
             return name + ": FAIL: " + problem;
         }
-        return String.format("%s %s%s: max abs %.3g, max rel %.3g (tolerance %s %.0e): %s%s", name, type,
-                Arrays.toString(shape), maxAbs, maxRel, relative ? "rel" : "abs", tolerance, pass ? "ok" : "FAIL",
+        String judged = criterion.allClose() && tolerance != 0
+                ? String.format("allclose atol %.0e rtol %.0e: %d element%s outside", criterion.atolOrZero(),
+                        criterion.rtolOrZero(), outside, outside == 1 ? "" : "s")
+                : String.format("tolerance %s %.0e", relative ? "rel" : "abs", tolerance);
+        return String.format("%s %s%s: max abs %.3g, max rel %.3g (%s): %s%s", name, type,
+                Arrays.toString(shape), maxAbs, maxRel, judged, pass ? "ok" : "FAIL",
                 problem == null ? "" : " — " + problem);
     }
 }

@@ -25,12 +25,12 @@ public final class Verification {
 
     public static Report run(ModelSource original, ModelSource optimized, Model optimizedIr, Map<String, Tensor> inputs,
                              ExecutionProvider provider, Fallbacks fallbacks) throws OrtException {
-        return run(original, optimized, optimizedIr, inputs, provider, fallbacks, null);
+        return run(original, optimized, optimizedIr, inputs, provider, fallbacks, Tolerance.DEFAULT);
     }
 
-    /** As above; {@code tolerance}, when not null, replaces every floating-point output's default. */
+    /** As above, every output judged by {@code tolerance}. */
     public static Report run(ModelSource original, ModelSource optimized, Model optimizedIr, Map<String, Tensor> inputs,
-                             ExecutionProvider provider, Fallbacks fallbacks, Double tolerance) throws OrtException {
+                             ExecutionProvider provider, Fallbacks fallbacks, Tolerance tolerance) throws OrtException {
         // fp32 products in fp32 on both sides: with TF32 a one-ulp difference upstream becomes 1e-3 downstream
         SessionOptionsSpec spec = SessionOptionsSpec.of(provider).withTf32(false);
         Map<String, Tensor> want;
@@ -47,8 +47,8 @@ public final class Verification {
         for (Map.Entry<String, Tensor> e : want.entrySet()) {
             Tensor g = got.get(e.getKey());
             cmp.add(g == null
-                    ? new OutputComparison(e.getKey(), e.getValue().elementType().shortName(), e.getValue().dims(),
-                            Double.NaN, Double.NaN, 0, false, false, "the optimized model has no such output")
+                    ? OutputComparison.failed(e.getKey(), e.getValue().elementType().shortName(), e.getValue().dims(),
+                            "the optimized model has no such output")
                     : OutputComparison.of(e.getKey(), e.getValue(), g, tolerance));
         }
         return new Report(cmp, provider, placement);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graphfuse.io.Npy;
 import dev.graphfuse.ir.Tensor;
 import java.nio.file.Files;
@@ -66,6 +68,33 @@ class RunVerifyCliTest {
                 optimized.toString(), "--device", "cpu", "--seed", "1");
         assertEquals(VerifyCommand.EXIT_MISMATCH, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("FAIL"), r.out());
+    }
+
+    @Test
+    void verifyJudgesByAllCloseWithAtolAndRtol() throws Exception {
+        String orig = models.resolve("qwen3_dynamo_op18_f32.onnx").toString();
+        Path json = tmp.resolve("allclose.json");
+        CliTest.Run loose = CliTest.run("verify", orig, optimized.toString(), "--device", "cpu", "--seed", "3",
+                "--atol", "1e-4", "--rtol", "1e-4", "--json", json.toString());
+        assertEquals(0, loose.code(), loose.out() + loose.err());
+        assertTrue(loose.out().contains("(allclose atol 1e-04 rtol 1e-04: 0 elements outside): ok"), loose.out());
+        JsonNode out = new ObjectMapper().readTree(json.toFile()).path("outputs").get(0);
+        assertEquals(1e-4, out.path("atol").asDouble());
+        assertEquals(0, out.path("outside").asLong());
+        // the kernels round differently from the unfused graph: not every logit is bit-equal
+        CliTest.Run exact = CliTest.run("verify", orig, optimized.toString(), "--device", "cpu", "--seed", "3",
+                "--atol", "0");
+        assertEquals(VerifyCommand.EXIT_MISMATCH, exact.code(), exact.out() + exact.err());
+        assertTrue(exact.out().matches("(?s).*allclose atol 0e\\+00 rtol 0e\\+00: [1-9][0-9]* elements? outside\\): FAIL.*"),
+                exact.out());
+        CliTest.Run both = CliTest.run("verify", orig, optimized.toString(), "--device", "cpu", "--atol", "1e-3",
+                "--tolerance", "1e-2");
+        assertEquals(2, both.code());
+        assertEquals("--tolerance: error: give either --tolerance (one scaled number) or --atol / --rtol (allclose), not both",
+                both.err().strip());
+        CliTest.Run negative = CliTest.run("verify", orig, optimized.toString(), "--device", "cpu", "--rtol", "-1");
+        assertEquals(2, negative.code());
+        assertEquals("--rtol: error: expected a number in [0, 1), got -1.0", negative.err().strip());
     }
 
     @Test
