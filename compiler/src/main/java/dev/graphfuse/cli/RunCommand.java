@@ -64,6 +64,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", description = "write each output as DIR/<name>.npy")
     Path outDir;
 
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the provider, the graphfuse nodes, the time "
+            + "and every output's type, shape and file as JSON (atomically)")
+    Path json;
+
     @Mixin
     RuntimeOptions runtime;
 
@@ -80,8 +84,10 @@ final class RunCommand implements Callable<Integer> {
             given = new LinkedHashMap<>(given);
             given.put(ropeIndexInput, positionIds(m, given));
         }
+        Long usedSeed = null;
         if (random) {
             long s = seed != null ? seed : System.nanoTime();
+            usedSeed = s;
             given = ModelInputs.randomFor(m, given, new Random(s), ModelInputs.dimValues(dims));
             out.println("random inputs, seed " + s);
         }
@@ -90,11 +96,13 @@ final class RunCommand implements Callable<Integer> {
         ExecutionProvider provider = runtime.provider(fallbacks);
         ModelSource source = ModelFormat.of(model) == ModelFormat.ONNX ? ModelSource.of(model) : ModelSource.of(m);
         Map<String, Tensor> result;
+        FusedPlacement placed;
+        double ms;
         try (GraphfuseSession session = source.open(SessionOptionsSpec.of(provider).withProfile(true))) {
             long t0 = System.nanoTime();
             result = session.run(given);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            FusedPlacement placed = FusedPlacement.check(m, session.placements(), provider, fallbacks);
+            ms = (System.nanoTime() - t0) / 1e6;
+            placed = FusedPlacement.check(m, session.placements(), provider, fallbacks);
             out.printf("%s: one ONNX Runtime session on %s; %s; %.1f ms (first run, profiled)%n", model,
                     provider.ortName(), placed.summary(), ms);
         }
@@ -104,7 +112,38 @@ final class RunCommand implements Callable<Integer> {
         result.forEach((name, t) -> out.println("  " + name + ": " + t.elementType().shortName()
                 + java.util.Arrays.toString(t.dims()) + (outDir == null ? "" : " -> "
                 + outDir.resolve(fileName(name)))));
+        if (json != null) {
+            writeJson(provider, placed, ms, usedSeed, result);
+        }
         return 0;
+    }
+
+    private void writeJson(ExecutionProvider provider, FusedPlacement placed, double ms, Long usedSeed,
+                           Map<String, Tensor> result) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("model", model.toString());
+        o.put("provider", provider.ortName());
+        o.put("graphfuse_nodes", placed.fusedNodes());
+        o.put("misplaced", placed.misplaced().size());
+        o.put("placement", placed.summary());
+        o.put("milliseconds", ms);
+        if (usedSeed != null) {
+            o.put("seed", usedSeed);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode outs = o.putArray("outputs");
+        result.forEach((name, t) -> {
+            com.fasterxml.jackson.databind.node.ObjectNode x = outs.addObject();
+            x.put("name", name);
+            x.put("type", t.elementType().shortName());
+            com.fasterxml.jackson.databind.node.ArrayNode shape = x.putArray("shape");
+            for (long d : t.dims()) {
+                shape.add(d);
+            }
+            if (outDir != null) {
+                x.put("file", outDir.resolve(fileName(name)).toString());
+            }
+        });
+        dev.graphfuse.util.AtomicFiles.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
     }
 
     /** The request's (3, batch, seq) position ids as the int64 tensor the graph input expects. */

@@ -42,12 +42,12 @@ class CliTest {
             assertEquals(0, r.code(), r.err());
             JsonNode j = new ObjectMapper().readTree(r.out());
             Map<String, Integer> hist = new TreeMap<>();
-            j.path("opHistogram").fields().forEachRemaining(e -> hist.put(e.getKey(), e.getValue().asInt()));
+            j.path("op_histogram").fields().forEachRemaining(e -> hist.put(e.getKey(), e.getValue().asInt()));
             assertEquals(new TreeMap<>(m.opHistogram()), hist);
-            assertEquals(m.json().path("node_count").asInt(), j.path("nodeCount").asInt());
-            assertEquals(m.json().path("initializer_count").asInt(), j.path("initializerCount").asInt());
-            assertEquals(m.json().path("initializer_bytes").asLong(), j.path("initializerBytes").asLong());
-            assertEquals(m.json().path("ir_version").asLong(), j.path("irVersion").asLong());
+            assertEquals(m.json().path("node_count").asInt(), j.path("node_count").asInt());
+            assertEquals(m.json().path("initializer_count").asInt(), j.path("initializer_count").asInt());
+            assertEquals(m.json().path("initializer_bytes").asLong(), j.path("initializer_bytes").asLong());
+            assertEquals(m.json().path("ir_version").asLong(), j.path("ir_version").asLong());
             Map<String, Long> opsets = new LinkedHashMap<>();
             m.json().path("opset_import").fields().forEachRemaining(e -> opsets.put(e.getKey(), e.getValue().asLong()));
             Map<String, Long> got = new LinkedHashMap<>();

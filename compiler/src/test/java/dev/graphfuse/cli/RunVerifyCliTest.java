@@ -52,6 +52,25 @@ class RunVerifyCliTest {
     }
 
     @Test
+    void runWritesAJsonReport() throws Exception {
+        Path out = tmp.resolve("run-json-out");
+        Path json = tmp.resolve("run.json");
+        CliTest.Run r = CliTest.run("run", optimized.toString(), "--device", "cpu", "--random", "--seed", "5",
+                "-o", out.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertEquals("CPUExecutionProvider", j.path("provider").asText());
+        assertEquals(7, j.path("graphfuse_nodes").asInt());
+        assertEquals(0, j.path("misplaced").asInt());
+        assertEquals(5, j.path("seed").asLong());
+        JsonNode logits = j.path("outputs").get(0);
+        assertEquals("logits", logits.path("name").asText());
+        assertEquals("f32", logits.path("type").asText());
+        assertEquals(out.resolve("logits.npy").toString(), logits.path("file").asText());
+        assertTrue(Files.isRegularFile(Path.of(logits.path("file").asText())));
+    }
+
+    @Test
     void verifyPassesOnTheOptimizedModel() {
         CliTest.Run r = CliTest.run("verify", models.resolve("qwen3_dynamo_op18_f32.onnx").toString(),
                 optimized.toString(), "--device", "cpu");
