@@ -15,4 +15,11 @@ public final class DslException extends RuntimeException {
     public List<Diagnostic> diagnostics() {
         return diagnostics;
     }
+
+    /** Several libraries' failures as one, their diagnostics in order. */
+    public static DslException combine(List<DslException> failures) {
+        List<Diagnostic> all = new java.util.ArrayList<>();
+        failures.forEach(f -> all.addAll(f.diagnostics));
+        return new DslException(all);
+    }
 }

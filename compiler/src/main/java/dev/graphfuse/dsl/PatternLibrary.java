@@ -3,6 +3,8 @@ package dev.graphfuse.dsl;
 import dev.graphfuse.match.CompiledPattern;
 import dev.graphfuse.match.OpSignature;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,12 +15,39 @@ import java.util.Map;
 public final class PatternLibrary {
     private final Map<String, OpSignature> ops;
     private final List<CompiledPattern> patterns;
-    private final Map<String, String> fileOf;
+    // by pattern identity: libraries loaded apart (a user's pass beside the built-in one) may reuse a name
+    private final Map<CompiledPattern, String> fileOf;
 
-    PatternLibrary(Map<String, OpSignature> ops, List<CompiledPattern> patterns, Map<String, String> fileOf) {
+    PatternLibrary(Map<String, OpSignature> ops, List<CompiledPattern> patterns, Map<String, String> fileOfName) {
         this.ops = Map.copyOf(ops);
         this.patterns = List.copyOf(patterns);
-        this.fileOf = Map.copyOf(fileOf);
+        Map<CompiledPattern, String> files = new IdentityHashMap<>();
+        for (CompiledPattern p : patterns) {
+            files.put(p, fileOfName.get(p.name()));
+        }
+        this.fileOf = files;
+    }
+
+    private PatternLibrary(Map<String, OpSignature> ops, List<CompiledPattern> patterns, IdentityHashMap<CompiledPattern, String> fileOf) {
+        this.ops = Map.copyOf(ops);
+        this.patterns = List.copyOf(patterns);
+        this.fileOf = fileOf;
+    }
+
+    /**
+     * Libraries loaded apart, as one: their patterns in order; a name two of them declare is found in the
+     * first (by {@link #pattern} and {@link #fileOf}); each pattern keeps its own file.
+     */
+    public static PatternLibrary combine(List<PatternLibrary> parts) {
+        Map<String, OpSignature> ops = new LinkedHashMap<>();
+        List<CompiledPattern> patterns = new ArrayList<>();
+        IdentityHashMap<CompiledPattern, String> files = new IdentityHashMap<>();
+        for (PatternLibrary l : parts) {
+            l.ops.forEach(ops::putIfAbsent);
+            patterns.addAll(l.patterns);
+            files.putAll(l.fileOf);
+        }
+        return new PatternLibrary(ops, patterns, files);
     }
 
     public Map<String, OpSignature> ops() {
@@ -41,14 +70,15 @@ public final class PatternLibrary {
 
     /** The file that declared {@code pattern}, as it was named when loaded. */
     public String fileOf(String pattern) {
-        return fileOf.get(pattern);
+        CompiledPattern p = pattern(pattern);
+        return p == null ? null : fileOf.get(p);
     }
 
     /** Patterns declared in {@code file} itself (not in files it imports). */
     public List<CompiledPattern> patternsOf(String file) {
         List<CompiledPattern> out = new ArrayList<>();
         for (CompiledPattern p : patterns) {
-            if (file.equals(fileOf.get(p.name()))) {
+            if (file.equals(fileOf.get(p))) {
                 out.add(p);
             }
         }

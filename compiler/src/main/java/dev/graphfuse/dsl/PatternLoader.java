@@ -128,6 +128,9 @@ public final class PatternLoader {
                     case Decl.Op op -> {
                         String q = op.domain().isEmpty() ? op.name() : op.domain() + "." + op.name();
                         Decl.Op prev = opDecls.putIfAbsent(q, op);
+                        if (prev != null && sameSignature(prev, op)) {
+                            continue; // a copy of the declaration already in scope (a user's file, say)
+                        }
                         if (prev != null) {
                             diagnostics.add(new Diagnostic(op.location(), "op '" + q + "' is already declared",
                                     List.of(new Diagnostic.Note(prev.location(), "previous declaration is here"))));
@@ -141,6 +144,10 @@ public final class PatternLoader {
                         }
                     }
                     case Decl.Predicate p -> {
+                        Decl.Predicate prev = predicateDecls.get(p.name());
+                        if (prev != null && prev.params().equals(p.params())) {
+                            continue; // the same predicate declared again: one Java implementation either way
+                        }
                         if (declareName("predicate", p.name(), p.location(), names, diagnostics)) {
                             predicateDecls.put(p.name(), p);
                         }
@@ -189,6 +196,16 @@ public final class PatternLoader {
             throw new DslException(sorted);
         }
         return new PatternLibrary(ops, compiled, fileOf);
+    }
+
+    /** Two op declarations that say the same thing (locations and docs aside). */
+    private static boolean sameSignature(Decl.Op a, Decl.Op b) {
+        java.util.function.Function<List<Decl.Port>, List<String>> ports = l -> l.stream()
+                .map(p -> p.name() + ":" + p.type() + ":" + p.optional() + ":" + p.variadic()).toList();
+        java.util.function.Function<List<Decl.AttrDecl>, List<String>> attrs = l -> l.stream()
+                .map(x -> x.name() + ":" + x.kind() + ":" + x.optional() + ":" + x.defaultValue()).toList();
+        return ports.apply(a.inputs()).equals(ports.apply(b.inputs())) && ports.apply(a.outputs()).equals(ports.apply(b.outputs()))
+                && a.commutative() == b.commutative() && attrs.apply(a.attributes()).equals(attrs.apply(b.attributes()));
     }
 
     private static boolean declareName(String what, String name, SourceLocation loc, Map<String, SourceLocation> names,

@@ -117,13 +117,37 @@ public final class PassRegistry {
         }
     }
 
-    /** Every pattern file, built-in and registered, loaded and checked together. */
+    /** The library's declaration files: every registered pattern pass sees their ops and predicates. */
+    public static final List<String> DECLARATIONS = List.of(LIBRARY_ROOT + "ops/graphfuse.fuse",
+            LIBRARY_ROOT + "ops/predicates.fuse");
+
+    /**
+     * Every pattern file, built-in and registered. The built-in stages are loaded and checked together;
+     * each registered pass apart, in a namespace of its own that holds the library's op and predicate
+     * declarations but not its defs and patterns: a user's file cannot collide with a name the library
+     * uses, today or in a later version.
+     */
     public PatternLibrary library() {
         if (library == null) {
-            PatternLoader loader = new PatternLoader(predicates);
-            builtinStages.values().forEach(files -> files.forEach(loader::resource));
-            userPatternPasses.values().forEach(files -> files.forEach(loader::file));
-            library = loader.load();
+            List<PatternLibrary> parts = new ArrayList<>();
+            PatternLoader builtin = new PatternLoader(predicates);
+            builtinStages.values().forEach(files -> files.forEach(builtin::resource));
+            parts.add(builtin.load());
+            List<dev.graphfuse.dsl.DslException> failures = new ArrayList<>();
+            for (List<Path> files : userPatternPasses.values()) {
+                PatternLoader user = new PatternLoader(predicates);
+                DECLARATIONS.forEach(user::resource);
+                files.forEach(user::file);
+                try {
+                    parts.add(user.load());
+                } catch (dev.graphfuse.dsl.DslException e) {
+                    failures.add(e);
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw dev.graphfuse.dsl.DslException.combine(failures);
+            }
+            library = PatternLibrary.combine(parts);
         }
         return library;
     }
