@@ -44,6 +44,11 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON report instead of text")
     boolean json;
 
+    @Option(names = "--keep-data", description = "an .onnx OUT refers to the weights already in its folder (the input's "
+            + "OUT-folder .data files) where they are, instead of copying them into OUT.data: for large models, nothing "
+            + "of the weights is read or written. OUT then needs those files beside it")
+    boolean keepData;
+
     @Option(names = "--strict", description = "treat every fallback (a skipped pass, a pass that did not converge) "
             + "as an error")
     boolean strict;
@@ -65,7 +70,12 @@ final class OptimizeCommand implements Callable<Integer> {
         new PassManager().run(m, p, ctx);
         double ms = (System.nanoTime() - start) / 1e6;
         remarkSilentPatterns(ctx, registry);
-        ModelFiles.write(m, output, ModelFormat.of(output));
+        long kept = 0;
+        if (keepData && ModelFormat.of(output) == ModelFormat.ONNX) {
+            kept = dev.graphfuse.onnx.OnnxExporter.write(m, output, true);
+        } else {
+            ModelFiles.write(m, output, ModelFormat.of(output));
+        }
         int after = m.graph().nodeCount();
         if (json) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -75,6 +85,7 @@ final class OptimizeCommand implements Callable<Integer> {
             r.put("nodes_before", before);
             r.put("nodes_after", after);
             r.put("milliseconds", Math.round(ms * 10) / 10.0);
+            r.put("kept_data_bytes", kept);
             r.put("fused", fusedCounts(ctx, registry));
             List<Map<String, Object>> s = new ArrayList<>();
             ctx.allStats().forEach(x -> s.add(x.toMap()));
@@ -97,7 +108,7 @@ final class OptimizeCommand implements Callable<Integer> {
         out.printf("%s: %d → %d nodes in %.1f ms (%s)%n", input, before, after, ms,
                 fused.isEmpty() ? "no pattern fired" : String.join(", ",
                         fused.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).toList()));
-        out.println("wrote " + output);
+        out.println("wrote " + output + (kept > 0 ? String.format(" (%,d bytes of weights left where they are)", kept) : ""));
         return 0;
     }
 

@@ -21,20 +21,62 @@ final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseabl
 
     private final Path target;
     private final String name;
+    private final boolean keepData;
     private AtomicFiles.Staged staged;
     private FileChannel channel;
     private long position;
+    private long kept;
 
     /** {@code target}: the data file's path; {@code name}: how the model refers to it (its file name). */
     ExternalDataWriter(Path target, String name) {
+        this(target, name, false);
+    }
+
+    /**
+     * With {@code keepData}, a tensor whose bytes already lie in a file inside the output's folder is not
+     * copied: the model refers to that file where it is. Not the data file being written, though: it is
+     * replaced when the model is, so tensors read from it are copied into the new one.
+     */
+    ExternalDataWriter(Path target, String name, boolean keepData) {
         this.target = target;
         this.name = name;
+        this.keepData = keepData;
+    }
+
+    /** Bytes referred to where they already were instead of copied. */
+    long keptBytes() {
+        return kept;
+    }
+
+    private String keptLocation(TensorData.External ext) throws IOException {
+        if (!keepData || !java.nio.file.Files.exists(ext.file())) {
+            return null;
+        }
+        Path dir = target.toAbsolutePath().getParent().toRealPath();
+        Path file = ext.file().toRealPath();
+        if (!file.startsWith(dir) || java.nio.file.Files.exists(target) && java.nio.file.Files.isSameFile(file, target)) {
+            return null;
+        }
+        return dir.relativize(file).toString();
     }
 
     @Override
     public Map<String, String> write(Tensor t) {
         TensorData.External ext = (TensorData.External) t.data();
         try {
+            String where = keptLocation(ext);
+            if (where != null) {
+                kept += ext.length();
+                Map<String, String> entries = new LinkedHashMap<>();
+                entries.put("location", where);
+                entries.put("offset", Long.toString(ext.offset()));
+                entries.put("length", Long.toString(ext.length()));
+                if (ext.checksum() != null) {
+                    entries.put("checksum", ext.checksum());
+                }
+                entries.putAll(ext.extra());
+                return entries;
+            }
             if (channel == null) {
                 staged = AtomicFiles.stage(target);
                 channel = FileChannel.open(staged.temporary(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);

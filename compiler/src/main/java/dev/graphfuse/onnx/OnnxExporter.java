@@ -54,10 +54,19 @@ public final class OnnxExporter {
      * in the same directory; when there are none, no data file is written.
      */
     public static void write(Model model, Path out) {
+        write(model, out, false);
+    }
+
+    /**
+     * As {@link #write(Model, Path)}; with {@code keepData}, external tensors whose file already lies in
+     * OUT's folder stay there (the model refers to it) instead of being copied into OUT.data: nothing of
+     * a large model's weights is read or written. Returns the bytes so kept.
+     */
+    public static long write(Model model, Path out, boolean keepData) {
         String dataName = out.getFileName() + ".data";
         // OUT is checked before OUT.data is staged: a refused OUT (a device, a directory) gets nothing beside it
         AtomicFiles.checkTarget(out);
-        try (ExternalDataWriter data = new ExternalDataWriter(out.resolveSibling(dataName), dataName);
+        try (ExternalDataWriter data = new ExternalDataWriter(out.resolveSibling(dataName), dataName, keepData);
                 AtomicFiles.Staged file = AtomicFiles.stage(out)) {
             ModelProto mp = new Writer(data).model(model);
             file.write((OutputStream os) -> mp.writeTo(os));
@@ -69,6 +78,7 @@ public final class OnnxExporter {
             } else {
                 AtomicFiles.commit(dataFile, file);
             }
+            return data.keptBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }

@@ -155,4 +155,37 @@ class OptimizeCliTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("unknown pass 'nope'"), r.err());
     }
+
+    @Test
+    void keepDataRefersToTheWeightsWhereTheyAre() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("keep"));
+        String name = "qwen3_dynamo_op18_f32.onnx";
+        Path in = Files.copy(TestModels.modelsDir().resolve(name), dir.resolve(name));
+        Path data = Files.copy(TestModels.modelsDir().resolve(name + ".data"), dir.resolve(name + ".data"));
+        Path out = dir.resolve("q.opt.onnx");
+        CliTest.Run r = CliTest.run("optimize", in.toString(), "-o", out.toString(), "--keep-data", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(Files.exists(dir.resolve("q.opt.onnx.data")), "no copy of the weights");
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        long kept = j.path("kept_data_bytes").asLong();
+        assertTrue(kept > 0 && kept <= Files.size(data), "kept " + kept);
+        var ext = OnnxImporter.read(out).graph().values().stream()
+                .filter(v -> v.initializer() != null && v.initializer().data() instanceof dev.graphfuse.ir.TensorData.External)
+                .map(v -> (dev.graphfuse.ir.TensorData.External) v.initializer().data()).toList();
+        assertFalse(ext.isEmpty());
+        ext.forEach(e -> assertEquals(name + ".data", e.location()));
+        CliTest.Run v = CliTest.run("verify", in.toString(), out.toString(), "--device", "cpu", "--seed", "1");
+        assertEquals(0, v.code(), v.out() + v.err());
+        // written over the input itself: the weights read from IN.data are copied into the new IN.data
+        CliTest.Run same = CliTest.run("optimize", in.toString(), "-o", in.toString(), "--keep-data");
+        assertEquals(0, same.code(), same.err());
+        CliTest.Run v2 = CliTest.run("verify", TestModels.modelsDir().resolve(name).toString(), in.toString(),
+                "--device", "cpu", "--seed", "1");
+        assertEquals(0, v2.code(), v2.out() + v2.err());
+        // another folder: nothing there to refer to, the weights are copied as without the flag
+        Path other = Files.createDirectory(tmp.resolve("elsewhere")).resolve("q.onnx");
+        CliTest.Run r3 = CliTest.run("optimize", out.toString(), "-o", other.toString(), "--keep-data");
+        assertEquals(0, r3.code(), r3.err());
+        assertTrue(Files.size(other.resolveSibling("q.onnx.data")) > 0);
+    }
 }
