@@ -34,8 +34,13 @@ public final class GraphfuseSession implements AutoCloseable {
      * ORT's run-time warnings (ScatterND's "indices not duplicated", …) would drown the CLI's own report, and its
      * error lines repeat what the exception that follows them says (the CLI prints that, once).
      */
-    private static final OrtLoggingLevel LOG_LEVEL = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment(LOG_LEVEL);
+    private static volatile OrtLoggingLevel logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment(logLevel);
+
+    /** With {@code verbose}, sessions opened from now on log ORT's warnings and errors (the CLI's --verbose). */
+    public static void setVerbose(boolean verbose) {
+        logLevel = verbose ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+    }
     private final SessionOptionsSpec spec;
     private final OrtSession.SessionOptions options;
     private final OrtSession session;
@@ -69,11 +74,11 @@ public final class GraphfuseSession implements AutoCloseable {
     }
 
     private static GraphfuseSession create(SessionOptionsSpec spec, Opener opener) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment(LOG_LEVEL);
+        OrtEnvironment env = OrtEnvironment.getEnvironment(logLevel);
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         Path profileDir = null;
         try {
-            opts.setSessionLogLevel(LOG_LEVEL);
+            opts.setSessionLogLevel(logLevel);
             if (spec.withOpLibrary()) {
                 opts.registerCustomOpLibrary(OrtOpLibrary.load().path().toString());
             }

@@ -31,7 +31,7 @@ class HelpExamplesCliTest {
             assertTrue(examples.startsWith("Examples:\n  graphfuse "), command + ":\n" + r.out());
             assertTrue(examples.contains("graphfuse " + command + " "), command + ":\n" + r.out());
         }
-        assertEquals(new java.util.TreeSet<>(ORDER), new java.util.TreeSet<>(GraphfuseCli.EXAMPLES.keySet()));
+        assertEquals(new java.util.TreeSet<>(ORDER), new java.util.TreeSet<>(HelpSections.EXAMPLES.keySet()));
     }
 
     @Test
@@ -39,7 +39,7 @@ class HelpExamplesCliTest {
         String root = Path.of(System.getProperty("graphfuse.repoRoot", "..")).toAbsolutePath().normalize() + "/";
         int ran = 0;
         for (String command : ORDER) {
-            for (String example : GraphfuseCli.EXAMPLES.get(command)) {
+            for (String example : HelpSections.EXAMPLES.get(command)) {
                 if (example.matches(".*\\b(MODEL|OUT|ORIG|OPT)\\.onnx.*|.*my\\.fuse.*")) {
                     continue;
                 }
