@@ -27,7 +27,72 @@ public final class GraphVerifier {
         for (Function f : model.functions()) {
             check(f.body(), out, "function '" + f.qualifiedName() + "'");
         }
+        String cycle = recursion(model);
+        if (cycle != null) {
+            out.add(cycle);
+        }
         return out;
+    }
+
+    /**
+     * A model-local function that calls itself, directly or through others (ONNX forbids it; inlining or
+     * running it would never end), as one line naming the chain; null when there is none.
+     */
+    private static String recursion(Model model) {
+        java.util.Map<String, Function> byKey = new java.util.HashMap<>();
+        for (Function f : model.functions()) {
+            byKey.put(key(f.domain(), f.name(), f.overload()), f);
+        }
+        java.util.Map<Function, Integer> state = new java.util.IdentityHashMap<>(); // 1 on the path, 2 done
+        for (Function f : model.functions()) {
+            List<String> path = new ArrayList<>();
+            String found = visit(f, byKey, state, path);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static String visit(Function f, java.util.Map<String, Function> byKey, java.util.Map<Function, Integer> state,
+                                List<String> path) {
+        Integer s = state.get(f);
+        if (s != null && s == 2) {
+            return null;
+        }
+        path.add(f.qualifiedName());
+        if (s != null) {
+            return "function '" + f.qualifiedName() + "' is recursive (" + String.join(" → ", path)
+                    + "): ONNX functions must not call themselves";
+        }
+        if (path.size() > MAX_CALL_DEPTH) {
+            return "model-local functions call each other more than " + MAX_CALL_DEPTH + " deep (from '" + path.get(0)
+                    + "')";
+        }
+        state.put(f, 1);
+        java.util.Deque<Graph> graphs = new java.util.ArrayDeque<>(List.of(f.body()));
+        while (!graphs.isEmpty()) {
+            for (Node n : graphs.pop().nodes()) {
+                graphs.addAll(n.subgraphs());
+                Function callee = byKey.get(key(n.domain(), n.opType(), n.overload()));
+                if (callee != null) {
+                    String found = visit(callee, byKey, state, path);
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            }
+        }
+        state.put(f, 2);
+        path.remove(path.size() - 1);
+        return null;
+    }
+
+    /** Bounds the walk over call chains (it recurses once per call level). */
+    private static final int MAX_CALL_DEPTH = 256;
+
+    private static String key(String domain, String name, String overload) {
+        return domain + "\u0000" + name + "\u0000" + (overload == null ? "" : overload);
     }
 
     /** Throws {@link IllegalStateException} listing the problems, if any. */

@@ -88,6 +88,34 @@ class CliInputsCliTest {
     }
 
     @Test
+    void aRecursiveFunctionIsRefused() throws Exception {
+        // ONNX forbids it; ORT refused it only at run time, and anything inlining it would never end
+        Path model = Files.writeString(tmp.resolve("rec.gft"), """
+                model {
+                  ir_version: 10
+                  opset "": 18
+                  opset "my": 1
+                }
+                graph main (x: f32[4]) -> (y: f32[4]) {
+                  y: f32[4] = my::F(x)
+                }
+                function my::F (a) -> (b) opset "": 18 opset "my": 1 {
+                  b = my::G(a)
+                }
+                function my::G (a) -> (b) opset "": 18 opset "my": 1 {
+                  t = Relu(a)
+                  b = my::F(t)
+                }
+                """);
+        Path out = tmp.resolve("rec.onnx");
+        CliTest.Run r = CliTest.run("optimize", model.toString(), "-o", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(model + ": error: invalid model: function 'my::F' is recursive (my::F → my::G → my::F): ONNX functions"
+                + " must not call themselves", r.err().strip());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void dashIsNotAnOutputFile() throws Exception {
         Path cwd = Path.of("-");
         CliTest.Run r = CliTest.run("optimize", models.resolve("vllm_attn_dynamo_op18_f32.onnx").toString(), "-o", "-");
