@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directory as base (so external data resolves). The only acceptable outcomes are a model or a
  * one-line {@link BadInputException} naming the file. An accepted model must then also verify,
  * print as text, export (with external data), re-import from the export, and re-parse from its
- * text, all without throwing.
+ * text, all without throwing; and a valid one must go through the default optimize pipeline.
  *
  * <p>Knobs (system properties): {@code fuzz.seconds} wall-time budget (default 20),
  * {@code fuzz.iterations} iteration cap, {@code fuzz.seed} base seed, {@code fuzz.threads},
@@ -161,6 +161,10 @@ class ImporterFuzzTest {
     }
 
     /** Runs one iteration: import, then (on success) verify, print, export, re-import, re-parse. */
+    /** The default pipeline, one per worker thread (its library loaded once). */
+    private static final ThreadLocal<dev.graphfuse.pass.Pipeline> OPTIMIZE = ThreadLocal.withInitial(() ->
+            dev.graphfuse.pipeline.PassRegistry.standard().pipeline(dev.graphfuse.pipeline.PassRegistry.DEFAULT_PIPELINE));
+
     private static Outcome runOne(Iteration it, Path workDir, Stats stats) {
         String display = "fuzz-" + Long.toHexString(it.seed) + "-" + it.model.name();
         Model m;
@@ -198,7 +202,13 @@ class ImporterFuzzTest {
             t = stats.time(stage, t);
             stage = "text-reparse";
             GraphTextReader.parse(text, display + ".gft", m.sourceDirectory());
-            stats.time(stage, t);
+            t = stats.time(stage, t);
+            if (problems.isEmpty()) {
+                // what a user would do next with a model the importer took: optimize it
+                stage = "optimize";
+                new dev.graphfuse.pass.PassManager().run(again, OPTIMIZE.get(), dev.graphfuse.pass.PassContext.quiet());
+                stats.time(stage, t);
+            }
             return problems.isEmpty() && againProblems.isEmpty() ? Outcome.ACCEPTED
                     : Outcome.acceptedWithProblems(problems.isEmpty() ? againProblems : problems);
         } catch (Throwable e) {
