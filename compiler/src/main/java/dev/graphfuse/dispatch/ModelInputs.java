@@ -67,6 +67,51 @@ public final class ModelInputs {
                 throw new BadInputException("inputs", null, "graph input '" + v.name() + "' was not given");
             }
         }
+        symbolValues(model, given);
+    }
+
+    /**
+     * Checks the given tensors against the graph inputs' declared shapes before ONNX Runtime sees them: the
+     * rank, every fixed dim, and one value per symbolic dim across all inputs ({@code seq} of input_ids and
+     * of position_ids). Returns the symbolic dims' values so found.
+     */
+    public static Map<String, Long> symbolValues(Model model, Map<String, Tensor> given) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        Map<String, String> from = new LinkedHashMap<>();
+        for (Value v : model.graph().inputs()) {
+            Tensor t = given.get(v.name());
+            if (t == null || !(v.type() instanceof ValueType.TensorType tt) || tt.shape() == null || !tt.shape().hasRank()) {
+                continue;
+            }
+            List<Dim> dims = tt.shape().dims();
+            long[] got = t.dims();
+            if (got.length != dims.size()) {
+                throw new BadInputException("--input", null, "input '" + v.name() + "' is " + tt.elementType().shortName()
+                        + tt.shape() + " in the model (rank " + dims.size() + "), the tensor given is "
+                        + java.util.Arrays.toString(got) + " (rank " + got.length + ")");
+            }
+            for (int i = 0; i < got.length; i++) {
+                Dim d = dims.get(i);
+                if (d instanceof Dim.Fixed f && f.size() != got[i]) {
+                    throw new BadInputException("--input", null, "input '" + v.name() + "' dim " + i + " is " + f.size()
+                            + " in the model, " + got[i] + " in the tensor given");
+                }
+                if (!(d instanceof Dim.Fixed)) {
+                    String sym = d.toString();
+                    if (sym.isEmpty() || sym.equals("?")) {
+                        continue;
+                    }
+                    Long prev = values.putIfAbsent(sym, got[i]);
+                    if (prev == null) {
+                        from.put(sym, v.name());
+                    } else if (prev != got[i]) {
+                        throw new BadInputException("--input", null, "dim '" + sym + "' is " + prev + " in input '"
+                                + from.get(sym) + "' but " + got[i] + " in input '" + v.name() + "'");
+                    }
+                }
+            }
+        }
+        return values;
     }
 
     /**
@@ -80,6 +125,18 @@ public final class ModelInputs {
 
     /** As {@link #randomFor(Model, Map, Random)}, with values for symbolic dims by name ({@code seq=512}). */
     public static Map<String, Tensor> randomFor(Model model, Map<String, Tensor> given, Random rnd, Map<String, Long> dimValues) {
+        // the inputs given fix their symbolic dims for the random ones (a --dim of another value is a conflict)
+        Map<String, Long> fromGiven = symbolValues(model, given);
+        for (Map.Entry<String, Long> e : fromGiven.entrySet()) {
+            Long asked = dimValues.get(e.getKey());
+            if (asked != null && !asked.equals(e.getValue())) {
+                throw new BadInputException("--dim", null, "--dim " + e.getKey() + "=" + asked + " but the inputs given have "
+                        + e.getKey() + " = " + e.getValue());
+            }
+        }
+        Map<String, Long> merged = new LinkedHashMap<>(fromGiven);
+        merged.putAll(dimValues);
+        dimValues = merged;
         Map<String, Tensor> out = new LinkedHashMap<>(given);
         for (Value v : model.graph().inputs()) {
             if (out.containsKey(v.name()) || v.isInitializer()) {
