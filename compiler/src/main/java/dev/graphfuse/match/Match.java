@@ -9,7 +9,8 @@ import java.util.Set;
  * A successful match: the root values, every matched node (first-match order, no duplicates),
  * the nodes marked {@code shared}, and what each slot is bound to.
  */
-public record Match(CompiledPattern pattern, List<Value> roots, List<Node> nodes, Set<Node> shared, Object[] slots) {
+public record Match(CompiledPattern pattern, List<Value> roots, List<Node> nodes, Set<Node> shared, Object[] slots)
+        implements MatchResult {
     public Match {
         roots = List.copyOf(roots);
         nodes = List.copyOf(nodes);

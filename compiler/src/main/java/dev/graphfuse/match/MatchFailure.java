@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  *                 and a requirement or a structural check failed); explain reports the deepest failure
  * @param complete every op of the pattern had matched; a requirement or a structural check failed
  */
-public record MatchFailure(Node anchor, String kind, int progress, boolean complete, Supplier<String> reasonSupplier) {
+public record MatchFailure(Node anchor, String kind, int progress, boolean complete, Supplier<String> reasonSupplier)
+        implements MatchResult {
     public String reason() {
         return reasonSupplier.get();
     }

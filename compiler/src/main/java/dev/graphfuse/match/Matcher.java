@@ -79,7 +79,7 @@ public final class Matcher {
     }
 
     /** A match rooted at {@code anchor} (its first root is one of {@code anchor}'s outputs), or the deepest failure. */
-    public Object matchAt(Node anchor) {
+    public MatchResult matchAt(Node anchor) {
         this.anchor = anchor;
         java.util.Arrays.fill(slots, null);
         trailSize = 0;

@@ -38,14 +38,11 @@ public final class Explainer {
             if (!candidate) {
                 continue;
             }
-            Object r = matcher.matchAt(n);
-            if (r instanceof Match m) {
-                out.add(new Outcome(n, true, m.nodes().stream().map(Node::name).toList(), "matched", "", m.nodes().size(),
-                        true));
-            } else {
-                MatchFailure f = (MatchFailure) r;
-                out.add(new Outcome(n, false, List.of(), f.kind(), f.reason(), f.complete() ? f.progress() - 1 : f.progress(),
-                        f.complete()));
+            switch (matcher.matchAt(n)) {
+                case Match m -> out.add(new Outcome(n, true, m.nodes().stream().map(Node::name).toList(), "matched", "",
+                        m.nodes().size(), true));
+                case MatchFailure f -> out.add(new Outcome(n, false, List.of(), f.kind(), f.reason(),
+                        f.complete() ? f.progress() - 1 : f.progress(), f.complete()));
             }
         }
         return out;

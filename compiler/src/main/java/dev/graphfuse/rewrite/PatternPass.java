@@ -5,6 +5,7 @@ import dev.graphfuse.ir.Node;
 import dev.graphfuse.match.CompiledPattern;
 import dev.graphfuse.match.Match;
 import dev.graphfuse.match.MatchFailure;
+import dev.graphfuse.match.MatchResult;
 import dev.graphfuse.match.Matcher;
 import dev.graphfuse.match.OpSignature;
 import dev.graphfuse.pass.Pass;
@@ -115,8 +116,12 @@ public final class PatternPass implements Pass {
         if (matcher.matchAt(user) instanceof Match wider && wider.nodes().contains(n)) {
             return wider;
         }
-        // the rewriter applies the match it checked last: check m again
-        return (Match) matcher.matchAt(n);
+        // the rewriter applies the match it checked last: check m again (it matched a moment ago)
+        return switch (matcher.matchAt(n)) {
+            case Match again -> again;
+            case MatchFailure f -> throw new IllegalStateException("pattern " + p.name() + " no longer matches at "
+                    + n.name() + ": " + f.kind());
+        };
     }
 
     @Override
@@ -148,7 +153,7 @@ public final class PatternPass implements Pass {
                     continue;
                 }
                 for (CompiledPattern p : candidates) {
-                    Object r = matchers.get(p).matchAt(n);
+                    MatchResult r = matchers.get(p).matchAt(n);
                     if (r instanceof Match m) {
                         rewriter.apply(widest(m, n, p, matchers.get(p)));
                         lastFailure.get(p).remove(n);
@@ -156,7 +161,7 @@ public final class PatternPass implements Pass {
                         changed = true;
                         break;
                     }
-                    String kind = ((MatchFailure) r).kind();
+                    String kind = ((MatchFailure) r).kind(); // MatchResult is sealed: the only other kind
                     if (Matcher.BUDGET_KIND.equals(kind) && !Matcher.BUDGET_KIND.equals(lastFailure.get(p).get(n))) {
                         context.remark("pattern " + p.name() + " skipped node " + n.name() + ": matching gave up after "
                                 + Matcher.STEP_BUDGET + " steps of backtracking");

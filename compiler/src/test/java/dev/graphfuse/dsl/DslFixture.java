@@ -10,6 +10,7 @@ import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Value;
 import dev.graphfuse.match.Match;
 import dev.graphfuse.match.MatchFailure;
+import dev.graphfuse.match.MatchResult;
 import dev.graphfuse.match.Matcher;
 import dev.graphfuse.match.PredicateRegistry;
 import dev.graphfuse.pass.PassContext;
@@ -89,12 +90,12 @@ final class DslFixture {
     }
 
     /** Matches {@code pattern} at the producer of {@code value}, without the rewriter's checks. */
-    static Object matchAt(PatternLibrary lib, String pattern, Model m, String value) {
+    static MatchResult matchAt(PatternLibrary lib, String pattern, Model m, String value) {
         return new Matcher(lib.pattern(pattern), null).matchAt(producer(m, value));
     }
 
     static Match match(PatternLibrary lib, String pattern, Model m, String value) {
-        Object r = matchAt(lib, pattern, m, value);
+        MatchResult r = matchAt(lib, pattern, m, value);
         if (r instanceof MatchFailure f) {
             throw new AssertionError(pattern + " did not match at " + value + ": " + f.kind() + ": " + f.reason());
         }
@@ -102,7 +103,7 @@ final class DslFixture {
     }
 
     static MatchFailure failure(PatternLibrary lib, String pattern, Model m, String value) {
-        Object r = matchAt(lib, pattern, m, value);
+        MatchResult r = matchAt(lib, pattern, m, value);
         if (r instanceof Match match) {
             throw new AssertionError(pattern + " unexpectedly matched at " + value + ": " + match.nodes());
         }
