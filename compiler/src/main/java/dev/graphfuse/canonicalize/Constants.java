@@ -32,10 +32,6 @@ final class Constants {
         return null;
     }
 
-    static boolean isConstant(Value v) {
-        return tensorOf(v) != null;
-    }
-
     /** The tensor a Constant node produces, for the attribute forms that have a plain tensor value. */
     static Tensor constantNodeTensor(Node n) {
         if (n.attributes().size() != 1) {

@@ -63,11 +63,6 @@ public final class PatternLoader {
         return this;
     }
 
-    /** The names the requested sources are known by, e.g. for {@link PatternLibrary#patternsOf}. */
-    public List<String> requestedNames() {
-        return requested.stream().map(Source::name).toList();
-    }
-
     private record Source(String name, Path path, String resource, String text) {
         String key() {
             return path != null ? "file:" + path.toAbsolutePath().normalize() : resource != null ? "res:" + resource

@@ -18,10 +18,6 @@ import java.util.Set;
 public final class PredicateRegistry {
     private final Map<String, NativePredicate> predicates = new LinkedHashMap<>();
 
-    public static PredicateRegistry empty() {
-        return new PredicateRegistry();
-    }
-
     public static PredicateRegistry withBuiltins() {
         PredicateRegistry r = new PredicateRegistry();
         r.register("InRange", PredicateRegistry::inRange);

@@ -13,10 +13,4 @@ public record Pipeline(String name, List<Pass> passes) {
     public static Pipeline of(String name, Pass... passes) {
         return new Pipeline(name, List.of(passes));
     }
-
-    public Pipeline then(Pass pass) {
-        var all = new java.util.ArrayList<>(passes);
-        all.add(pass);
-        return new Pipeline(name, all);
-    }
 }

@@ -43,13 +43,10 @@ final class FunctionBody {
     /** Deepest chain of nested function calls inlined into one body. */
     static final int MAX_INLINE_DEPTH = 8;
 
-    static Result build(Match match, OpSignature op, List<Value> operands, List<Node> matchedInOrder) {
-        return build(match, op, operands, matchedInOrder, call -> null);
-    }
-
     /**
-     * As above; matched nodes that call a model-local function (a graphfuse op fused earlier) are
-     * replaced by that function's body, so every body holds standard ops only. Runtimes resolve nested
+     * The function body of a match: its nodes copied in order over the operands. Matched nodes that call a
+     * model-local function (a graphfuse op fused earlier) are replaced by that function's body, so every body
+     * holds standard ops only. Runtimes resolve nested
      * calls unevenly: ORT 1.23 ignores the overload of a nested call, so a partial-rotary Rope whose
      * body called the full-width Rope recursed into itself.
      */
