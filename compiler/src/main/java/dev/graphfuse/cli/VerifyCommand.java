@@ -98,6 +98,11 @@ final class VerifyCommand implements Callable<Integer> {
             x.put("max_rel", c.maxRel());
             x.put("tolerance", c.tolerance());
             x.put("relative", c.relative());
+            if (c.reference() != null) {
+                x.put("fp32_reference_error_original", c.reference().original());
+                x.put("fp32_reference_error_optimized", c.reference().optimized());
+                x.put("fp32_reference_pass", c.reference().pass());
+            }
             if (c.criterion().allClose()) {
                 x.put("atol", c.criterion().atolOrZero());
                 x.put("rtol", c.criterion().rtolOrZero());
@@ -136,8 +141,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Fallbacks fallbacks = runtime.fallbacks(err);
         ExecutionProvider provider = runtime.provider(fallbacks);
-        Verification.Report r = Verification.run(source(original, before), source(optimized, after), after, in, provider,
-                fallbacks, new Tolerance(tolerance, atol, rtol));
+        Verification.Report r = Verification.run(source(original, before), before, source(optimized, after), after, in,
+                provider, fallbacks, new Tolerance(tolerance, atol, rtol));
         out.printf("%s in ONNX Runtime vs %s in ONNX Runtime with graphfuse's ops, both on %s; %s%n", original, optimized,
                 provider.ortName(), r.placement().summary());
         for (OutputComparison c : r.outputs()) {

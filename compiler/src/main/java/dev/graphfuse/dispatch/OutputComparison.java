@@ -12,12 +12,45 @@ import java.util.Arrays;
  * elements are not). Integer outputs are always compared exactly.
  */
 public record OutputComparison(String name, String type, long[] shape, double maxAbs, double maxRel, double tolerance,
-                               boolean relative, boolean pass, String problem, Tolerance criterion, long outside) {
+                               boolean relative, boolean pass, String problem, Tolerance criterion, long outside,
+                               Reference reference) {
+
+    /**
+     * Both models' errors against an fp32 run of the original (fp16 / bf16 outputs), relative to the reference's
+     * largest magnitude. The optimized model passes when its error is within {@link #FACTOR} of the original's own
+     * (plus half the type's tolerance, for an original that happens to land closer): it rounds no worse than
+     * stock ONNX Runtime does.
+     */
+    public record Reference(double original, double optimized, boolean pass) {
+        public static final double FACTOR = 2;
+    }
+
+    /** This comparison, also judged against {@code ref} (the same output of the original run in fp32). */
+    public OutputComparison withReference(Tensor want, Tensor got, Tensor ref) {
+        if (Double.isNaN(maxAbs) || ref == null || !Arrays.equals(ref.dims(), shape)) {
+            return this;
+        }
+        double scale = 0;
+        double eo = 0;
+        double eg = 0;
+        for (long i = 0; i < ref.elementCount(); i++) {
+            double r = ref.getDouble(i);
+            scale = Math.max(scale, Math.abs(r));
+            eo = Math.max(eo, Math.abs(want.getDouble(i) - r));
+            eg = Math.max(eg, Math.abs(got.getDouble(i) - r));
+        }
+        scale = Math.max(scale, Double.MIN_NORMAL);
+        double o = eo / scale;
+        double g = eg / scale;
+        boolean ok = problem == null && g <= Reference.FACTOR * o + tolerance / 2;
+        return new OutputComparison(name, type, shape, maxAbs, maxRel, tolerance, relative, pass || ok, problem, criterion,
+                outside, new Reference(o, g, ok));
+    }
 
     /** A comparison that could not be made (no such output, another shape or type). */
     public static OutputComparison failed(String name, String type, long[] shape, String problem) {
         return new OutputComparison(name, type, shape, Double.NaN, Double.NaN, 0, false, false, problem,
-                Tolerance.DEFAULT, 0);
+                Tolerance.DEFAULT, 0, null);
     }
 
     public static OutputComparison of(String name, Tensor want, Tensor got) {
@@ -74,7 +107,7 @@ public record OutputComparison(String name, String type, long[] shape, double ma
         double rel = abs == 0 ? 0 : abs / Math.max(scale, Double.MIN_NORMAL);
         boolean pass = !nan && (t.allClose() && want.elementType().isFloatingPoint() ? outside == 0 : (relative ? rel : abs) <= tol);
         return new OutputComparison(name, type, want.dims(), abs, rel, tol, relative, pass,
-                nan ? "NaN where the original has none (or the reverse)" : null, t, outside);
+                nan ? "NaN where the original has none (or the reverse)" : null, t, outside, null);
     }
 
     @Override
@@ -86,8 +119,11 @@ public record OutputComparison(String name, String type, long[] shape, double ma
                 ? String.format("allclose atol %.0e rtol %.0e: %d element%s outside", criterion.atolOrZero(),
                         criterion.rtolOrZero(), outside, outside == 1 ? "" : "s")
                 : String.format("tolerance %s %.0e", relative ? "rel" : "abs", tolerance);
-        return String.format("%s %s%s: max abs %.3g, max rel %.3g (%s): %s%s", name, type,
-                Arrays.toString(shape), maxAbs, maxRel, judged, pass ? "ok" : "FAIL",
+        String ref = reference == null ? "" : String.format("; against the original run in fp32: original %.3g, optimized"
+                + " %.3g (%s)", reference.original(), reference.optimized(), reference.pass() ? "within 2× + half the tolerance"
+                : "over 2× + half the tolerance");
+        return String.format("%s %s%s: max abs %.3g, max rel %.3g (%s)%s: %s%s", name, type,
+                Arrays.toString(shape), maxAbs, maxRel, judged, ref, pass ? "ok" : "FAIL",
                 problem == null ? "" : " — " + problem);
     }
 }

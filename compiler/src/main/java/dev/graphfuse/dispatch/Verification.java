@@ -31,6 +31,16 @@ public final class Verification {
     /** As above, every output judged by {@code tolerance}. */
     public static Report run(ModelSource original, ModelSource optimized, Model optimizedIr, Map<String, Tensor> inputs,
                              ExecutionProvider provider, Fallbacks fallbacks, Tolerance tolerance) throws OrtException {
+        return run(original, null, optimized, optimizedIr, inputs, provider, fallbacks, tolerance);
+    }
+
+    /**
+     * As above; with {@code originalIr} and the default tolerance, fp16 / bf16 outputs are also judged against
+     * the original run in fp32 ({@link OutputComparison#withReference}).
+     */
+    public static Report run(ModelSource original, Model originalIr, ModelSource optimized, Model optimizedIr,
+                             Map<String, Tensor> inputs, ExecutionProvider provider, Fallbacks fallbacks, Tolerance tolerance)
+            throws OrtException {
         // fp32 products in fp32 on both sides: with TF32 a one-ulp difference upstream becomes 1e-3 downstream
         SessionOptionsSpec spec = SessionOptionsSpec.of(provider).withTf32(false);
         Map<String, Tensor> want;
@@ -43,14 +53,48 @@ public final class Verification {
             got = s.run(inputs);
             placement = FusedPlacement.check(optimizedIr, s.placements(), provider, fallbacks);
         }
+        boolean halfOutputs = want.values().stream().anyMatch(t -> t.elementType() == dev.graphfuse.ir.ElementType.FLOAT16
+                || t.elementType() == dev.graphfuse.ir.ElementType.BFLOAT16);
+        Map<String, Tensor> ref = originalIr != null && halfOutputs && tolerance.equals(Tolerance.DEFAULT)
+                ? fp32Reference(originalIr, inputs, spec) : Map.of();
         List<OutputComparison> cmp = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : want.entrySet()) {
             Tensor g = got.get(e.getKey());
             cmp.add(g == null
                     ? OutputComparison.failed(e.getKey(), e.getValue().elementType().shortName(), e.getValue().dims(),
                             "the optimized model has no such output")
-                    : OutputComparison.of(e.getKey(), e.getValue(), g, tolerance));
+                    : OutputComparison.of(e.getKey(), e.getValue(), g, tolerance)
+                            .withReference(e.getValue(), g, ref.get(e.getKey())));
         }
         return new Report(cmp, provider, placement);
+    }
+
+    /** The original's outputs computed in fp32 (fp16 / bf16 inputs widened), or none when that cannot be done. */
+    private static Map<String, Tensor> fp32Reference(Model originalIr, Map<String, Tensor> inputs, SessionOptionsSpec spec) {
+        byte[] promoted;
+        try {
+            promoted = dev.graphfuse.onnx.Fp32Promotion.promote(originalIr);
+        } catch (UnsupportedOperationException tooLarge) {
+            return Map.of();
+        }
+        Map<String, Tensor> in32 = new java.util.LinkedHashMap<>();
+        inputs.forEach((name, t) -> in32.put(name, widen(t)));
+        try (GraphfuseSession s = GraphfuseSession.open(promoted, spec.withOpLibrary(false))) {
+            return s.run(in32);
+        } catch (OrtException notRunnable) {
+            // an op without an fp32 kernel, a graph that pins fp16 elsewhere: judged by the tolerance alone
+            return Map.of();
+        }
+    }
+
+    private static Tensor widen(Tensor t) {
+        if (t.elementType() != dev.graphfuse.ir.ElementType.FLOAT16 && t.elementType() != dev.graphfuse.ir.ElementType.BFLOAT16) {
+            return t;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(Math.toIntExact(4 * t.elementCount())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < t.elementCount(); i++) {
+            b.putFloat((float) t.getDouble(i));
+        }
+        return Tensor.of(t.name(), dev.graphfuse.ir.ElementType.FLOAT, t.dims(), b.array());
     }
 }
