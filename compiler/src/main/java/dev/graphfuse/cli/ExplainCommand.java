@@ -30,7 +30,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "an .onnx model or a graphfuse text file")
     Path input;
 
-    @Option(names = "--pattern", required = true, paramLabel = "NAME", description = "the pattern to explain")
+    @Option(names = "--pattern", required = true, paramLabel = "NAME", description = "the pattern to explain; PASS/NAME "
+            + "for the one in that pass (a pattern of your own --patterns named like a built-in one: patterns/NAME)")
     String patternName;
 
     @Mixin
@@ -46,7 +47,13 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PassRegistry registry = pipeline.registry();
-        CompiledPattern pattern = registry.library().pattern(patternName);
+        // PASS/NAME picks a pattern in one pass (a user's pass may reuse a built-in pattern's name)
+        int slash = patternName.indexOf('/');
+        String owner = slash < 0 ? registry.passOf(patternName) : patternName.substring(0, slash);
+        String name = slash < 0 ? patternName : patternName.substring(slash + 1);
+        CompiledPattern pattern = slash < 0 ? registry.library().pattern(name)
+                : registry.passNames().contains(owner) && registry.pass(owner) instanceof PatternPass pp
+                        ? pp.patterns().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null) : null;
         if (pattern == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown pattern '" + patternName
                     + "' (known: " + String.join(", ", registry.library().patterns().stream()
@@ -56,7 +63,6 @@ final class ExplainCommand implements Callable<Integer> {
         if (pipeline.passes != null) {
             before.addAll(pipeline.passes);
         } else {
-            String owner = registry.passOf(patternName);
             for (String p : pipeline.pipelineNames()) {
                 if (p.equals(owner)) {
                     break;
@@ -66,14 +72,14 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Model m = ModelFiles.read(input);
         new PassManager().run(m, pipeline.pipeline(registry, before, spec.commandLine()), new PassContext(s -> { }, false));
-        if (pipeline.passes == null && registry.pass(registry.passOf(patternName)) instanceof PatternPass stage
+        if (pipeline.passes == null && owner != null && registry.pass(owner) instanceof PatternPass stage
                 && stage.patterns().size() > 1) {
             // The pattern's siblings run first, as they do in the pipeline: a QkNormRope explained
             // before QkNormHeads made its QkNorm would only ever report "expected graphfuse.QkNorm".
-            List<CompiledPattern> siblings = stage.patterns().stream().filter(p -> !p.name().equals(patternName)).toList();
+            List<CompiledPattern> siblings = stage.patterns().stream().filter(p -> p != pattern).toList();
             new PassManager().run(m, new dev.graphfuse.pass.Pipeline("siblings", List.of(
                     new PatternPass(stage.name(), siblings))), new PassContext(s -> { }, false));
-            before.add(stage.name() + " without " + patternName);
+            before.add(stage.name() + " without " + name);
         }
         List<Explainer.Outcome> outcomes = Explainer.explain(m, pattern);
         long matched = outcomes.stream().filter(Explainer.Outcome::matched).count();

@@ -188,4 +188,27 @@ class OptimizeCliTest {
         assertEquals(0, r3.code(), r3.err());
         assertTrue(Files.size(other.resolveSibling("q.onnx.data")) > 0);
     }
+
+    @Test
+    void explainPicksAUserPatternByItsPass() throws Exception {
+        // a user's pattern may reuse a built-in name; PASS/NAME picks the user's one
+        Path mine = Files.writeString(tmp.resolve("mine.fuse"), """
+                pattern RaiseRmsNorm {
+                    let y = Mul(Mul(x, Reciprocal(Sqrt(Add(ReduceMean(Pow(x, 2.0), ...), eps: Scalar)))), w);
+                    replace y with graphfuse.RmsNorm(x, w) {epsilon = eps, axis = -1};
+                }
+                """);
+        String model = TestModels.modelsDir().resolve("qwen3_dynamo_op18_f32.onnx").toString();
+        CliTest.Run user = CliTest.run("explain", model, "--pattern", "patterns/RaiseRmsNorm", "--patterns", mine.toString(),
+                "--passes", "canonicalize");
+        assertEquals(0, user.code(), user.err());
+        assertTrue(user.out().startsWith("pattern patterns/RaiseRmsNorm (" + mine + ":1:9), after canonicalize: "), user.out());
+        assertTrue(user.out().contains(" 9 matched"), user.out());
+        CliTest.Run builtin = CliTest.run("explain", model, "--pattern", "RaiseRmsNorm", "--patterns", mine.toString());
+        assertEquals(0, builtin.code(), builtin.err());
+        assertTrue(builtin.out().startsWith("pattern RaiseRmsNorm (dev/graphfuse/patterns/raise/rms_norm.fuse:"), builtin.out());
+        CliTest.Run unknown = CliTest.run("explain", model, "--pattern", "nope/RaiseRmsNorm");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().startsWith("graphfuse: error: unknown pattern 'nope/RaiseRmsNorm'"), unknown.err());
+    }
 }
