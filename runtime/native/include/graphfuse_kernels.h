@@ -52,6 +52,9 @@ extern "C" {
 #define GF_ERR_POSITION_RANGE 10004    /* written to *status: a position < 0 or >= max_position */
 #define GF_ERR_NO_DEVICE 10005         /* built without CUDA, or no device */
 
+/* The widest head the rope family takes (QkNorm, QkNormRope, QkNormMRope, MRope, Rope): any head_dim from 1 to this. */
+#define GF_MAX_HEAD_DIM 512
+
 /* Where the rotation angles come from. */
 #define GF_ANGLES_TABLE 1    /* cos / sin tables, one row per token or per position */
 #define GF_ANGLES_INV_FREQ 2 /* theta_j = f32(position) * inv_freq[j], computed on the fly */

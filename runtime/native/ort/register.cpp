@@ -152,7 +152,7 @@ void check_input_types(const Kernel& k, const OrtKernelInfo* info) {
 }
 
 #ifdef GF_ORT_WITH_CUDA
-// The CUDA kernels exist for these head sizes only: refuse the node when the session is built, not at run time.
+// The CUDA kernels take heads up to GF_MAX_HEAD_DIM: refuse a wider one when the session is built, not at run time.
 // The last dim of input i as the graph declares it; -1 when it is symbolic or the rank is unknown.
 int64_t declared_last_dim(const Api& api, const OrtKernelInfo* info, size_t i) {
     Owned<OrtTypeInfo> ti{api, kReleaseTypeInfo};
@@ -172,8 +172,9 @@ void check_cuda_geometry(const Kernel& k, const OrtKernelInfo* info) {
     // the QkNorm family names its head size; Rope and MRope rotate their input's last dim
     int64_t hd = k.attrs.has("head_dim") ? k.attrs.i("head_dim") : -1;
     if (k.decl->kind == OpKind::Rope || k.decl->kind == OpKind::MRope) hd = declared_last_dim(k.api, info, 0);
-    if (hd >= 0 && hd != 64 && hd != 128 && hd != 256)
-        throw BindError("head_dim " + std::to_string(hd) + " has no CUDA kernel (64, 128 or 256)");
+    if (hd > GF_MAX_HEAD_DIM)
+        throw BindError("head_dim " + std::to_string(hd) + " has no CUDA kernel (at most " +
+                        std::to_string(GF_MAX_HEAD_DIM) + ")");
 }
 #endif
 

@@ -86,6 +86,48 @@ __device__ __forceinline__ void angle(const gf_rope_args& a, int i, int j, const
     s = load_f32(a.sin, e, a.table_dtype);
 }
 
+// One work item: a (token, head) pair, token-major so that the warps of a block share a token's angles in L1.
+struct Item {
+    int64_t b, s;
+    bool is_q;
+    int64_t hh; // head index within q or k
+};
+
+__device__ __forceinline__ Item item_of(const gf_rope_args& a, int64_t w) {
+    const int heads = a.num_q_heads + a.num_k_heads;
+    const int64_t tok = w / heads;
+    const int h = static_cast<int>(w - tok * heads);
+    const int64_t b = tok / a.seq;
+    const bool is_q = h < a.num_q_heads;
+    return Item{b, tok - b * a.seq, is_q, is_q ? h : h - a.num_q_heads};
+}
+
+template <typename T>
+__device__ __forceinline__ const T* head_in(const gf_rope_args& a, const Item& it) {
+    const int64_t* st = it.is_q ? a.q_stride : a.k_stride;
+    return static_cast<const T*>(it.is_q ? a.q : a.k) + it.b * st[0] + it.s * st[1] + it.hh * st[2];
+}
+
+template <typename T>
+__device__ __forceinline__ T* head_out(const gf_rope_args& a, const Item& it) {
+    const int64_t* st = it.is_q ? a.q_out_stride : a.k_out_stride;
+    return static_cast<T*>(it.is_q ? a.q_out : a.k_out) + it.b * st[0] + it.s * st[1] + it.hh * st[2];
+}
+
+// Element i (< rot) of a normalized head after the rotation; st holds the whole head, so the partner can
+// be read wherever it lives.
+__device__ __forceinline__ float rotated(const gf_rope_args& a, int i, float y, const float* st, const Pos& p,
+                                         int64_t token_row) {
+    const int half = a.rotary_dim >> 1;
+    const bool first = a.interleaved ? (i & 1) == 0 : i < half;
+    const int j = a.interleaved ? i >> 1 : (first ? i : i - half);
+    const int partner = a.interleaved ? i ^ 1 : (first ? i + half : i - half);
+    float c, sn;
+    angle(a, i, j, p, token_row, c, sn);
+    const float yp = st[partner];
+    return first ? y * c - yp * sn : y * c + yp * sn;
+}
+
 template <typename T, int HD>
 __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ RopeLaunch L) {
     pdl_enter(); // before any global read: launch.cuh
@@ -97,9 +139,7 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
     const gf_rope_args& a = L.a;
     const int lane = threadIdx.x & 31;
     const int warp = threadIdx.x >> 5;
-    const int heads = a.num_q_heads + a.num_k_heads;
     const int rot = a.rotary_dim;
-    const int half = rot >> 1;
     const int i0 = lane * EPL;
     float* st = stage[warp];
 
@@ -107,25 +147,14 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
     // reaches the shuffles and __syncwarp together (vLLM issue #51049: never inside a lane branch).
     for (int64_t w = static_cast<int64_t>(blockIdx.x) * kWarps + warp; w < L.work;
          w += static_cast<int64_t>(gridDim.x) * kWarps) {
-        const int64_t tok = w / heads; // token-major: the warps of a block share a token's angles in L1
-        const int h = static_cast<int>(w - tok * heads);
-        const int64_t b = tok / a.seq;
-        const int64_t s = tok - b * a.seq;
-
+        const Item it = item_of(a, w);
         Pos p;
-        if (!load_positions(L, b, s, p)) {
+        if (!load_positions(L, it.b, it.s, p)) {
             if (lane == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
             continue; // the token's outputs stay unwritten
         }
-
-        const bool is_q = h < a.num_q_heads;
-        const int64_t hh = is_q ? h : h - a.num_q_heads;
-        const T* in = static_cast<const T*>(is_q ? a.q : a.k) +
-                      (is_q ? b * a.q_stride[0] + s * a.q_stride[1] + hh * a.q_stride[2]
-                            : b * a.k_stride[0] + s * a.k_stride[1] + hh * a.k_stride[2]);
-        T* out = static_cast<T*>(is_q ? a.q_out : a.k_out) +
-                 (is_q ? b * a.q_out_stride[0] + s * a.q_out_stride[1] + hh * a.q_out_stride[2]
-                       : b * a.k_out_stride[0] + s * a.k_out_stride[1] + hh * a.k_out_stride[2]);
+        const T* in = head_in<T>(a, it);
+        T* out = head_out<T>(a, it);
 
         float y[EPL];
 #pragma unroll
@@ -138,7 +167,7 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
             ss = warp_sum(ss);
             // 1/sqrtf (both IEEE-rounded without fast math) rather than rsqrtf's 2 ulp
             const float r = 1.0f / sqrtf(ss / static_cast<float>(HD) + a.epsilon);
-            const void* wt = is_q ? a.q_weight : a.k_weight;
+            const void* wt = it.is_q ? a.q_weight : a.k_weight;
 #pragma unroll
             for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (load_f32(wt, i0 + e, a.weight_dtype) + a.weight_offset);
         }
@@ -147,32 +176,92 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
 #pragma unroll
             for (int e = 0; e < EPL; e++) st[i0 + e] = y[e];
             __syncwarp(); // every lane's writes are visible before any lane reads a partner
-            const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
+            const int64_t token_row = it.b * a.table_stride[0] + it.s * a.table_stride[1];
             float o[EPL];
 #pragma unroll
-            for (int e = 0; e < EPL; e++) {
-                const int i = i0 + e;
-                o[e] = y[e];
-                if (i < rot) {
-                    const bool first = a.interleaved ? (i & 1) == 0 : i < half;
-                    const int j = a.interleaved ? i >> 1 : (first ? i : i - half);
-                    const int partner = a.interleaved ? i ^ 1 : (first ? i + half : i - half);
-                    float c, sn;
-                    angle(a, i, j, p, token_row, c, sn);
-                    const float yp = st[partner];
-                    o[e] = first ? y[e] * c - yp * sn : y[e] * c + yp * sn;
-                }
-            }
+            for (int e = 0; e < EPL; e++) o[e] = i0 + e < rot ? rotated(a, i0 + e, y[e], st, p, token_row) : y[e];
             __syncwarp(); // every lane has read its partner before the next item overwrites the stage
 #pragma unroll
             for (int e = 0; e < EPL; e++) y[e] = o[e];
         }
 
         // in place without a norm the pass-through dims already hold their value: leave them alone
-        const bool store_all = a.has_norm || !(is_q ? L.q_in_place : L.k_in_place);
+        const bool store_all = a.has_norm || !(it.is_q ? L.q_in_place : L.k_in_place);
 #pragma unroll
         for (int e = 0; e < EPL; e++)
             if (store_all || i0 + e < rot) out[i0 + e] = from_f32<T>(y[e]);
+    }
+}
+
+// Any other head size up to 32 * E (Phi's 80, GPT-NeoX's 96, a test model's 16): the same semantics, with
+// lane l holding elements l, l + 32, ... below head_dim, so a head of any width is read coalesced.
+template <typename T, int E>
+__global__ void __launch_bounds__(kThreads) rope_any_kernel(const __grid_constant__ RopeLaunch L) {
+    pdl_enter(); // before any global read: launch.cuh
+    __shared__ float stage[kWarps][32 * E];
+
+    const gf_rope_args& a = L.a;
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const int hd = a.head_dim;
+    const int rot = a.rotary_dim;
+    float* st = stage[warp];
+
+    for (int64_t w = static_cast<int64_t>(blockIdx.x) * kWarps + warp; w < L.work;
+         w += static_cast<int64_t>(gridDim.x) * kWarps) {
+        const Item it = item_of(a, w);
+        Pos p;
+        if (!load_positions(L, it.b, it.s, p)) {
+            if (lane == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
+            continue;
+        }
+        const T* in = head_in<T>(a, it);
+        T* out = head_out<T>(a, it);
+
+        float y[E];
+#pragma unroll
+        for (int e = 0; e < E; e++) {
+            const int i = e * 32 + lane;
+            y[e] = i < hd ? to_f32(in[i]) : 0.f; // zeros past the head add nothing to the sum of squares
+        }
+
+        if (a.has_norm) {
+            float ss = 0.f;
+#pragma unroll
+            for (int e = 0; e < E; e++) ss += y[e] * y[e];
+            ss = warp_sum(ss);
+            const float r = 1.0f / sqrtf(ss / static_cast<float>(hd) + a.epsilon);
+            const void* wt = it.is_q ? a.q_weight : a.k_weight;
+#pragma unroll
+            for (int e = 0; e < E; e++) {
+                const int i = e * 32 + lane;
+                if (i < hd) y[e] = y[e] * r * (load_f32(wt, i, a.weight_dtype) + a.weight_offset);
+            }
+        }
+
+        if (rot > 0) {
+#pragma unroll
+            for (int e = 0; e < E; e++)
+                if (e * 32 + lane < hd) st[e * 32 + lane] = y[e];
+            __syncwarp();
+            const int64_t token_row = it.b * a.table_stride[0] + it.s * a.table_stride[1];
+            float o[E];
+#pragma unroll
+            for (int e = 0; e < E; e++) {
+                const int i = e * 32 + lane;
+                o[e] = i < rot ? rotated(a, i, y[e], st, p, token_row) : y[e];
+            }
+            __syncwarp();
+#pragma unroll
+            for (int e = 0; e < E; e++) y[e] = o[e];
+        }
+
+        const bool store_all = a.has_norm || !(it.is_q ? L.q_in_place : L.k_in_place);
+#pragma unroll
+        for (int e = 0; e < E; e++) {
+            const int i = e * 32 + lane;
+            if (i < hd && (store_all || i < rot)) out[i] = from_f32<T>(y[e]);
+        }
     }
 }
 
@@ -183,10 +272,19 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
 template <typename T>
 void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
     const unsigned blocks = blocks_for(L.work, kWarps);
-    switch (L.a.head_dim) {
-    case 64: launch(rope_kernel<T, 64>, blocks, kThreads, 0, stream, L); break;
-    case 128: launch(rope_kernel<T, 128>, blocks, kThreads, 0, stream, L); break;
-    default: launch(rope_kernel<T, 256>, blocks, kThreads, 0, stream, L); break; // validated: 64, 128, 256
+    const int hd = L.a.head_dim;
+    switch (hd) {
+    case 64: launch(rope_kernel<T, 64>, blocks, kThreads, 0, stream, L); return;
+    case 128: launch(rope_kernel<T, 128>, blocks, kThreads, 0, stream, L); return;
+    case 256: launch(rope_kernel<T, 256>, blocks, kThreads, 0, stream, L); return;
+    default: break;
+    }
+    if (hd <= 128) {
+        launch(rope_any_kernel<T, 4>, blocks, kThreads, 0, stream, L);
+    } else if (hd <= 256) {
+        launch(rope_any_kernel<T, 8>, blocks, kThreads, 0, stream, L);
+    } else {
+        launch(rope_any_kernel<T, 16>, blocks, kThreads, 0, stream, L); // validated: at most GF_MAX_HEAD_DIM
     }
 }
 
@@ -233,8 +331,10 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
 
     const cudaStream_t s = static_cast<cudaStream_t>(stream);
     clear_last_error();
+    // the specialised kernels are instantiated for these head sizes; any other takes the general kernel
+    const bool special = !general_only() && (args->head_dim == 64 || args->head_dim == 128 || args->head_dim == 256);
     SplitShape sp{};
-    if (!general_only() && !split_disabled() && split_fits(L.a, sp)) {
+    if (special && !split_disabled() && split_fits(L.a, sp)) {
         if (args->dtype == GF_DTYPE_BF16) {
             launch_split<__nv_bfloat16>(L, sp, s);
         } else {
@@ -244,7 +344,7 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     }
     TiledShape sh{};
     const int64_t items = args->batch * args->seq * (static_cast<int64_t>(args->num_q_heads) + args->num_k_heads);
-    if (fast_path_fits(L.a) && !general_only() && items >= 4096 && tiled_fits(L.a, sh) && !register_only()) {
+    if (special && fast_path_fits(L.a) && items >= 4096 && tiled_fits(L.a, sh) && !register_only()) {
         if (args->dtype == GF_DTYPE_BF16) {
             launch_tiled<__nv_bfloat16>(L, sh, s);
         } else {
@@ -252,7 +352,7 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
         }
         return launch_status();
     }
-    if (fast_path_fits(L.a) && !general_only()) {
+    if (special && fast_path_fits(L.a)) {
         if (args->dtype == GF_DTYPE_BF16) {
             launch_fast<__nv_bfloat16>(L, s);
         } else {

@@ -96,7 +96,7 @@ int validate_rope(const gf_rope_args* a, RopeOp op) {
     if (a->interleaved != 0 && a->interleaved != 1) return GF_ERR_INVALID_ARGUMENT;
 
     if (!is_float_dtype(a->dtype)) return GF_ERR_UNSUPPORTED;
-    if (a->head_dim != 64 && a->head_dim != 128 && a->head_dim != 256) return GF_ERR_UNSUPPORTED;
+    if (a->head_dim > GF_MAX_HEAD_DIM) return GF_ERR_UNSUPPORTED;
 
     int rc = check_tensor(a->num_q_heads, a->head_dim, a->q, a->q_stride, a->q_out, a->q_out_stride);
     if (rc != kOk) return rc;

@@ -149,6 +149,21 @@ class OrtOpNumericsTest {
                 Map.of("q", new long[] {5, 256}, "k", new long[] {5, 128}, "q_scale", new long[] {64}, "k_scale", new long[] {64},
                         "cos", new long[] {5, 1, 16}, "sin", new long[] {5, 1, 16}),
                 Map.of(), in -> qk(in, 5, 4, 2, 64, 1e-5, 32, 1, Table.HALF, null, true)));
+        // a head size without a specialised CUDA kernel: Phi's 80, partial neox rotary 32 (HF full-width table)
+        out.add(new Case("QkNormRope-hd80-partial", "graph g (q: {T}[1,5,320], k: {T}[1,5,160], q_scale: {T}[80], "
+                + "k_scale: {T}[80], cos: {T}[1,1,5,32], sin: {T}[1,1,5,32]) -> (qo: {T}[1,4,5,80], ko: {T}[1,2,5,80]) {\n"
+                + "  qo: {T}[1,4,5,80], ko: {T}[1,2,5,80] = graphfuse::QkNormRope(q, k, q_scale, k_scale, cos, sin) {"
+                + "epsilon: float = 1e-6, num_q_heads: int = 4, num_kv_heads: int = 2, head_dim: int = 80, rotary_dim: int = 32, "
+                + "perm: ints = [0, 2, 1, 3]}\n}\n",
+                Map.of("q", new long[] {1, 5, 320}, "k", new long[] {1, 5, 160}, "q_scale", new long[] {80},
+                        "k_scale", new long[] {80}, "cos", new long[] {1, 1, 5, 32}, "sin", new long[] {1, 1, 5, 32}),
+                Map.of(), in -> qk(in, 5, 4, 2, 80, 1e-6, 32, 0, Table.FULL, new int[] {0, 2, 1, 3}, false)));
+        // and a head narrower than a warp (16: small test models)
+        out.add(new Case("QkNorm-hd16", "graph g (q: {T}[5,64], k: {T}[5,32], q_scale: {T}[16], k_scale: {T}[16]) -> "
+                + "(qo: {T}[5,4,16], ko: {T}[5,2,16]) {\n  qo: {T}[5,4,16], ko: {T}[5,2,16] = graphfuse::QkNorm(q, k, "
+                + "q_scale, k_scale) {epsilon: float = 1e-6, num_q_heads: int = 4, num_kv_heads: int = 2, head_dim: int = 16}\n}\n",
+                Map.of("q", new long[] {5, 64}, "k", new long[] {5, 32}, "q_scale", new long[] {16}, "k_scale", new long[] {16}),
+                Map.of(), in -> qk(in, 5, 4, 2, 16, 1e-6, 0, 0, null, null, false)));
         // ONNX RotaryEmbedding's layout: cos [B, S, rot/2] for the transposed [B, H, S, D]
         out.add(new Case("QkNormRope-onnx", "graph g (q: {T}[1,5,512], k: {T}[1,5,256], q_scale: {T}[128], k_scale: {T}[128], "
                 + "cos: {T}[1,5,64], sin: {T}[1,5,64]) -> (qo: {T}[1,4,5,128], ko: {T}[1,2,5,128]) {\n"

@@ -57,7 +57,7 @@ class KernelNumericsTest {
         List<RopeCase> cases = new ArrayList<>();
         DType[] types = {DType.BF16, DType.F16, DType.F32};
         int i = 0;
-        for (int hd : new int[] {64, 128, 256}) {
+        for (int hd : new int[] {64, 128, 256, 16, 80, 96, 320}) { // the last four: the general kernel
             for (DType t : types) {
                 for (boolean gptj : new boolean[] {false, true}) {
                     i++;
