@@ -536,6 +536,15 @@ def rope_cases():
         C("rope f32 hd64 rot16 i32 T1", "rope", dtype=f32_, hd=64, rot=16, pdtype=torch.int32, seq=1),
         C("rope bf16 hd128 invfreq T1", "rope", source="inv_freq", seq=1),
         C("rope bf16 hd128 rot2 T7", "rope", rot=2),
+        # head sizes without a specialised kernel (the general one, any head_dim up to 512): Phi's 80 with
+        # partial neox, GPT-NeoX's 96 gpt-j, a test model's 16, a 320-wide MRoPE head, in place without a norm
+        C("qknormrope bf16 hd80 rot32 T4097", "qk_norm_rope", hd=80, rot=32, seq=4097),
+        C("qknormrope f16 hd96 rot96 gptj full T7", "qk_norm_rope", dtype=f16, hd=96, rot=96, gptj=True,
+          full_table=True, small=True),
+        C("qknorm f32 hd16 T7", "qk_norm", dtype=f32_, hd=16, rot=0, small=True),
+        C("rope bf16 hd16 rot16 B2 S33", "rope", hd=16, rot=16, batch=2, seq=33),
+        C("mrope bf16 hd320 rot64 [11,11,10] split T7", "mrope", hd=320, rot=64, pos_rows=3, section=(11, 11, 10),
+          layout="split", small=True),
         # the split-lane path: idle lanes of a partial step, several batches, decode items of a few steps,
         # gpt-j pairs inside a lane, the rot-only width of an in-place MRoPE at head_dim 128
         C("qknormrope bf16 hd128 5+3 heads B3 S700", "qk_norm_rope", nq=5, nk=3, nv=1, batch=3, seq=700),
