@@ -56,6 +56,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dim", paramLabel = "NAME=N", description = "a value for any other symbolic dim (e.g. past=512)")
     List<String> dims = new ArrayList<>();
 
+    @Option(names = "--input-shape", paramLabel = "INPUT=D1xD2…", description = "an input's shape (e.g. past_key_0=1x8x512x128), which sets its symbolic dims")
+    List<String> inputShapes = new ArrayList<>();
+
     @Option(names = "--cuda-graph", description = "CUDA EP only: enable ORT's CUDA graphs (enable_cuda_graph) in both sessions")
     boolean cudaGraph;
 
@@ -90,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Model before = ModelFiles.read(original);
         List<String> symbolic = EndToEndBench.symbolicDims(before, 1);
-        Map<String, Long> fixed = new LinkedHashMap<>(ModelInputs.dimValues(dims));
+        Map<String, Long> fixed = new LinkedHashMap<>(ModelInputs.dimValues(before, dims, inputShapes));
         String tokenName = tokensDim != null ? tokensDim : symbolic.size() >= 2 ? symbolic.get(1)
                 : symbolic.size() == 1 ? symbolic.get(0) : null;
         String batchName = symbolic.size() >= 2 && (tokensDim == null || !symbolic.get(0).equals(tokensDim)) ? symbolic.get(0) : null;

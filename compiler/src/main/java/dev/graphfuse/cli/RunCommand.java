@@ -50,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dim", paramLabel = "NAME=N", description = "with --random: a value for a symbolic input dim (e.g. seq=512)")
     List<String> dims = new ArrayList<>();
 
+    @Option(names = "--input-shape", paramLabel = "INPUT=D1xD2…", description = "with --random: an input's shape (e.g. input_ids=1x128), which sets its symbolic dims")
+    List<String> inputShapes = new ArrayList<>();
+
     @Option(names = "--seed", description = "seed for --random (default: fresh each run, printed)")
     Long seed;
 
@@ -88,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
         if (random) {
             long s = seed != null ? seed : System.nanoTime();
             usedSeed = s;
-            given = ModelInputs.randomFor(m, given, new Random(s), ModelInputs.dimValues(dims));
+            given = ModelInputs.randomFor(m, given, new Random(s), ModelInputs.dimValues(m, dims, inputShapes));
             out.println("random inputs, seed " + s);
         }
         ModelInputs.requireAll(m, given);

@@ -30,7 +30,7 @@ public final class ModelInputs {
                 throw new BadInputException("--input", null, "expected NAME=FILE.npy, got '" + p + "'");
             }
             String name = p.substring(0, eq);
-            Value v = graphInput(model, name);
+            Value v = graphInput(model, name, "--input");
             Tensor t = Npy.read(Path.of(p.substring(eq + 1)), name);
             if (v.type() instanceof ValueType.TensorType tt && tt.elementType() != t.elementType()) {
                 throw new BadInputException(p.substring(eq + 1), null, "input '" + name + "' is "
@@ -58,6 +58,82 @@ public final class ModelInputs {
             out.put(d.substring(0, eq), v);
         }
         return out;
+    }
+
+    /**
+     * The symbolic dims' values from {@code --dim NAME=N} and {@code --input-shape INPUT=1x128} together, as
+     * polygraphy, trtexec and ORT's perf tool take shapes: each shape is checked against the input's declared
+     * rank and fixed dims, and gives its symbolic dims their values; two sources disagreeing on one dim are an
+     * error.
+     */
+    public static Map<String, Long> dimValues(Model model, List<String> dimPairs, List<String> shapePairs) {
+        Map<String, Long> out = dimValues(dimPairs);
+        Map<String, String> from = new LinkedHashMap<>();
+        out.keySet().forEach(k -> from.put(k, "--dim " + k + "=" + out.get(k)));
+        for (String p : shapePairs) {
+            int eq = p.indexOf('=');
+            if (eq < 0) {
+                eq = p.indexOf(':');
+            }
+            long[] shape = eq <= 0 ? null : parseShape(p.substring(eq + 1));
+            if (shape == null) {
+                throw new BadInputException("--input-shape", null, "expected INPUT=D1xD2x… with positive integers "
+                        + "(e.g. input_ids=1x128), got '" + p + "'");
+            }
+            String name = p.substring(0, eq);
+            Value v = graphInput(model, name, "--input-shape");
+            if (!(v.type() instanceof ValueType.TensorType tt) || tt.shape() == null || !tt.shape().hasRank()) {
+                throw new BadInputException("--input-shape", null, "input '" + name + "' has no declared shape to match");
+            }
+            List<Dim> dims = tt.shape().dims();
+            if (dims.size() != shape.length) {
+                throw new BadInputException("--input-shape", null, "input '" + name + "' is " + tt.elementType().shortName()
+                        + tt.shape() + " (rank " + dims.size() + "), --input-shape gives rank " + shape.length);
+            }
+            for (int i = 0; i < shape.length; i++) {
+                Dim d = dims.get(i);
+                if (d instanceof Dim.Fixed f) {
+                    if (f.size() != shape[i]) {
+                        throw new BadInputException("--input-shape", null, "input '" + name + "' dim " + i + " is "
+                                + f.size() + " in the model, " + shape[i] + " in --input-shape");
+                    }
+                    continue;
+                }
+                String sym = d.toString();
+                if (sym.isEmpty() || sym.equals("?")) {
+                    throw new BadInputException("--input-shape", null, "input '" + name + "' dim " + i
+                            + " is symbolic without a name; give the input with --input");
+                }
+                Long prev = out.putIfAbsent(sym, shape[i]);
+                if (prev == null) {
+                    from.put(sym, "--input-shape " + p);
+                } else if (prev != shape[i]) {
+                    throw new BadInputException("--input-shape", null, "dim '" + sym + "' is " + prev + " by "
+                            + from.get(sym) + " but " + shape[i] + " by --input-shape " + p);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long[] parseShape(String text) {
+        String t = text.strip();
+        if (t.startsWith("[") && t.endsWith("]")) {
+            t = t.substring(1, t.length() - 1);
+        }
+        String[] parts = t.split("[x,]", -1);
+        long[] shape = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                shape[i] = Long.parseLong(parts[i].strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (shape[i] < 1 || shape[i] > Integer.MAX_VALUE) {
+                return null;
+            }
+        }
+        return shape;
     }
 
     /** Every graph input (initializers aside) must be given: ORT's own message would not say which is missing. */
@@ -182,13 +258,13 @@ public final class ModelInputs {
         return Tensor.of(name, type, shape, b.array());
     }
 
-    private static Value graphInput(Model model, String name) {
+    private static Value graphInput(Model model, String name, String option) {
         for (Value v : model.graph().inputs()) {
             if (v.name().equals(name)) {
                 return v;
             }
         }
-        throw new BadInputException("--input", null, "the model has no input '" + name + "' (inputs: "
+        throw new BadInputException(option, null, "the model has no input '" + name + "' (inputs: "
                 + model.graph().inputs().stream().map(Value::name).toList() + ")");
     }
 }

@@ -17,7 +17,13 @@ public final class Verification {
     private Verification() {
     }
 
-    public record Report(List<OutputComparison> outputs, ExecutionProvider provider, FusedPlacement placement) {
+    /**
+     * {@code referenceSkipped}: why fp16 / bf16 outputs were judged by the tolerance alone, without the fp32
+     * reference run (the fp32 copy too large to hold, an op without an fp32 kernel); null when it ran or did
+     * not apply.
+     */
+    public record Report(List<OutputComparison> outputs, ExecutionProvider provider, FusedPlacement placement,
+                         String referenceSkipped) {
         public boolean pass() {
             return outputs.stream().allMatch(OutputComparison::pass);
         }
@@ -55,8 +61,9 @@ public final class Verification {
         }
         boolean halfOutputs = want.values().stream().anyMatch(t -> t.elementType() == dev.graphfuse.ir.ElementType.FLOAT16
                 || t.elementType() == dev.graphfuse.ir.ElementType.BFLOAT16);
-        Map<String, Tensor> ref = originalIr != null && halfOutputs && tolerance.equals(Tolerance.DEFAULT)
-                ? fp32Reference(originalIr, inputs, spec) : Map.of();
+        Reference reference = originalIr != null && halfOutputs && tolerance.equals(Tolerance.DEFAULT)
+                ? fp32Reference(originalIr, inputs, spec) : new Reference(Map.of(), null);
+        Map<String, Tensor> ref = reference.outputs();
         List<OutputComparison> cmp = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : want.entrySet()) {
             Tensor g = got.get(e.getKey());
@@ -66,24 +73,27 @@ public final class Verification {
                     : OutputComparison.of(e.getKey(), e.getValue(), g, tolerance)
                             .withReference(e.getValue(), g, ref.get(e.getKey())));
         }
-        return new Report(cmp, provider, placement);
+        return new Report(cmp, provider, placement, reference.skipped());
     }
 
-    /** The original's outputs computed in fp32 (fp16 / bf16 inputs widened), or none when that cannot be done. */
-    private static Map<String, Tensor> fp32Reference(Model originalIr, Map<String, Tensor> inputs, SessionOptionsSpec spec) {
+    private record Reference(Map<String, Tensor> outputs, String skipped) {
+    }
+
+    /** The original's outputs computed in fp32 (fp16 / bf16 inputs widened), or why that cannot be done. */
+    private static Reference fp32Reference(Model originalIr, Map<String, Tensor> inputs, SessionOptionsSpec spec) {
         byte[] promoted;
         try {
             promoted = dev.graphfuse.onnx.Fp32Promotion.promote(originalIr);
         } catch (UnsupportedOperationException tooLarge) {
-            return Map.of();
+            return new Reference(Map.of(), tooLarge.getMessage());
         }
         Map<String, Tensor> in32 = new java.util.LinkedHashMap<>();
         inputs.forEach((name, t) -> in32.put(name, widen(t)));
         try (GraphfuseSession s = GraphfuseSession.open(promoted, spec.withOpLibrary(false))) {
-            return s.run(in32);
+            return new Reference(s.run(in32), null);
         } catch (OrtException notRunnable) {
             // an op without an fp32 kernel, a graph that pins fp16 elsewhere: judged by the tolerance alone
-            return Map.of();
+            return new Reference(Map.of(), "the fp32 copy did not run in ONNX Runtime: " + notRunnable.getMessage());
         }
     }
 

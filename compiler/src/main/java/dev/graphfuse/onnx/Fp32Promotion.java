@@ -34,7 +34,7 @@ public final class Fp32Promotion {
         long bytes = model.graph().values().stream().filter(v -> v.initializer() != null)
                 .mapToLong(v -> v.initializer().data().byteLength()).sum();
         if (bytes * 2 > MAX_BYTES) {
-            throw new UnsupportedOperationException("an fp32 copy of " + bytes + " bytes of weights is over "
+            throw new UnsupportedOperationException("an fp32 copy of its " + bytes + " bytes of weights would be over "
                     + MAX_BYTES + " bytes");
         }
         ModelProto m = OnnxExporter.toProto(model);

@@ -185,6 +185,42 @@ class CliInputsCliTest {
     }
 
     @Test
+    void anInputShapeSetsItsSymbolicDims() throws Exception {
+        Path model = Files.writeString(tmp.resolve("shape.gft"), """
+                model {
+                  ir_version: 10
+                  opset "": 18
+                }
+                graph g (a: f32[1,s], b: f32[s]) -> (y: f32[1,s]) {
+                  [add] y: f32[1,s] = Add(a, b)
+                }
+                """);
+        // as polygraphy / trtexec write it: b's shape gives s for a too
+        CliTest.Run ok = CliTest.run("run", model.toString(), "--random", "--input-shape", "b=5", "--seed", "1", "--device", "cpu");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("y: f32[1, 5]"), ok.out());
+        CliTest.Run colon = CliTest.run("verify", model.toString(), model.toString(), "--input-shape", "a:1x3", "--seed", "1",
+                "--device", "cpu");
+        assertEquals(0, colon.code(), colon.err());
+        assertTrue(colon.out().contains("y f32[1, 3]"), colon.out());
+        String[][] bad = {
+            {"a=1x", "--input-shape: error: expected INPUT=D1xD2x… with positive integers (e.g. input_ids=1x128), got 'a=1x'"},
+            {"a=2x4", "--input-shape: error: input 'a' dim 0 is 1 in the model, 2 in --input-shape"},
+            {"a=4", "--input-shape: error: input 'a' is f32[1,s] (rank 2), --input-shape gives rank 1"},
+            {"c=4", "--input-shape: error: the model has no input 'c' (inputs: [a, b])"},
+        };
+        for (String[] b : bad) {
+            CliTest.Run r = CliTest.run("run", model.toString(), "--random", "--input-shape", b[0], "--device", "cpu");
+            assertEquals(2, r.code(), r.err());
+            assertEquals(b[1], r.err().strip());
+        }
+        CliTest.Run conflict = CliTest.run("run", model.toString(), "--random", "--dim", "s=3", "--input-shape", "b=4",
+                "--device", "cpu");
+        assertEquals(2, conflict.code(), conflict.err());
+        assertEquals("--input-shape: error: dim 's' is 3 by --dim s=3 but 4 by --input-shape b=4", conflict.err().strip());
+    }
+
+    @Test
     void outputsThatWouldShareAFileAreRefused() throws Exception {
         Path model = tmp.resolve("two.gft");
         Files.writeString(model, "model {\n  ir_version: 10\n  opset \"\": 18\n}\n"
