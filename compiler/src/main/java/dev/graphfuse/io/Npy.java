@@ -53,6 +53,9 @@ public final class Npy {
             headerLen = b.getShort(8) & 0xffff;
             start = 10;
         } else if (major == 2 || major == 3) {
+            if (all.length < 12) { // version 2's length field is 4 bytes
+                throw new BadInputException(f, "header", "truncated: " + all.length + " bytes, no room for the header length");
+            }
             headerLen = b.getInt(8);
             start = 12;
         } else {

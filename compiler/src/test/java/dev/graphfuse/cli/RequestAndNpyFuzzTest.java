@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seeded mutation fuzzing of the two small readers users feed by hand: the {@code .npy} reader ({@code -i}
- * inputs) and the rope-index request ({@code rope-index}, {@code run --rope-index}), seeded from the committed
- * files. The only acceptable outcomes are a value or the one-line error of bad input; anything else
+ * Seeded mutation fuzzing of the small readers users feed by hand: the {@code .npy} reader ({@code -i}
+ * inputs), the rope-index request ({@code rope-index}, {@code run --rope-index}) and the graph text reader
+ * ({@code .gft}), seeded from the committed files. The only acceptable outcomes are a value or the one-line error of bad input; anything else
  * (an unchecked exception, an out-of-memory from a size taken on trust) is a finding, reported with the
  * iteration's seed ({@code -Dfuzz.replay=SEED} reruns it). Budget: {@code fuzz.seconds} per target (default 6).
  */
@@ -118,7 +118,10 @@ class RequestAndNpyFuzzTest {
             } catch (BadInputException | RopeIndexException expected) {
                 assertFalse(expected.getMessage().contains("\n"), "one line: " + expected.getMessage());
             } catch (Throwable t) {
-                findings.add(target + " seed " + seed + ": " + t);
+                // where in our code: the first frame of ours, below the JDK's
+                String at = java.util.Arrays.stream(t.getStackTrace()).filter(f -> f.getClassName().startsWith("dev.graphfuse."))
+                        .findFirst().map(f -> " at " + f).orElse("");
+                findings.add(target + " seed " + seed + ": " + t + at);
             }
             long took = System.nanoTime() - t0;
             if (took > slowest) {
@@ -152,6 +155,34 @@ class RequestAndNpyFuzzTest {
         fuzz("rope-index", seeds(TestModels.repoRoot().resolve("testdata/rope_index"), ".request.json"), true, bytes -> {
             RopeIndexJson.Request r = RopeIndexJson.read("request.json", bytes);
             r.ropeIndex().compute(r.input());
+        });
+    }
+
+    /**
+     * The graph text reader ({@code .gft} models), seeded with every graph of the committed golden cases; an
+     * accepted text must also verify, as {@code ModelFiles.read} does after parsing.
+     */
+    @Test
+    void graphTextReader() throws Exception {
+        List<byte[]> graphs = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(TestModels.repoRoot().resolve("testdata/golden"))) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".test")).sorted().toList()) {
+                for (String part : Files.readString(p).split("(?m)^--- \\w+\\s*$")) {
+                    if (part.contains("graph ")) {
+                        graphs.add(part.replaceAll("(?m)^#.*$", "").strip().getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        assertFalse(graphs.isEmpty(), "no golden graphs");
+        Path file = tmp.resolve("x.gft");
+        fuzz("gft", graphs, true, bytes -> {
+            try {
+                Files.write(file, bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            dev.graphfuse.io.ModelFiles.read(file);
         });
     }
 }

@@ -47,6 +47,15 @@ class NpyHeaderTest {
     }
 
     @Test
+    void aVersion2FileCutInsideItsLengthFieldIsRefused() throws Exception {
+        // found by RequestAndNpyFuzzTest: 10 bytes pass the magic check, but version 2 reads a 4-byte length at 8
+        Path p = dir.resolve("cut.npy");
+        Files.write(p, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 16, 0});
+        BadInputException e = assertThrows(BadInputException.class, () -> Npy.read(p, "x"));
+        assertEquals(p + ": header: error: truncated: 10 bytes, no room for the header length", e.getMessage());
+    }
+
+    @Test
     void negativeOrNonNumericDimsAreRefused() throws Exception {
         String h = header("2, -3");
         Path p = npy(1, h.length(), h, 0);
