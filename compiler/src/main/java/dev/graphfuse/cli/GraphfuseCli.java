@@ -51,7 +51,11 @@ public final class GraphfuseCli implements java.util.concurrent.Callable<Integer
         if (quiet && QUIETABLE.contains(leaf.commandSpec().name()) && !jsonToStdout) {
             leaf.commandSpec().commandLine().setOut(new PrintWriter(java.io.OutputStream.nullOutputStream()));
         }
-        return new CommandLine.RunLast().execute(parsed);
+        if (!TerminalProgress.wanted(quiet)) {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+        return ScopedValue.where(dev.graphfuse.util.Progress.CURRENT, new TerminalProgress())
+                .call(() -> new CommandLine.RunLast().execute(parsed));
     }
 
     /** No subcommand is a usage error: the usage goes to stderr after one error line, exit 2. */

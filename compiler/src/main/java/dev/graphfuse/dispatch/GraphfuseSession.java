@@ -56,7 +56,12 @@ public final class GraphfuseSession implements AutoCloseable {
 
     /** Opens the model file (external data beside it is found by ORT itself; no 2 GB limit). */
     public static GraphfuseSession open(Path model, SessionOptionsSpec spec) throws OrtException {
-        return create(spec, (env, opts) -> env.createSession(model.toString(), opts));
+        return create(spec, (env, opts) -> {
+            try (var task = dev.graphfuse.util.Progress.current().start("load " + model.getFileName() + " in ONNX Runtime", -1,
+                    dev.graphfuse.util.Progress.Unit.STEPS)) {
+                return env.createSession(model.toString(), opts);
+            }
+        });
     }
 
     /** Opens a serialized model held in memory (under 2 GB, external data inlined). */
@@ -144,7 +149,8 @@ public final class GraphfuseSession implements AutoCloseable {
     /** One run; every output copied back to the host, in the model's output order. */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) throws OrtException {
         Map<String, OnnxTensor> feed = feed(inputs);
-        try (OrtSession.Result r = session.run(feed)) {
+        try (var task = dev.graphfuse.util.Progress.current().start("run", -1, dev.graphfuse.util.Progress.Unit.STEPS);
+                OrtSession.Result r = session.run(feed)) {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, OnnxValue> e : r) {
                 OnnxTensor t = (OnnxTensor) e.getValue();

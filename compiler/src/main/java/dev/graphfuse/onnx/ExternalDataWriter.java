@@ -26,6 +26,7 @@ final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseabl
     private FileChannel channel;
     private long position;
     private long kept;
+    private dev.graphfuse.util.Progress.Task progress = dev.graphfuse.util.Progress.Task.NONE;
 
     /** {@code target}: the data file's path; {@code name}: how the model refers to it (its file name). */
     ExternalDataWriter(Path target, String name) {
@@ -41,6 +42,13 @@ final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseabl
         this.target = target;
         this.name = name;
         this.keepData = keepData;
+    }
+
+    /** The bytes the model's external tensors hold, for the progress of copying them (-1: unknown). */
+    private long toCopy = -1;
+
+    void expect(long bytes) {
+        toCopy = bytes;
     }
 
     /** Bytes referred to where they already were instead of copied. */
@@ -78,6 +86,7 @@ final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseabl
                 return entries;
             }
             if (channel == null) {
+                progress = dev.graphfuse.util.Progress.current().start("weights", toCopy, dev.graphfuse.util.Progress.Unit.BYTES);
                 staged = AtomicFiles.stage(target);
                 channel = FileChannel.open(staged.temporary(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             }
@@ -92,6 +101,7 @@ final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseabl
                         throw new IOException(ext.file() + " ended early while copying tensor " + t.name());
                     }
                     done += n;
+                    progress.advance(n);
                 }
             }
             position = start + ext.length();
@@ -114,6 +124,8 @@ final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseabl
      * no tensor was written (then there is no data file).
      */
     AtomicFiles.Staged finish() throws IOException {
+        progress.close();
+        progress = dev.graphfuse.util.Progress.Task.NONE;
         if (channel != null) {
             channel.force(false);
             channel.close();
@@ -125,6 +137,8 @@ final class ExternalDataWriter implements OnnxTensors.ExternalSink, AutoCloseabl
     /** Deletes the temporary data file unless it was committed. */
     @Override
     public void close() throws IOException {
+        progress.close();
+        progress = dev.graphfuse.util.Progress.Task.NONE;
         try {
             if (channel != null) {
                 channel.close();

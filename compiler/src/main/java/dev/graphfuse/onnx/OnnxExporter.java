@@ -68,6 +68,9 @@ public final class OnnxExporter {
         AtomicFiles.checkTarget(out);
         try (ExternalDataWriter data = new ExternalDataWriter(out.resolveSibling(dataName), dataName, keepData);
                 AtomicFiles.Staged file = AtomicFiles.stage(out)) {
+            data.expect(model.graph().values().stream().filter(v -> v.initializer() != null
+                    && v.initializer().data() instanceof dev.graphfuse.ir.TensorData.External)
+                    .mapToLong(v -> v.initializer().data().byteLength()).sum());
             ModelProto mp = new Writer(data).model(model);
             file.write((OutputStream os) -> mp.writeTo(os));
             // both files are complete before either is renamed; the data goes first, so that a reader who

@@ -2,6 +2,7 @@ package dev.graphfuse.pass;
 
 import dev.graphfuse.ir.GraphVerifier;
 import dev.graphfuse.ir.Model;
+import dev.graphfuse.util.Progress;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,19 +22,26 @@ public final class PassManager {
     }
 
     public void run(Model model, Pipeline pipeline, PassContext context) {
-        for (Pass pass : pipeline.passes()) {
-            Optional<NotApplicable> na = pass.notApplicableTo(model);
-            if (na.isPresent()) {
-                context.fallback("pass " + pass.name(), "skipped, " + na.get().reason());
-                continue;
+        try (Progress.Task task = Progress.current().start("optimize", pipeline.passes().size(), Progress.Unit.STEPS)) {
+            for (Pass pass : pipeline.passes()) {
+                runOne(pass, model, context);
+                task.advance(1);
             }
-            pass.run(model, context);
-            if (verifyEachPass) {
-                List<String> problems = GraphVerifier.problems(model);
-                if (!problems.isEmpty()) {
-                    throw new IllegalStateException("pass " + pass.name() + " left an invalid graph:\n  "
-                            + String.join("\n  ", problems));
-                }
+        }
+    }
+
+    private void runOne(Pass pass, Model model, PassContext context) {
+        Optional<NotApplicable> na = pass.notApplicableTo(model);
+        if (na.isPresent()) {
+            context.fallback("pass " + pass.name(), "skipped, " + na.get().reason());
+            return;
+        }
+        pass.run(model, context);
+        if (verifyEachPass) {
+            List<String> problems = GraphVerifier.problems(model);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("pass " + pass.name() + " left an invalid graph:\n  "
+                        + String.join("\n  ", problems));
             }
         }
     }
