@@ -187,7 +187,7 @@ final class PatternCompiler {
                         + "roots before it; a multi-root pattern's roots must be connected");
                 return null;
             }
-            anchors.add(list);
+            anchors.add(deepestPerSlot(list));
         }
         int benefit = p.benefit() != null ? p.benefit() : countOps(roots);
         return new CompiledPattern(p.name(), p.doc(), benefit, roots, slots, slotsByName, requires, replacement,
@@ -882,11 +882,21 @@ final class PatternCompiler {
         }
     }
 
+    /**
+     * {@code seen}: the deepest depth each node was visited at. A node shared by alternatives (a {@code def}'s
+     * {@code h} in {@code MatMul(h, _) | Add(MatMul(h, _), _)}) is reached at several depths, and the anchor
+     * must cover the deepest: the walk from it is bounded by that depth.
+     */
     private static void collectAnchors(PNode n, int depth, Set<Integer> earlier, List<CompiledPattern.Anchor> out,
-                                       Map<PNode, Boolean> seen) {
-        if (n == null || seen.put(n, Boolean.TRUE) != null) {
+                                       Map<PNode, Integer> seen) {
+        if (n == null) {
             return;
         }
+        Integer before = seen.get(n);
+        if (before != null && before >= depth) {
+            return;
+        }
+        seen.put(n, depth);
         switch (n) {
             case PNode.Bind b -> {
                 if (depth > 0 && earlier.contains(b.slot())) {
@@ -915,6 +925,19 @@ final class PatternCompiler {
             default -> {
             }
         }
+    }
+
+    /**
+     * One anchor per bound slot (and output), with the deepest depth it was reached at: a root behind
+     * alternatives of different lengths ({@code MatMul(h, _) | Add(MatMul(h, _), _)}) lies within the
+     * longest of them, and a walk bounded by a shorter one would miss it.
+     */
+    private static List<CompiledPattern.Anchor> deepestPerSlot(List<CompiledPattern.Anchor> list) {
+        Map<List<Integer>, CompiledPattern.Anchor> by = new java.util.LinkedHashMap<>();
+        for (CompiledPattern.Anchor a : list) {
+            by.merge(List.of(a.slot(), a.outputIndex()), a, (x, y) -> x.depth() >= y.depth() ? x : y);
+        }
+        return List.copyOf(by.values());
     }
 
     private static int countOps(List<PNode> roots) {
