@@ -386,6 +386,63 @@ def qwen35_spec(name, seed, opset, optimize=True):
                                        "substitution instead of solve_triangular"))
 
 
+def randomise_biases(model, seed):
+    """Random projection biases: equal (zero) biases would be merged by the exporter and hide the Add."""
+    gen = torch.Generator().manual_seed(seed)
+    names = []
+    with torch.no_grad():
+        for n, p in model.named_parameters():
+            if n.endswith(".bias"):
+                p.copy_(torch.randn(p.shape, generator=gen) * 0.1)
+                names.append(n)
+    return names
+
+
+def causal_lm_spec(name, family, hf_class, model, cfg, norms, seed, opset, dtype, optimize=True, **extra):
+    rng = np.random.default_rng(seed + 100)
+    ex_ids = torch.from_numpy(rng.integers(0, cfg.vocab_size, size=(1, 16), dtype=np.int64))
+    ref_ids = rng.integers(0, cfg.vocab_size, size=(1, 16), dtype=np.int64)
+    model = model.to(dtype)
+    return dict(name=name, family=family, hf_class=hf_class, config=cfg, norms=norms, layers=cfg.num_hidden_layers,
+                dtype=str(dtype).replace("torch.", ""), opset=opset, exporter="dynamo", params=count_params(model),
+                attn_implementation=cfg._attn_implementation, module=CausalLMLogits(model).eval(),
+                export_args=(ex_ids,), input_names=["input_ids"], output_names=["logits"],
+                ref_inputs={"input_ids": ref_ids}, optimize=optimize, **extra)
+
+
+def gemma3_spec(name, seed, opset, dtype=torch.float32, optimize=True):
+    """Gemma 3 text: q / k norms *after* the head transpose, zero-centred (1 + w) norms, a sliding-window
+    layer with the local RoPE base and a full layer with the global one."""
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig
+    seed_all(seed)
+    cfg = Gemma3TextConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                           num_attention_heads=4, num_key_value_heads=2, head_dim=64, max_position_embeddings=256,
+                           sliding_window=8, layer_types=["sliding_attention", "full_attention"],
+                           query_pre_attn_scalar=64, rms_norm_eps=1e-6, use_cache=False)
+    model = Gemma3ForCausalLM(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    return causal_lm_spec(name, "hf_gemma3_text", "Gemma3ForCausalLM", model, cfg, norms, seed, opset, dtype,
+                          optimize=optimize)
+
+
+def glm45_spec(name, seed, opset):
+    """GLM-4.5 attention: biased q / k / v projections, per-head q / k norms, partial rotary 0.5 (neox
+    halves of the first 32 of 64 dims). Every layer dense (first_k_dense_replace = layers): the MoE
+    experts' grouped matmul has no ONNX translation in this exporter, and the attention is what fuses."""
+    from transformers import Glm4MoeConfig, Glm4MoeForCausalLM
+    seed_all(seed)
+    cfg = Glm4MoeConfig(vocab_size=256, hidden_size=64, intermediate_size=128, moe_intermediate_size=32,
+                        num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, head_dim=64,
+                        max_position_embeddings=256, partial_rotary_factor=0.5, attention_bias=True,
+                        use_qk_norm=True, n_routed_experts=4, num_experts_per_tok=2, first_k_dense_replace=2,
+                        n_shared_experts=1, n_group=1, topk_group=1, rms_norm_eps=1e-5, use_cache=False)
+    model = Glm4MoeForCausalLM(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    biases = randomise_biases(model, seed + 2)
+    return causal_lm_spec(name, "hf_glm4_moe", "Glm4MoeForCausalLM", model, cfg, norms, seed, opset, torch.float32,
+                          randomised_biases=biases)
+
+
 MODEL_BUILDERS = collections.OrderedDict([
     ("qwen3_dynamo_op18_f32", lambda: qwen3_spec("qwen3_dynamo_op18_f32", 1000, 18)),
     ("qwen3_dynamo_op18_f16", lambda: qwen3_spec("qwen3_dynamo_op18_f16", 1000, 18, dtype=torch.float16)),
@@ -409,6 +466,13 @@ MODEL_BUILDERS = collections.OrderedDict([
     ("vllm_attn_gptj_partial_dynamo_op18_f32", lambda: vllm_spec("vllm_attn_gptj_partial_dynamo_op18_f32", 2100, 18,
                                                                   dynamo=True, style="gptj", rot=32)),
     ("llama_dynamo_op18_f32", lambda: llama_spec("llama_dynamo_op18_f32", 5000, 18)),
+    ("gemma3_dynamo_op18_f32", lambda: gemma3_spec("gemma3_dynamo_op18_f32", 6000, 18)),
+    ("gemma3_dynamo_op18_f16", lambda: gemma3_spec("gemma3_dynamo_op18_f16", 6000, 18, dtype=torch.float16)),
+    # optimize=False keeps (1 + w) as an Add and type_as(x) as CastLike.
+    ("gemma3_dynamo_op18_f16_noopt", lambda: dict(gemma3_spec("gemma3_dynamo_op18_f16_noopt", 6000, 18,
+                                                               dtype=torch.float16, optimize=False),
+                                                   strip_metadata_keys=["pkg.torch.onnx.stack_trace", "namespace"])),
+    ("glm45_dynamo_op18_f32", lambda: glm45_spec("glm45_dynamo_op18_f32", 7000, 18)),
 ])
 
 
@@ -566,7 +630,7 @@ def process(spec):
                  exporter=spec["exporter"], requested_opset=spec["opset"], dtype=spec["dtype"], layers=spec["layers"],
                  torch_params=spec["params"], attn_implementation=spec["attn_implementation"],
                  config=config_summary(spec["config"]), randomised_norm_weights=spec["norms"])
-    for k in ("positions_layout", "linear_attention_path"):
+    for k in ("positions_layout", "linear_attention_path", "randomised_biases"):
         if k in spec:
             entry[k] = spec[k]
     export_opts, secs = export(spec, path)

@@ -86,6 +86,22 @@ class LibraryCountsTest {
                     "RaiseRmsNorm=1 RaiseGemmaRmsNorm=7 RaiseRopeNeox=2 RaiseRopePartial=2 RaiseMRopeCosSin=1"
                             + " QkNormHeadsGemma=1 QkNormRopeTransposed=1 QkNormMRope=1 RmsNormGated=1",
                     "GemmaRmsNorm=5 QkNormMRope=1 RmsNormGated=1")),
+            // Gemma 3: six norms a layer (input, post-attention, pre- and post-feedforward, q, k) plus the final
+            // one; q and k are normed after the head transpose, and the pair with its RoPE (local base in the
+            // sliding layer, global in the full one) is one QkNormRope per layer. The optimizer folded 1 + w,
+            // so the norms are plain RMSNorms; without it they are Gemma's, and type_as is a CastLike.
+            Map.entry("gemma3_dynamo_op18_f32", new Expected(
+                    "RaiseRmsNorm=13 RaiseRopeNeox=4 QkNormRopeNormAfterTranspose=2", "RmsNorm=9 QkNormRope=2")),
+            Map.entry("gemma3_dynamo_op18_f16", new Expected(
+                    "RaiseRmsNorm=13 RaiseRopeNeox=4 QkNormRopeNormAfterTranspose=2", "RmsNorm=9 QkNormRope=2")),
+            Map.entry("gemma3_dynamo_op18_f16_noopt", new Expected(
+                    "RaiseGemmaRmsNorm=13 RaiseRopeNeox=4 QkNormRopeGemmaNormAfterTranspose=2",
+                    "GemmaRmsNorm=9 QkNormRope=2")),
+            // GLM-4.5 attention: q / k projections with a bias (Add(MatMul(h, W), b)), q / k norms, neox RoPE
+            // on the first half of each head (the rotation, then the pass-through).
+            Map.entry("glm45_dynamo_op18_f32", new Expected(
+                    "RaiseRmsNorm=9 RaiseRopeNeox=4 RaiseRopePartial=4 QkNormHeads=2 QkNormRopeTransposed=2",
+                    "RmsNorm=5 QkNormRope=2")),
             // The control: RoPE without QK norm. No QK fusion may fire.
             Map.entry("llama_dynamo_op18_f32", new Expected("RaiseRmsNorm=5 RaiseRopeNeox=4", "RmsNorm=5 Rope=4")));
 
