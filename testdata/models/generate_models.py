@@ -276,6 +276,8 @@ def qwen3_spec(name, seed, opset, dtype=torch.float32, dynamo=True, dyn_seq=Fals
         spec["export_args"] = (ex_ids, mask_ex)
         spec["input_names"] = ["input_ids", "attention_mask"]
         spec["ref_inputs"] = {"input_ids": ref_ids, "attention_mask": mask_ref}
+        if dyn_seq:  # TorchScript's dynamic axes: only graph inputs and outputs get types
+            spec["dynamic_axes"] = {"input_ids": {1: "seq"}, "attention_mask": {1: "seq"}, "logits": {1: "seq"}}
     spec["output_names"] = ["logits"]
     return spec
 
@@ -452,6 +454,8 @@ MODEL_BUILDERS = collections.OrderedDict([
     ("qwen3_dynamo_op23_f32_dynseq", lambda: qwen3_spec("qwen3_dynamo_op23_f32_dynseq", 1000, 23, dyn_seq=True,
                                                          ref_seq=11)),
     ("qwen3_torchscript_op17_f32", lambda: qwen3_spec("qwen3_torchscript_op17_f32", 1000, 17, dynamo=False)),
+    ("qwen3_torchscript_op17_f32_dynseq", lambda: qwen3_spec("qwen3_torchscript_op17_f32_dynseq", 1000, 17, dynamo=False,
+                                                              dyn_seq=True, ref_seq=11)),
     ("qwen3_36l_dynamo_op18_f32", lambda: dict(qwen3_spec("qwen3_36l_dynamo_op18_f32", 3600, 18, cfg_kwargs=QWEN3_36L),
                                                 strip_metadata_keys=["pkg.torch.onnx.stack_trace", "namespace"])),
     ("vllm_attn_dynamo_op18_f32", lambda: vllm_spec("vllm_attn_dynamo_op18_f32", 2000, 18, dynamo=True)),
@@ -491,10 +495,14 @@ def export(spec, path):
     else:
         opts["dynamo"] = False
         opts["do_constant_folding"] = True
+        if "dynamic_axes" in spec:
+            opts["dynamic_axes"] = spec["dynamic_axes"]
     t0 = time.time()
     with torch.no_grad():
         torch.onnx.export(spec["module"], spec["export_args"], path, **opts)
-    recorded = {k: v for k, v in opts.items() if k not in ("dynamic_shapes",)}
+    recorded = {k: v for k, v in opts.items() if k not in ("dynamic_shapes", "dynamic_axes")}
+    if "dynamic_axes" in spec:
+        recorded["dynamic_axes"] = {k: {str(a): d for a, d in v.items()} for k, v in spec["dynamic_axes"].items()}
     if "dynamic_shapes" in spec:
         recorded["dynamic_shapes"] = {k: {str(a): str(d) for a, d in v.items()} for k, v in spec["dynamic_shapes"].items()}
     return recorded, time.time() - t0

@@ -2,6 +2,7 @@
 // graph, so it can plan memory and run its shape-dependent passes.
 #include "shape_inference.h"
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -68,9 +69,19 @@ void set_output(const Api& api, OrtShapeInferContext* ctx, size_t i, int type, c
         info.p, static_cast<ONNXTensorElementDataType>(type)));
     std::vector<int64_t> sizes;
     std::vector<const char*> names;
+    // A dim neither fixed nor named (ORT knows nothing of it) gets a name of its own: a size of -1 would
+    // reach ORT's graph as the fixed size -1 and fail every broadcast after it.
+    std::vector<std::string> fresh;
+    fresh.reserve(dims.size());
+    static std::atomic<unsigned> unnamed{0};
     for (const Dim& d : dims) {
         sizes.push_back(d.size);
-        names.push_back(d.name.c_str());
+        if (d.size < 0 && d.name.empty()) {
+            fresh.push_back("graphfuse_dim_" + std::to_string(unnamed.fetch_add(1)));
+            names.push_back(fresh.back().c_str());
+        } else {
+            names.push_back(d.name.c_str());
+        }
     }
     check(api.at<OrtStatus* (*)(OrtTensorTypeAndShapeInfo*, const int64_t*, size_t)>(kSetDimensions)(info.p, sizes.data(), sizes.size()));
     check(api.at<OrtStatus* (*)(OrtTensorTypeAndShapeInfo*, const char**, size_t)>(kSetSymbolicDimensions)(
@@ -113,6 +124,10 @@ OrtStatus* infer_output_shapes(const Api& api, const OpDecl& d, OrtShapeInferCon
     try {
         int type0 = 0;
         const std::vector<Dim> x = input_dims(api, ctx, 0, type0);
+        // No op here takes a scalar first input, so rank 0 is ORT's answer for a shape it does not know
+        // (a model without value_info for it). Declaring outputs from it would declare scalars, which
+        // ORT then propagates into "Incompatible dimensions" downstream: leave the outputs to the model.
+        if (x.empty()) return nullptr;
         std::vector<int64_t> perm_v;
         const std::vector<int64_t>* perm = read_int_attr(api, ctx, "perm", perm_v) ? &perm_v : nullptr;
         std::vector<int64_t> v;

@@ -45,6 +45,7 @@ final class StaticTypes {
     private final Map<Value, long[]> dims = new IdentityHashMap<>();
     private final Map<Value, ElementType> elems = new IdentityHashMap<>();
     private final Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final SymbolicShapes symbolic = new SymbolicShapes(this::dims);
 
     /**
      * Types of all of {@code g}'s nodes, given in a topological order (inference results do not depend
@@ -67,6 +68,7 @@ final class StaticTypes {
         if (!visited.contains(n) && !declared(n)) {
             infer(n);
         }
+        symbolic.visit(n);
     }
 
     /**
@@ -114,10 +116,11 @@ final class StaticTypes {
         return d == null || d == UNKNOWN ? null : d.clone();
     }
 
-    /** The shape of {@code v}: static when known, else what its declared type says (maybe symbolic). */
+    /** The shape of {@code v}: static, else declared, else what {@link SymbolicShapes} proved (maybe in part). */
     Shape shape(Value v) {
         long[] d = dims(v);
-        return d != null ? Shape.of(d) : v.shape();
+        Shape s = d != null ? Shape.of(d) : v.shape().hasRank() ? v.shape() : symbolic.shape(v);
+        return s != null ? s : v.shape();
     }
 
     ElementType elementType(Value v) {

@@ -13,8 +13,8 @@ import dev.graphfuse.pass.RuleStats;
 import java.util.List;
 
 /**
- * Writes the element types and static shapes {@link StaticTypes} can prove onto values that declare
- * none. TorchScript exports declare only graph inputs and outputs; patterns that compute attributes
+ * Writes the element types and shapes {@link StaticTypes} can prove (static, or with symbolic dims) onto
+ * values that declare none. TorchScript exports declare only graph inputs and outputs; patterns that compute attributes
  * from shapes ({@code dim(q, -2)}) or constrain types need them. Declared types are never changed.
  */
 final class TypeAnnotationPass implements dev.graphfuse.pass.Pass {
@@ -44,12 +44,17 @@ final class TypeAnnotationPass implements dev.graphfuse.pass.Pass {
                 }
                 stats.countCandidate();
                 ElementType et = v.elementType() != null ? v.elementType() : types.elementType(v);
+                // static when proved, else symbolic ([1, seq, 4, 64] of a dynamic-axis TorchScript export)
                 long[] dims = types.dims(v);
-                if (et == null || dims == null) {
+                Shape shape = dims != null ? Shape.of(dims) : types.shape(v);
+                if (et == null || !shape.hasRank()) {
                     stats.countRejected(et == null ? "element-type-unknown" : "shape-unknown");
+                    if (et != null && v.type() == null) {
+                        v.setType(ValueType.tensor(et, Shape.UNKNOWN_RANK));
+                    }
                     continue;
                 }
-                v.setType(ValueType.tensor(et, Shape.of(dims)));
+                v.setType(ValueType.tensor(et, shape));
                 stats.countMatched();
                 stats.countRewritten();
             }
