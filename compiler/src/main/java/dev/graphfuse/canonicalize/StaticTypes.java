@@ -118,9 +118,9 @@ final class StaticTypes {
 
     /** The shape of {@code v}: static, else declared, else what {@link SymbolicShapes} proved (maybe in part). */
     Shape shape(Value v) {
-        long[] d = dims(v);
-        Shape s = d != null ? Shape.of(d) : v.shape().hasRank() ? v.shape() : symbolic.shape(v);
-        return s != null ? s : v.shape();
+        long[] d = dims(v); // (v null: an operand left out, "" in ONNX)
+        Shape s = v == null ? null : d != null ? Shape.of(d) : v.shape().hasRank() ? v.shape() : symbolic.shape(v);
+        return s != null ? s : v == null ? Shape.UNKNOWN_RANK : v.shape();
     }
 
     ElementType elementType(Value v) {

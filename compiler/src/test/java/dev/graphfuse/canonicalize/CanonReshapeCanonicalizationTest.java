@@ -34,6 +34,17 @@ class CanonReshapeCanonicalizationTest {
         assertEquals(Map.of("graph-output", 1L), s.rejected());
     }
 
+    /** Found by fuzzing: a Reshape whose data operand is left out ("") is left alone, not a crash. */
+    @Test
+    void aReshapeWithoutItsDataOperandIsLeftAlone() {
+        String in = """
+                graph g (s: i64[1]) -> (y: f32[4]) {
+                  y = Reshape("", s)
+                }
+                """;
+        assertEquals(unchanged(in), run(in, RESHAPE));
+    }
+
     /** A subgraph refers to {@code a} by name; replacing it by {@code x} would leave the name dangling. */
     @Test
     void keepsAnIdentityASubgraphReadsByName() {
