@@ -445,6 +445,37 @@ def glm45_spec(name, seed, opset):
                           randomised_biases=biases)
 
 
+def olmo2_spec(name, seed, opset):
+    """Look-alike that must not fuse as a QK op: OLMo 2 normalizes q and k over the whole projection
+    (hidden width) before the per-head view, not per head."""
+    from transformers import Olmo2Config, Olmo2ForCausalLM
+    seed_all(seed)
+    cfg = Olmo2Config(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256, use_cache=False)
+    model = Olmo2ForCausalLM(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    return causal_lm_spec(name, "hf_olmo2", "Olmo2ForCausalLM", model, cfg, norms, seed, opset, torch.float32)
+
+
+def cohere_spec(name, seed, opset):
+    """Look-alike that must not fuse as a QK op: Cohere's QK norm is a LayerNorm (mean removed) with a
+    weight per head ([heads, head_dim]), and its RoPE is interleaved."""
+    from transformers import CohereConfig, CohereForCausalLM
+    seed_all(seed)
+    cfg = CohereConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                       num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256, use_qk_norm=True,
+                       use_cache=False)
+    model = CohereForCausalLM(cfg).eval()
+    gen = torch.Generator().manual_seed(seed + 1)
+    norms = []
+    with torch.no_grad():  # LayerNorm weights: randomised like the RMSNorms, so equal ones are not merged
+        for n, p in model.named_parameters():
+            if "norm" in n:
+                p.copy_(1.0 + 0.1 * torch.randn(p.shape, generator=gen))
+                norms.append(n)
+    return causal_lm_spec(name, "hf_cohere", "CohereForCausalLM", model, cfg, norms, seed, opset, torch.float32)
+
+
 MODEL_BUILDERS = collections.OrderedDict([
     ("qwen3_dynamo_op18_f32", lambda: qwen3_spec("qwen3_dynamo_op18_f32", 1000, 18)),
     ("qwen3_dynamo_op18_f16", lambda: qwen3_spec("qwen3_dynamo_op18_f16", 1000, 18, dtype=torch.float16)),
@@ -477,6 +508,8 @@ MODEL_BUILDERS = collections.OrderedDict([
                                                                dtype=torch.float16, optimize=False),
                                                    strip_metadata_keys=["pkg.torch.onnx.stack_trace", "namespace"])),
     ("glm45_dynamo_op18_f32", lambda: glm45_spec("glm45_dynamo_op18_f32", 7000, 18)),
+    ("olmo2_dynamo_op18_f32", lambda: olmo2_spec("olmo2_dynamo_op18_f32", 8000, 18)),
+    ("cohere_qk_layernorm_dynamo_op18_f32", lambda: cohere_spec("cohere_qk_layernorm_dynamo_op18_f32", 9000, 18)),
 ])
 
 

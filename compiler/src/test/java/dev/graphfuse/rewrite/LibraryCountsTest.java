@@ -109,6 +109,14 @@ class LibraryCountsTest {
             // vectors, which the inference does not follow, so its views stay untyped. Every norm is raised.
             Map.entry("qwen3_torchscript_op17_f32_dynseq", new Expected(
                     "RaiseRmsNorm=9 RaiseRopeNeox=2 QkNormHeads=1 QkNormRopeTransposed=1", "RmsNorm=7 QkNormRope=1")),
+            // Look-alikes that must not fuse as a QK op. OLMo 2 normalizes q and k over the whole projection
+            // before the per-head view: plain RMSNorms (input-free post-norms, q, k per layer, and the final
+            // one), and the RoPEs stay Rope.
+            Map.entry("olmo2_dynamo_op18_f32", new Expected("RaiseRmsNorm=9 RaiseRopeNeox=4", "RmsNorm=9 Rope=4")),
+            // Cohere: LayerNorms (mean removed; each is an RMSNorm of the centred input, which the raise
+            // takes, the Sub staying outside: the input and final norms), but its QK norm weighs each head
+            // on its own ([heads, head_dim]), which no op takes: left alone. Interleaved RoPE (not raised yet).
+            Map.entry("cohere_qk_layernorm_dynamo_op18_f32", new Expected("RaiseRmsNorm=3", "RmsNorm=3")),
             // The control: RoPE without QK norm. No QK fusion may fire.
             Map.entry("llama_dynamo_op18_f32", new Expected("RaiseRmsNorm=5 RaiseRopeNeox=4", "RmsNorm=5 Rope=4")));
 
