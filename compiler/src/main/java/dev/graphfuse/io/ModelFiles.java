@@ -2,6 +2,7 @@ package dev.graphfuse.io;
 
 import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.ir.GraphVerifier;
+import dev.graphfuse.util.Progress;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.TensorData;
 import dev.graphfuse.ir.Value;
@@ -27,7 +28,11 @@ public final class ModelFiles {
      */
     public static Model read(Path file) {
         requireRegularFile(file);
-        Model model = ModelFormat.of(file) == ModelFormat.ONNX ? OnnxImporter.read(file) : GraphTextReader.read(file);
+        Model model;
+        // one parse of the whole file (an .onnx's inline weights included): shown as elapsed time
+        try (Progress.Task task = Progress.current().start("read " + file.getFileName(), -1, Progress.Unit.STEPS)) {
+            model = ModelFormat.of(file) == ModelFormat.ONNX ? OnnxImporter.read(file) : GraphTextReader.read(file);
+        }
         List<String> problems = GraphVerifier.problems(model);
         if (!problems.isEmpty()) {
             throw new BadInputException(file.toString(), null, "invalid model: " + problems.get(0)

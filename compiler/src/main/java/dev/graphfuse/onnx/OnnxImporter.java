@@ -73,14 +73,9 @@ public final class OnnxImporter {
             throw new BadInputException(display, null, "cannot read: " + e.getMessage());
         }
         Path dir = path.toAbsolutePath().getParent();
-        // one protobuf parse of the whole file (inline weights included): shown as elapsed time
-        try (dev.graphfuse.util.Progress.Task task = dev.graphfuse.util.Progress.current()
-                .start("read " + path.getFileName(), -1, dev.graphfuse.util.Progress.Unit.BYTES)) {
-            Model m = new OnnxImporter(display, dir).parse(mapped);
-            m.setSourceDirectory(dir);
-            task.advance(mapped.capacity());
-            return m;
-        }
+        Model m = new OnnxImporter(display, dir).parse(mapped);
+        m.setSourceDirectory(dir);
+        return m;
     }
 
     /** Parses model bytes; {@code baseDir} resolves external data (may be null if there is none). */
