@@ -190,8 +190,9 @@ int main(int argc, char** argv) {
     gf_rope_args a;
     a = valid_rope(); a.batch = 0;
     CHECK(qk_norm_rope(&a, NULL) == 0, "an empty launch succeeds without touching CUDA");
-    a = valid_rope(); a.head_dim = 96; a.rotary_dim = 96; a.table_width = 48; a.q_stride[2] = a.q_out_stride[2] = a.k_stride[2] = a.k_out_stride[2] = 96;
-    CHECK(qk_norm_rope(&a, NULL) == GF_ERR_UNSUPPORTED, "head_dim 96");
+    a = valid_rope(); a.head_dim = GF_MAX_HEAD_DIM + 64; a.rotary_dim = 128; a.table_width = 64;
+    a.q_stride[2] = a.q_out_stride[2] = a.k_stride[2] = a.k_out_stride[2] = GF_MAX_HEAD_DIM + 64;
+    CHECK(qk_norm_rope(&a, NULL) == GF_ERR_UNSUPPORTED, "head_dim over GF_MAX_HEAD_DIM");
     a = valid_rope(); a.dtype = GF_DTYPE_I32;
     CHECK(qk_norm_rope(&a, NULL) == GF_ERR_UNSUPPORTED, "int32 q");
     a = valid_rope(); a.rotary_dim = 63;
