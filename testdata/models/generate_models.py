@@ -445,6 +445,21 @@ def glm45_spec(name, seed, opset):
                           randomised_biases=biases)
 
 
+def glm4_spec(name, seed, opset):
+    """GLM-4 (dense): Hugging Face's interleaved RoPE (rotate_every_two over repeat-interleaved tables) on
+    the first half of each head, biased projections, no QK norm."""
+    from transformers import Glm4Config, Glm4ForCausalLM
+    seed_all(seed)
+    cfg = Glm4Config(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                     num_attention_heads=4, num_key_value_heads=2, head_dim=64, max_position_embeddings=256,
+                     partial_rotary_factor=0.5, attention_bias=True, pad_token_id=0, use_cache=False)
+    model = Glm4ForCausalLM(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    biases = randomise_biases(model, seed + 2)
+    return causal_lm_spec(name, "hf_glm4", "Glm4ForCausalLM", model, cfg, norms, seed, opset, torch.float32,
+                          randomised_biases=biases)
+
+
 def olmo2_spec(name, seed, opset):
     """Look-alike that must not fuse as a QK op: OLMo 2 normalizes q and k over the whole projection
     (hidden width) before the per-head view, not per head."""
@@ -508,6 +523,7 @@ MODEL_BUILDERS = collections.OrderedDict([
                                                                dtype=torch.float16, optimize=False),
                                                    strip_metadata_keys=["pkg.torch.onnx.stack_trace", "namespace"])),
     ("glm45_dynamo_op18_f32", lambda: glm45_spec("glm45_dynamo_op18_f32", 7000, 18)),
+    ("glm4_dynamo_op18_f32", lambda: glm4_spec("glm4_dynamo_op18_f32", 7500, 18)),
     ("olmo2_dynamo_op18_f32", lambda: olmo2_spec("olmo2_dynamo_op18_f32", 8000, 18)),
     ("cohere_qk_layernorm_dynamo_op18_f32", lambda: cohere_spec("cohere_qk_layernorm_dynamo_op18_f32", 9000, 18)),
 ])

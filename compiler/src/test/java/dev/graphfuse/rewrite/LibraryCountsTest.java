@@ -115,8 +115,13 @@ class LibraryCountsTest {
             Map.entry("olmo2_dynamo_op18_f32", new Expected("RaiseRmsNorm=9 RaiseRopeNeox=4", "RmsNorm=9 Rope=4")),
             // Cohere: LayerNorms (mean removed; each is an RMSNorm of the centred input, which the raise
             // takes, the Sub staying outside: the input and final norms), but its QK norm weighs each head
-            // on its own ([heads, head_dim]), which no op takes: left alone. Interleaved RoPE (not raised yet).
-            Map.entry("cohere_qk_layernorm_dynamo_op18_f32", new Expected("RaiseRmsNorm=3", "RmsNorm=3")),
+            // on its own ([heads, head_dim]), which no op takes: left alone. Its interleaved RoPE is raised.
+            Map.entry("cohere_qk_layernorm_dynamo_op18_f32", new Expected("RaiseRmsNorm=3 RaiseRopeGptjEveryTwo=4",
+                    "RmsNorm=3 Rope=4")),
+            // GLM-4: Hugging Face's interleaved RoPE (rotate_every_two, repeat-interleaved tables) on the first
+            // half of each head, then the pass-through; no QK norm, so no QK fusion.
+            Map.entry("glm4_dynamo_op18_f32", new Expected("RaiseRmsNorm=9 RaiseRopeGptjEveryTwo=4 RaiseRopePartial=4",
+                    "RmsNorm=9 Rope=4")),
             // The control: RoPE without QK norm. No QK fusion may fire.
             Map.entry("llama_dynamo_op18_f32", new Expected("RaiseRmsNorm=5 RaiseRopeNeox=4", "RmsNorm=5 Rope=4")));
 
