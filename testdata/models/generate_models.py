@@ -356,6 +356,34 @@ def qwen3vl_spec(name, seed, opset):
                 positions_layout="3 text tokens, one 3x3 image block (t fixed, h/w = start + row/col), text resumes at max+1")
 
 
+def qwen25vl_spec(name, seed, opset):
+    """Qwen2.5-VL text: chunked MRoPE (mrope_section [4, 2, 2] of the 8 frequencies), no QK norm, biased
+    q / k / v projections."""
+    from transformers import Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
+    seed_all(seed)
+    cfg = Qwen2_5_VLTextConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                               num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
+                               rms_norm_eps=1e-6, use_cache=False,
+                               rope_parameters={"rope_type": "default", "rope_theta": 1000000.0,
+                                                "mrope_section": [4, 2, 2]})
+    model = Qwen2_5_VLTextModel(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    biases = randomise_biases(model, seed + 2)
+    rng = np.random.default_rng(seed + 100)
+    S = 16
+    ex_ids = torch.from_numpy(rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64))
+    ex_pos = torch.from_numpy(qwen_text_positions(S, 2, 4, 2))
+    ref_ids = rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64)
+    ref_pos = qwen_text_positions(S, 3, 3, 3)
+    return dict(name=name, family="hf_qwen2_5_vl_text", hf_class="Qwen2_5_VLTextModel", config=cfg, norms=norms,
+                layers=cfg.num_hidden_layers, dtype="float32", opset=opset, exporter="dynamo",
+                params=count_params(model), attn_implementation=cfg._attn_implementation,
+                module=TextModelMRope(model).eval(), export_args=(ex_ids, ex_pos),
+                input_names=["input_ids", "position_ids"], output_names=["last_hidden_state"],
+                ref_inputs={"input_ids": ref_ids, "position_ids": ref_pos}, randomised_biases=biases,
+                positions_layout="3 text tokens, one 3x3 image block (t fixed, h/w = start + row/col), text resumes at max+1")
+
+
 def qwen35_spec(name, seed, opset, optimize=True):
     from transformers import Qwen3_5TextConfig, Qwen3_5TextModel
     seed_all(seed)
@@ -524,6 +552,7 @@ MODEL_BUILDERS = collections.OrderedDict([
                                                    strip_metadata_keys=["pkg.torch.onnx.stack_trace", "namespace"])),
     ("glm45_dynamo_op18_f32", lambda: glm45_spec("glm45_dynamo_op18_f32", 7000, 18)),
     ("glm4_dynamo_op18_f32", lambda: glm4_spec("glm4_dynamo_op18_f32", 7500, 18)),
+    ("qwen25vl_text_dynamo_op18_f32", lambda: qwen25vl_spec("qwen25vl_text_dynamo_op18_f32", 3500, 18)),
     ("olmo2_dynamo_op18_f32", lambda: olmo2_spec("olmo2_dynamo_op18_f32", 8000, 18)),
     ("cohere_qk_layernorm_dynamo_op18_f32", lambda: cohere_spec("cohere_qk_layernorm_dynamo_op18_f32", 9000, 18)),
 ])

@@ -122,6 +122,11 @@ class LibraryCountsTest {
             // half of each head, then the pass-through; no QK norm, so no QK fusion.
             Map.entry("glm4_dynamo_op18_f32", new Expected("RaiseRmsNorm=9 RaiseRopeGptjEveryTwo=4 RaiseRopePartial=4",
                     "RmsNorm=9 Rope=4")),
+            // Qwen2.5-VL text: the chunked MRoPE table (sections [4, 2, 2]: split, row i of section i, concat)
+            // becomes one MRopeCosSin {section_layout = "chunked"}; no QK norm, so each RoPE over it becomes an
+            // MRope of its own on position_ids and inv_freq, and the table node is gone.
+            Map.entry("qwen25vl_text_dynamo_op18_f32", new Expected(
+                    "RaiseRmsNorm=5 RaiseRopeNeox=4 RaiseMRopeCosSinChunked=1 MRopeTransposed=4", "RmsNorm=5 MRope=4")),
             // The control: RoPE without QK norm. No QK fusion may fire.
             Map.entry("llama_dynamo_op18_f32", new Expected("RaiseRmsNorm=5 RaiseRopeNeox=4", "RmsNorm=5 Rope=4")));
 
