@@ -233,6 +233,12 @@ QWEN3_SMALL = dict(vocab_size=256, hidden_size=64, intermediate_size=128, num_hi
                    rms_norm_eps=1e-6, tie_word_embeddings=False, use_cache=False,
                    rope_parameters={"rope_type": "default", "rope_theta": 1000000.0})
 
+# YaRN context extension: the tables carry attention_scaling = 0.1·ln(4) + 1 ≈ 1.139, and a dynamic sequence
+# axis keeps them computed in the graph (a static export folds them to constants).
+QWEN3_YARN = dict(QWEN3_SMALL, max_position_embeddings=1024,
+                  rope_parameters={"rope_type": "yarn", "rope_theta": 1000000.0, "factor": 4.0,
+                                   "original_max_position_embeddings": 256})
+
 QWEN3_36L = dict(vocab_size=64, hidden_size=32, intermediate_size=32, num_hidden_layers=36,
                  num_attention_heads=2, num_key_value_heads=1, head_dim=64, max_position_embeddings=512,
                  rms_norm_eps=1e-6, tie_word_embeddings=False, use_cache=False,
@@ -552,6 +558,8 @@ MODEL_BUILDERS = collections.OrderedDict([
                                                    strip_metadata_keys=["pkg.torch.onnx.stack_trace", "namespace"])),
     ("glm45_dynamo_op18_f32", lambda: glm45_spec("glm45_dynamo_op18_f32", 7000, 18)),
     ("glm4_dynamo_op18_f32", lambda: glm4_spec("glm4_dynamo_op18_f32", 7500, 18)),
+    ("qwen3_yarn_dynamo_op18_f32_dynseq", lambda: qwen3_spec("qwen3_yarn_dynamo_op18_f32_dynseq", 1100, 18, dyn_seq=True,
+                                                               cfg_kwargs=QWEN3_YARN, ref_seq=11)),
     ("qwen25vl_text_dynamo_op18_f32", lambda: qwen25vl_spec("qwen25vl_text_dynamo_op18_f32", 3500, 18)),
     ("olmo2_dynamo_op18_f32", lambda: olmo2_spec("olmo2_dynamo_op18_f32", 8000, 18)),
     ("cohere_qk_layernorm_dynamo_op18_f32", lambda: cohere_spec("cohere_qk_layernorm_dynamo_op18_f32", 9000, 18)),

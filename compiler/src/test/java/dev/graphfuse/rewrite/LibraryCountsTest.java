@@ -127,6 +127,9 @@ class LibraryCountsTest {
             // MRope of its own on position_ids and inv_freq, and the table node is gone.
             Map.entry("qwen25vl_text_dynamo_op18_f32", new Expected(
                     "RaiseRmsNorm=5 RaiseRopeNeox=4 RaiseMRopeCosSinChunked=1 MRopeTransposed=4", "RmsNorm=5 MRope=4")),
+            // YaRN (attention_scaling ≈ 1.139 inside the cos / sin the graph computes for a dynamic sequence):
+            // RoPE reads whatever table it is given, so the scaling is simply part of it.
+            Map.entry("qwen3_yarn_dynamo_op18_f32_dynseq", new Expected(QWEN3_2L, "RmsNorm=5 QkNormRope=2")),
             // The control: RoPE without QK norm. No QK fusion may fire.
             Map.entry("llama_dynamo_op18_f32", new Expected("RaiseRmsNorm=5 RaiseRopeNeox=4", "RmsNorm=5 Rope=4")));
 
