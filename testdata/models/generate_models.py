@@ -494,6 +494,36 @@ def glm4_spec(name, seed, opset):
                           randomised_biases=biases)
 
 
+def qwen3_decode_spec(name, seed, opset):
+    """A decode step with a KV cache (Qwen3 test sizes from bin/gpu_e2e_models.py --tiny, 2 layers): one new
+    token per sequence at position `past`, past keys / values in, presents out; batch and past dynamic."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bin"))
+    import gpu_e2e_models as e2e
+    wrapper, cfg = e2e.build_model("qwen3_decode", layers=2, tiny=True, dtype=torch.float32, device="cpu", seed=seed)
+    args, _ = e2e.make_inputs("qwen3_decode", cfg, 2, 8, "cpu", torch.float32, seed=seed + 100)
+    _, ref = e2e.make_inputs("qwen3_decode", cfg, 3, 13, "cpu", torch.float32, seed=seed + 200)
+    inputs, outputs = e2e.io_names("qwen3_decode", cfg, logits=False)
+    model = wrapper.m
+
+    class FlatDecodeStep(torch.nn.Module):  # the cache as separate inputs, in io_names' order
+        def __init__(self, step):
+            super().__init__()
+            self.step = step
+
+        def forward(self, input_ids, position_ids, *past):
+            return self.step(input_ids, position_ids, list(past))
+
+    args = (args[0], args[1], *args[2])
+    return dict(name=name, family="hf_qwen3_decode", hf_class=type(model).__name__, config=cfg,
+                norms="randomised by bin/gpu_e2e_models.py", layers=cfg.num_hidden_layers, dtype="float32",
+                opset=opset, exporter="dynamo", params=count_params(model),
+                attn_implementation=cfg._attn_implementation, module=FlatDecodeStep(wrapper).eval(),
+                export_args=args, input_names=inputs, output_names=outputs,
+                ref_inputs={k: v.numpy() for k, v in ref.items()},
+                dynamic_shapes={k: tuple(v) if isinstance(v, list) else v
+                                for k, v in e2e.dynamic_shapes("qwen3_decode", cfg).items()})
+
+
 def olmo2_spec(name, seed, opset):
     """Look-alike that must not fuse as a QK op: OLMo 2 normalizes q and k over the whole projection
     (hidden width) before the per-head view, not per head."""
@@ -561,6 +591,7 @@ MODEL_BUILDERS = collections.OrderedDict([
     ("qwen3_yarn_dynamo_op18_f32_dynseq", lambda: qwen3_spec("qwen3_yarn_dynamo_op18_f32_dynseq", 1100, 18, dyn_seq=True,
                                                                cfg_kwargs=QWEN3_YARN, ref_seq=11)),
     ("qwen25vl_text_dynamo_op18_f32", lambda: qwen25vl_spec("qwen25vl_text_dynamo_op18_f32", 3500, 18)),
+    ("qwen3_decode_dynamo_op18_f32", lambda: qwen3_decode_spec("qwen3_decode_dynamo_op18_f32", 1234, 18)),
     ("olmo2_dynamo_op18_f32", lambda: olmo2_spec("olmo2_dynamo_op18_f32", 8000, 18)),
     ("cohere_qk_layernorm_dynamo_op18_f32", lambda: cohere_spec("cohere_qk_layernorm_dynamo_op18_f32", 9000, 18)),
 ])
@@ -590,7 +621,9 @@ def export(spec, path):
     if "dynamic_axes" in spec:
         recorded["dynamic_axes"] = {k: {str(a): d for a, d in v.items()} for k, v in spec["dynamic_axes"].items()}
     if "dynamic_shapes" in spec:
-        recorded["dynamic_shapes"] = {k: {str(a): str(d) for a, d in v.items()} for k, v in spec["dynamic_shapes"].items()}
+        recorded["dynamic_shapes"] = {k: ([{str(a): str(d) for a, d in x.items()} for x in v] if isinstance(v, (list, tuple))
+                                          else {str(a): str(d) for a, d in v.items()})
+                                      for k, v in spec["dynamic_shapes"].items()}
     return recorded, time.time() - t0
 
 

@@ -130,6 +130,9 @@ class LibraryCountsTest {
             // YaRN (attention_scaling ≈ 1.139 inside the cos / sin the graph computes for a dynamic sequence):
             // RoPE reads whatever table it is given, so the scaling is simply part of it.
             Map.entry("qwen3_yarn_dynamo_op18_f32_dynseq", new Expected(QWEN3_2L, "RmsNorm=5 QkNormRope=2")),
+            // A decode step with a KV cache (past keys / values in, presents out; batch and past dynamic): the
+            // new token's q and k fuse as in prefill.
+            Map.entry("qwen3_decode_dynamo_op18_f32", new Expected(QWEN3_2L, "RmsNorm=5 QkNormRope=2")),
             // The control: RoPE without QK norm. No QK fusion may fire.
             Map.entry("llama_dynamo_op18_f32", new Expected("RaiseRmsNorm=5 RaiseRopeNeox=4", "RmsNorm=5 Rope=4")));
 
