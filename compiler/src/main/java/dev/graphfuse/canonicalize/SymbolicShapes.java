@@ -98,7 +98,10 @@ final class SymbolicShapes {
                     && delta != null && delta.length == 1 && delta[0] == 1 ? List.of(limit.get(0)) : null;
         }
         if (s0 == null) {
-            return null;
+            // a Reshape's rank and its explicit dims come from the target alone (the attention output
+            // [1, seq, -1] after a softmax whose mask shape is unknown): only 0 and -1 need the input
+            return op.equals("Reshape") ? reshape(null, contents.get(n.input(1)), n.intAttribute("allowzero", 0) != 0)
+                    : null;
         }
         List<Dim> d0 = s0.dims();
         return switch (op) {
@@ -274,10 +277,10 @@ final class SymbolicShapes {
         for (int i = 0; i < target.size(); i++) {
             Dim d = target.get(i);
             if (d instanceof Dim.Fixed f && f.size() == 0 && !allowZero) {
-                if (i >= in.size()) {
+                if (in != null && i >= in.size()) {
                     return null;
                 }
-                d = in.get(i);
+                d = in == null ? Dim.UNKNOWN : in.get(i);
             } else if (d instanceof Dim.Fixed f && f.size() == -1) {
                 if (infer >= 0) {
                     return null;
@@ -287,7 +290,7 @@ final class SymbolicShapes {
             out.add(d);
         }
         if (infer >= 0) {
-            out.set(infer, quotient(in, out, infer));
+            out.set(infer, in == null ? Dim.UNKNOWN : quotient(in, out, infer));
         }
         return out;
     }
