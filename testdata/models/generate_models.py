@@ -582,6 +582,8 @@ MODEL_BUILDERS = collections.OrderedDict([
     ("llama_dynamo_op18_f32", lambda: llama_spec("llama_dynamo_op18_f32", 5000, 18)),
     ("gemma3_dynamo_op18_f32", lambda: gemma3_spec("gemma3_dynamo_op18_f32", 6000, 18)),
     ("gemma3_dynamo_op18_f16", lambda: gemma3_spec("gemma3_dynamo_op18_f16", 6000, 18, dtype=torch.float16)),
+    ("gemma3_dynamo_op18_f32_noopt", lambda: dict(gemma3_spec("gemma3_dynamo_op18_f32_noopt", 6000, 18, optimize=False),
+                                                   strip_metadata_keys=["pkg.torch.onnx.stack_trace", "namespace"])),
     # optimize=False keeps (1 + w) as an Add and type_as(x) as CastLike.
     ("gemma3_dynamo_op18_f16_noopt", lambda: dict(gemma3_spec("gemma3_dynamo_op18_f16_noopt", 6000, 18,
                                                                dtype=torch.float16, optimize=False),

@@ -94,6 +94,9 @@ class LibraryCountsTest {
                     "RaiseRmsNorm=13 RaiseRopeNeox=4 QkNormRopeNormAfterTranspose=2", "RmsNorm=9 QkNormRope=2")),
             Map.entry("gemma3_dynamo_op18_f16", new Expected(
                     "RaiseRmsNorm=13 RaiseRopeNeox=4 QkNormRopeNormAfterTranspose=2", "RmsNorm=9 QkNormRope=2")),
+            Map.entry("gemma3_dynamo_op18_f32_noopt", new Expected(
+                    "RaiseGemmaRmsNorm=13 RaiseRopeNeox=4 QkNormRopeGemmaNormAfterTranspose=2",
+                    "GemmaRmsNorm=9 QkNormRope=2")),
             Map.entry("gemma3_dynamo_op18_f16_noopt", new Expected(
                     "RaiseGemmaRmsNorm=13 RaiseRopeNeox=4 QkNormRopeGemmaNormAfterTranspose=2",
                     "GemmaRmsNorm=9 QkNormRope=2")),
