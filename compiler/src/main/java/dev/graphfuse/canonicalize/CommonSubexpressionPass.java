@@ -83,7 +83,8 @@ public final class CommonSubexpressionPass implements Pass {
             }
             for (Node n : GraphViews.topologicalOrder(g)) {
                 Tensor t = n.is("Constant") ? Constants.constantNodeTensor(n) : null;
-                if (t != null && isSmall(t) && n.output(0) != null) {
+                // one output, as ONNX defines Constant (a hostile model may list more: found by fuzzing)
+                if (t != null && isSmall(t) && n.output(0) != null && n.outputs().size() == 1) {
                     mergeConstant(n.output(0), NodeKeys.tensor(t), n);
                 } else {
                     mergeNode(n);

@@ -11,6 +11,20 @@ import org.junit.jupiter.api.Test;
 class CanonCommonSubexpressionTest {
     private static final CommonSubexpressionPass CSE = new CommonSubexpressionPass();
 
+    /** Found by fuzzing: a Constant listing two outputs (ONNX defines one) is not merged away under its other user. */
+    @Test
+    void aConstantWithTwoOutputsIsLeftAlone() {
+        String in = """
+                graph g (x: f32[2]) -> (y: f32[2], z: f32[2]) {
+                  a = Constant() {value: tensor = tensor f32[2] = [1.0, 2.0]}
+                  b, c = Constant() {value: tensor = tensor f32[2] = [1.0, 2.0]}
+                  y = Add(x, a)
+                  z = Add(b, c)
+                }
+                """;
+        assertEquals(unchanged(in), run(in, CSE));
+    }
+
     /**
      * vLLM's "coalesce equivalent splits": two Splits of the same tensor become one, and so do the
      * equal nodes behind them. The duplicate Add stays because its output is a graph output.
