@@ -336,6 +336,25 @@ def llama_spec(name, seed, opset):
                 output_names=["logits"], ref_inputs={"input_ids": ref_ids})
 
 
+def mrope_text_spec(name, family, hf_class, model, cfg, norms, seed, opset, **extra):
+    """A text model fed input_ids and 3-row position ids (one image block), exported through TextModelMRope."""
+    rng = np.random.default_rng(seed + 100)
+    S = 16
+    ex_ids = torch.from_numpy(rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64))
+    ex_pos = torch.from_numpy(qwen_text_positions(S, 2, 4, 2))
+    ref_ids = rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64)
+    ref_pos = qwen_text_positions(S, 3, 3, 3)
+    assert not np.array_equal(ref_pos[0], ref_pos[1]) and not np.array_equal(ref_pos[1], ref_pos[2])
+    return dict(name=name, family=family, hf_class=hf_class, config=cfg, norms=norms,
+                layers=cfg.num_hidden_layers, dtype="float32", opset=opset, exporter="dynamo",
+                params=count_params(model), attn_implementation=cfg._attn_implementation,
+                module=TextModelMRope(model).eval(), export_args=(ex_ids, ex_pos),
+                input_names=["input_ids", "position_ids"], output_names=["last_hidden_state"],
+                ref_inputs={"input_ids": ref_ids, "position_ids": ref_pos},
+                positions_layout="3 text tokens, one 3x3 image block (t fixed, h/w = start + row/col), text resumes at max+1",
+                **extra)
+
+
 def qwen3vl_spec(name, seed, opset):
     from transformers import Qwen3VLTextConfig, Qwen3VLTextModel
     seed_all(seed)
@@ -346,20 +365,7 @@ def qwen3vl_spec(name, seed, opset):
                                              "mrope_section": [12, 10, 10], "mrope_interleaved": True})
     model = Qwen3VLTextModel(cfg).eval()
     norms = randomise_norms(model, seed + 1)
-    rng = np.random.default_rng(seed + 100)
-    S = 16
-    ex_ids = torch.from_numpy(rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64))
-    ex_pos = torch.from_numpy(qwen_text_positions(S, 2, 4, 2))
-    ref_ids = rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64)
-    ref_pos = qwen_text_positions(S, 3, 3, 3)
-    assert not np.array_equal(ref_pos[0], ref_pos[1]) and not np.array_equal(ref_pos[1], ref_pos[2])
-    return dict(name=name, family="hf_qwen3_vl_text", hf_class="Qwen3VLTextModel", config=cfg, norms=norms,
-                layers=cfg.num_hidden_layers, dtype="float32", opset=opset, exporter="dynamo",
-                params=count_params(model), attn_implementation=cfg._attn_implementation,
-                module=TextModelMRope(model).eval(), export_args=(ex_ids, ex_pos),
-                input_names=["input_ids", "position_ids"], output_names=["last_hidden_state"],
-                ref_inputs={"input_ids": ref_ids, "position_ids": ref_pos},
-                positions_layout="3 text tokens, one 3x3 image block (t fixed, h/w = start + row/col), text resumes at max+1")
+    return mrope_text_spec(name, "hf_qwen3_vl_text", "Qwen3VLTextModel", model, cfg, norms, seed, opset)
 
 
 def qwen25vl_spec(name, seed, opset):
@@ -375,19 +381,8 @@ def qwen25vl_spec(name, seed, opset):
     model = Qwen2_5_VLTextModel(cfg).eval()
     norms = randomise_norms(model, seed + 1)
     biases = randomise_biases(model, seed + 2)
-    rng = np.random.default_rng(seed + 100)
-    S = 16
-    ex_ids = torch.from_numpy(rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64))
-    ex_pos = torch.from_numpy(qwen_text_positions(S, 2, 4, 2))
-    ref_ids = rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64)
-    ref_pos = qwen_text_positions(S, 3, 3, 3)
-    return dict(name=name, family="hf_qwen2_5_vl_text", hf_class="Qwen2_5_VLTextModel", config=cfg, norms=norms,
-                layers=cfg.num_hidden_layers, dtype="float32", opset=opset, exporter="dynamo",
-                params=count_params(model), attn_implementation=cfg._attn_implementation,
-                module=TextModelMRope(model).eval(), export_args=(ex_ids, ex_pos),
-                input_names=["input_ids", "position_ids"], output_names=["last_hidden_state"],
-                ref_inputs={"input_ids": ref_ids, "position_ids": ref_pos}, randomised_biases=biases,
-                positions_layout="3 text tokens, one 3x3 image block (t fixed, h/w = start + row/col), text resumes at max+1")
+    return mrope_text_spec(name, "hf_qwen2_5_vl_text", "Qwen2_5_VLTextModel", model, cfg, norms, seed, opset,
+                           randomised_biases=biases)
 
 
 def qwen35_spec(name, seed, opset, optimize=True):
@@ -404,22 +399,11 @@ def qwen35_spec(name, seed, opset, optimize=True):
                                              "mrope_interleaved": True})
     model = Qwen3_5TextModel(cfg).eval()
     norms = randomise_norms(model, seed + 1)
-    rng = np.random.default_rng(seed + 100)
-    S = 16
-    ex_ids = torch.from_numpy(rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64))
-    ex_pos = torch.from_numpy(qwen_text_positions(S, 2, 4, 2))
-    ref_ids = rng.integers(0, cfg.vocab_size, size=(1, S), dtype=np.int64)
-    ref_pos = qwen_text_positions(S, 3, 3, 3)
-    return dict(name=name, family="hf_qwen3_5_text", hf_class="Qwen3_5TextModel", config=cfg, norms=norms,
-                layers=cfg.num_hidden_layers, dtype="float32", opset=opset, exporter="dynamo",
-                params=count_params(model), attn_implementation=cfg._attn_implementation,
-                module=TextModelMRope(model).eval(), export_args=(ex_ids, ex_pos),
-                input_names=["input_ids", "position_ids"], output_names=["last_hidden_state"],
-                ref_inputs={"input_ids": ref_ids, "position_ids": ref_pos}, optimize=optimize,
-                positions_layout="3 text tokens, one 3x3 image block (t fixed, h/w = start + row/col), text resumes at max+1",
-                linear_attention_path=("torch_chunk_gated_delta_rule (transformers' pure-torch fallback; no fla / "
-                                       "causal_conv1d installed); under export it builds the UT inverse by forward "
-                                       "substitution instead of solve_triangular"))
+    return mrope_text_spec(name, "hf_qwen3_5_text", "Qwen3_5TextModel", model, cfg, norms, seed, opset,
+                           optimize=optimize,
+                           linear_attention_path=("torch_chunk_gated_delta_rule (transformers' pure-torch fallback; "
+                                                  "no fla / causal_conv1d installed); under export it builds the UT "
+                                                  "inverse by forward substitution instead of solve_triangular"))
 
 
 def randomise_biases(model, seed):

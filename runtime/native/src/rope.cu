@@ -102,6 +102,15 @@ __device__ __forceinline__ Item item_of(const gf_rope_args& a, int64_t w) {
     return Item{b, tok - b * a.seq, is_q, is_q ? h : h - a.num_q_heads};
 }
 
+// The work item w and its token's positions; false (the status set, the token's outputs left unwritten)
+// when a position is out of range. Uniform across the warp, as the loops around it require.
+__device__ __forceinline__ bool begin_item(const RopeLaunch& L, int64_t w, int lane, Item& it, Pos& p) {
+    it = item_of(L.a, w);
+    if (load_positions(L, it.b, it.s, p)) return true;
+    if (lane == 0) atomicCAS(L.a.status, 0, GF_ERR_POSITION_RANGE);
+    return false;
+}
+
 template <typename T>
 __device__ __forceinline__ const T* head_in(const gf_rope_args& a, const Item& it) {
     const int64_t* st = it.is_q ? a.q_stride : a.k_stride;
@@ -147,12 +156,9 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
     // reaches the shuffles and __syncwarp together (vLLM issue #51049: never inside a lane branch).
     for (int64_t w = static_cast<int64_t>(blockIdx.x) * kWarps + warp; w < L.work;
          w += static_cast<int64_t>(gridDim.x) * kWarps) {
-        const Item it = item_of(a, w);
+        Item it;
         Pos p;
-        if (!load_positions(L, it.b, it.s, p)) {
-            if (lane == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
-            continue; // the token's outputs stay unwritten
-        }
+        if (!begin_item(L, w, lane, it, p)) continue;
         const T* in = head_in<T>(a, it);
         T* out = head_out<T>(a, it);
 
@@ -209,12 +215,9 @@ __global__ void __launch_bounds__(kThreads) rope_any_kernel(const __grid_constan
 
     for (int64_t w = static_cast<int64_t>(blockIdx.x) * kWarps + warp; w < L.work;
          w += static_cast<int64_t>(gridDim.x) * kWarps) {
-        const Item it = item_of(a, w);
+        Item it;
         Pos p;
-        if (!load_positions(L, it.b, it.s, p)) {
-            if (lane == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
-            continue;
-        }
+        if (!begin_item(L, w, lane, it, p)) continue;
         const T* in = head_in<T>(a, it);
         T* out = head_out<T>(a, it);
 
