@@ -165,13 +165,17 @@ final class ShapeMath {
         return Arrays.stream(indices(in.length)).filter(i -> !removed[i]).mapToLong(i -> in[i]).toArray();
     }
 
-    /** Flatten to 2-D around {@code axis} (in [-rank, rank]). */
+    /** Flatten to 2-D around {@code axis} (in [-rank, rank]); null when a side's size overflows (a hostile model). */
     static long[] flatten(long[] in, long axis) {
         long a = axis < 0 ? axis + in.length : axis;
         if (a < 0 || a > in.length) {
             return null;
         }
-        return new long[]{count(Arrays.copyOfRange(in, 0, (int) a)), count(Arrays.copyOfRange(in, (int) a, in.length))};
+        try {
+            return new long[]{count(Arrays.copyOfRange(in, 0, (int) a)), count(Arrays.copyOfRange(in, (int) a, in.length))};
+        } catch (ArithmeticException overflow) {
+            return null;
+        }
     }
 
     /** Output dims of Gather along {@code axis}. */

@@ -34,6 +34,17 @@ class CanonReshapeCanonicalizationTest {
         assertEquals(Map.of("graph-output", 1L), s.rejected());
     }
 
+    /** Found by fuzzing: a Flatten whose dims multiply past 2^63 stays a Flatten, not an ArithmeticException. */
+    @Test
+    void aFlattenWhoseSizeOverflowsIsLeftAlone() {
+        String in = """
+                graph g (x: f32[4611686018427387904,4]) -> (y: f32[4611686018427387904,4]) {
+                  y = Flatten(x) {axis: int = 2}
+                }
+                """;
+        assertEquals(unchanged(in), run(in, RESHAPE));
+    }
+
     /** Found by fuzzing: a Reshape whose data operand is left out ("") is left alone, not a crash. */
     @Test
     void aReshapeWithoutItsDataOperandIsLeftAlone() {
