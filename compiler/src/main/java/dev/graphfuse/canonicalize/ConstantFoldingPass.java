@@ -162,7 +162,9 @@ public final class ConstantFoldingPass implements Pass {
             }
             Tensor k = Constants.tensorOf(index);
             Value x = shapeNode.input(0);
-            if (k == null || x == null || k.elementType().isFloatingPoint() || k.rank() > 1) {
+            // Gather's indices are int32 or int64 (a hostile model may give complex ones: found by fuzzing)
+            if (k == null || x == null || (k.elementType() != ElementType.INT64 && k.elementType() != ElementType.INT32)
+                    || k.rank() > 1) {
                 return false;
             }
             RuleStats s = stats("fold-shape-elements");

@@ -11,6 +11,25 @@ import org.junit.jupiter.api.Test;
 class CanonConstantFoldingTest {
     private static final ConstantFoldingPass FOLD = new ConstantFoldingPass();
 
+    /** Found by fuzzing: Gather(Shape(x), k) with a complex k (no valid index type) is left alone, not a crash. */
+    @Test
+    void aShapeElementGatherWithAComplexIndexIsLeftAlone() {
+        dev.graphfuse.ir.Model m = CanonSupport.parse("""
+                graph g (x: f32[n,4]) -> (y: i64[]) {
+                  s = Shape(x)
+                  y = Gather(s, s) {axis: int = 0}
+                }
+                """);
+        dev.graphfuse.ir.Graph g = m.graph();
+        dev.graphfuse.ir.Value k = g.addInitializer(dev.graphfuse.ir.Tensor.of("k", dev.graphfuse.ir.ElementType.COMPLEX64,
+                new long[0], new byte[8]));
+        dev.graphfuse.ir.Node gather = g.outputs().get(0).producer();
+        gather.setInput(1, k);
+        String before = CanonSupport.print(m);
+        FOLD.run(m, PassContext.quiet());
+        assertEquals(before, CanonSupport.print(m));
+    }
+
     /** TorchScript's slice bound for "first half of the last dim": Shape → Gather(3) → Div(2) → Cast → Unsqueeze. */
     @Test
     void foldsTorchScriptSliceBoundsOfAStaticInput() {
