@@ -44,6 +44,7 @@ except ImportError:  # the "same pattern" column is then left out
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gpu_kernel_check import GF_DTYPE, I64x2, I64x3, I32x3, NormArgs, RopeArgs, load_lib  # noqa: E402
+import gpu_bench_seeds  # noqa: E402
 
 DEV = "cuda"
 MAX_POS = 40960
@@ -56,16 +57,20 @@ REPLAYS = 50
 class Op:
     """One benchmark op: geometry, bytes per token, how to build our call and the torch reference."""
 
-    def __init__(self, name, nq, nk, nv, hd, rot, mrope, norm, gated=False, entry=None, inv_freq=False):
+    def __init__(self, name, nq, nk, nv, hd, rot, mrope, norm, gated=False, entry=None, inv_freq=False,
+                 table_dtype=torch.float32, oop=False):
         self.name, self.nq, self.nk, self.nv, self.hd, self.rot = name, nq, nk, nv, hd, rot
         self.mrope, self.norm, self.gated = mrope, norm, gated
+        # the cos | sin table's element type; oop: out of place (new q_out / k_out buffers, as an ONNX
+        # Runtime custom op writes its outputs) instead of in place on qkv
+        self.table_dtype, self.oop = table_dtype, oop
         # the gf_* entry point (the op's name unless a variant of it); inv_freq: angles computed from
         # positions and inv_freq, as graphfuse's own MRoPE ops take them, instead of a cos / sin table
         self.entry, self.inv_freq = entry or name, inv_freq
         # elements of a qkv row; of each Q / K head, those the op changes (in place without a norm, only
         # the rotary dims)
         self.width = (nq + nk + nv) * hd
-        self.touched = hd if norm else rot
+        self.touched = hd if norm or oop else rot
 
     def bytes_per_token(self):
         if self.gated:
@@ -73,7 +78,8 @@ class Op:
         b = 2 * (self.nq + self.nk) * self.touched * 2
         if self.rot:
             rows = 3 if self.mrope else 1
-            b += 8 * rows + (0 if self.inv_freq else self.rot * 4)  # positions, fp32 cos|sin entries
+            entry = torch.finfo(self.table_dtype).bits // 8
+            b += 8 * rows + (0 if self.inv_freq else self.rot * entry)  # positions, cos|sin entries
         return b
 
 
@@ -88,7 +94,21 @@ OPS = {
     "QkNormMRope-invfreq": Op("QkNormMRope-invfreq", 32, 8, 8, 128, 128, [24, 20, 20], True,
                               entry="QkNormMRope", inv_freq=True),
     "MRope-invfreq": Op("MRope-invfreq", 16, 4, 4, 256, 64, [11, 11, 10], False, entry="MRope", inv_freq=True),
+    # the forms of the seeds' table (issue 23): a bf16 cos | sin cache, and out of place
+    "QkNormRope-bf16": Op("QkNormRope-bf16", 32, 8, 8, 128, 128, None, True, entry="QkNormRope",
+                          table_dtype=torch.bfloat16),
+    "QkNormRope-oop": Op("QkNormRope-oop", 32, 8, 8, 128, 128, None, True, entry="QkNormRope", oop=True),
+    "QkNorm-oop": Op("QkNorm-oop", 32, 8, 8, 128, 0, None, True, entry="QkNorm", oop=True),
+    "MRope-oop": Op("MRope-oop", 16, 4, 4, 256, 64, [11, 11, 10], False, entry="MRope", oop=True),
+    "MRope-oop-invfreq": Op("MRope-oop-invfreq", 16, 4, 4, 256, 64, [11, 11, 10], False, entry="MRope",
+                            inv_freq=True, oop=True),
+    "QkNormMRope-oop": Op("QkNormMRope-oop", 32, 8, 8, 128, 128, [24, 20, 20], True, entry="QkNormMRope",
+                          oop=True),
+    "QkNormMRope-oop-invfreq": Op("QkNormMRope-oop-invfreq", 32, 8, 8, 128, 128, [24, 20, 20], True,
+                                  entry="QkNormMRope", inv_freq=True, oop=True),
 }
+# the rows of issue 23's table, each against the seed kernel it names (bin/gpu_bench_seeds.py)
+SEED_OPS = ["QkNormRope", "QkNormRope-bf16", "QkNorm", "MRope-oop", "RmsNormGated"]
 DEFAULT_OPS = ["QkNormRope", "QkNorm", "QkNormMRope", "MRope", "RmsNormGated"]
 
 
@@ -120,6 +140,9 @@ class Instance:
         if op.rot:
             rows = 3 if op.mrope else 1
             self.pos = torch.randint(0, MAX_POS, (rows, T), device=DEV, dtype=torch.int64)
+        if op.oop:
+            self.q_out = torch.empty(T, op.nq * op.hd, device=DEV, dtype=torch.bfloat16)
+            self.k_out = torch.empty(T, op.nk * op.hd, device=DEV, dtype=torch.bfloat16)
         self.status = torch.zeros(1, device=DEV, dtype=torch.int32)
 
 
@@ -147,6 +170,10 @@ def ours_call(lib, op, inst, shared):
     a.q_out_stride = I64x3(T * width, width, hd)
     a.k_stride = I64x3(T * width, width, hd)
     a.k_out_stride = I64x3(T * width, width, hd)
+    if op.oop:
+        a.q_out, a.k_out = inst.q_out.data_ptr(), inst.k_out.data_ptr()
+        a.q_out_stride = I64x3(T * op.nq * hd, op.nq * hd, hd)
+        a.k_out_stride = I64x3(T * op.nk * hd, op.nk * hd, hd)
     if op.norm:
         a.q_weight, a.k_weight = shared["wq"].data_ptr(), shared["wk"].data_ptr()
     a.status = inst.status.data_ptr()
@@ -156,8 +183,8 @@ def ours_call(lib, op, inst, shared):
             a.inv_freq = shared["inv_freq"].data_ptr()
         else:
             table = shared["table"]
-            a.angle_source, a.table_dtype = 1, GF_DTYPE[torch.float32]
-            a.cos, a.sin = table.data_ptr(), table.data_ptr() + (op.rot // 2) * 4
+            a.angle_source, a.table_dtype = 1, GF_DTYPE[table.dtype]
+            a.cos, a.sin = table.data_ptr(), table.data_ptr() + (op.rot // 2) * table.element_size()
             a.table_stride = I64x2(0, op.rot)
             a.table_width = op.rot // 2
             if os.environ.get("GF_BENCH_NOCHAIN") == "1":
@@ -220,17 +247,17 @@ def torch_reference(op, shared):
         cols = torch.arange(half, device=DEV)[:, None].expand_as(p)
         return table[p, cols].t()[:, None, :], table[p, cols + half].t()[:, None, :]
 
-    def fn(qkv, pos, table, wq, wk):
+    def fn(qkv, pos, table, wq, wk, q_out=None, k_out=None):
         T = qkv.shape[0]
         q = qkv[:, : op.nq * hd].view(T, op.nq, hd)
         k = qkv[:, op.nq * hd: (op.nq + op.nk) * hd].view(T, op.nk, hd)
         yq = norm(q, wq) if op.norm else q.float()
         yk = norm(k, wk) if op.norm else k.float()
         if rot:
-            cos, sin = angles(pos, table)
+            cos, sin = angles(pos, table.float() if table.is_floating_point() else table)
             yq, yk = rotate(yq, cos, sin), rotate(yk, cos, sin)
-        q.copy_(yq.to(torch.bfloat16))
-        k.copy_(yk.to(torch.bfloat16))
+        (q if q_out is None else q_out.view(T, op.nq, hd)).copy_(yq.to(torch.bfloat16))
+        (k if k_out is None else k_out.view(T, op.nk, hd)).copy_(yk.to(torch.bfloat16))
     return fn
 
 
@@ -238,7 +265,8 @@ def peer_args(op, inst, shared):
     if op.gated:
         return (inst.x, inst.z, inst.out, shared["w"])
     table = shared.get("inv_freq") if op.inv_freq else shared.get("table")
-    return (inst.qkv, getattr(inst, "pos", None), table, shared.get("wq"), shared.get("wk"))
+    args = (inst.qkv, getattr(inst, "pos", None), table, shared.get("wq"), shared.get("wk"))
+    return args + ((inst.q_out, inst.k_out) if op.oop else ())
 
 
 if triton is not None:
@@ -332,7 +360,7 @@ def make_shared(op):
             exps = torch.arange(0, op.rot, 2, dtype=torch.int64, device=DEV).float() / op.rot
             shared["inv_freq"] = (1.0 / (THETA ** exps)).contiguous()
         elif op.rot:
-            shared["table"] = cache_table(op.rot)
+            shared["table"] = cache_table(op.rot).to(op.table_dtype)
     return shared
 
 
@@ -344,7 +372,22 @@ def calls_per_graph(op, T, min_calls=1):
                       (8 * 2**30) // max(inst_bytes, 1)))
 
 
-def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0, copies=True):
+def empty_launch_floor():
+    """µs per launch of an empty kernel, N back to back in a graph (as the rows are timed): no kernel of
+    any size takes less."""
+    if triton is None:
+        return float("nan")
+    x = torch.zeros(1, device=DEV)
+    return time_graph(lambda s: [_empty[(1,)](x) for _ in range(256)]) / 256
+
+
+if triton is not None:
+    @triton.jit
+    def _empty(x):
+        pass
+
+
+def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0, copies=True, seeds=None):
     torch.manual_seed(T)
     shared = make_shared(op)
     per_call = op.bytes_per_token() * T
@@ -356,7 +399,18 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0, co
         time.sleep(settle)
 
     calls = [ours_call(lib, op, i, shared) for i in insts]
+    seed = (seeds or {}).get(op.name)
+    if seed is not None:
+        # both checked against float64 on the same inputs before either is timed
+        ok, ulps = gpu_bench_seeds.check(op, insts[0], shared, EPS,
+                                         lambda: launch_calls(op, calls[:1], torch.cuda.current_stream()))
+        states = [seed.prepare(gpu_bench_seeds.seed_args(op, i, shared, EPS)) for i in insts]
+        sok, sulps = gpu_bench_seeds.check(op, insts[0], shared, EPS, lambda: seed.call(states[0]))
+        row["check"] = f"ours {ulps:.2f} ulp{'' if ok else ' FAIL'}, seed {sulps:.2f} ulp{'' if sok else ' FAIL'}"
     row["ours"] = time_graph(lambda s: launch_calls(op, calls, s)) / n
+    if seed is not None:
+        row["seed"] = time_graph(lambda s: [seed.call(st) for st in states]) / n
+        del states
     # The same bytes through a plain elementwise copy (out = in * 1, bf16: per_call / 2 read, per_call / 2
     # written) over n buffer pairs, timed the same way: what a kernel of this size reaches at all, launch,
     # ramp-up and tail included. The "% copy" column stays against the large-copy ceiling.
@@ -400,29 +454,44 @@ def main():
     ap.add_argument("--settle", type=float, default=2.0,
                     help="seconds to wait after allocating an op's buffers, before timing it (0: none)")
     ap.add_argument("--ours-only", action="store_true", help="skip the copies of each row (kernel sweeps)")
+    ap.add_argument("--seeds", action="store_true",
+                    help="time the seeds' kernels (from .peers/, see gpu_bench_seeds.py) on the rows they have; "
+                         "--ops defaults to issue 23's rows")
     args = ap.parse_args()
     lib = load_lib(args.lib)
     peers = [p for p in args.peers.split(",") if p]
+    seeds, _ = gpu_bench_seeds.load_seeds(DEV) if args.seeds else ({}, {})
+    if args.seeds and args.ops == ",".join(DEFAULT_OPS):
+        args.ops = ",".join(SEED_OPS)
     kernel = "general" if os.environ.get("GF_GENERAL_KERNEL") == "1" else "fast path where it fits"
     print(f"{torch.cuda.get_device_name()}, torch {torch.__version__}, kernels: {kernel}, compile: {args.compile}")
     copy_tbs = copy_bandwidth()
     print(f"copy bandwidth {copy_tbs:.3f} TB/s (copy_ of 2^30 bf16, read + write)")
+    print(f"empty-kernel floor {empty_launch_floor():.2f} us per launch (256 back to back in a graph)")
     hdr = f"{'op':<13}{'T':>7}{'N':>5}{'ours us':>11}{'TB/s':>8}{'% copy':>8}{'same-size copy us':>19}{'% of it':>9}{'in place us':>13}{'% of it':>9}{'same pattern us':>17}{'% of it':>9}"
     for p in peers:
         hdr += f"{p + ' us':>13}{'x ' + p:>11}"
+    if seeds:
+        hdr += f"{'seed us':>10}{'ours/seed':>11}  check"
     print(hdr)
+    rows = []
+    tokens = [int(t) for t in args.tokens.split(",")]
     for name in args.ops.split(","):
-        for T in [int(t) for t in args.tokens.split(",")]:
+        for T in tokens:
             t0 = time.time()
             r = bench(lib, OPS[name], T, peers, args.compile, copy_tbs, args.min_calls, args.settle,
-                      copies=not args.ours_only)
+                      copies=not args.ours_only, seeds=seeds)
+            rows.append(r)
             line = (f"{r['op']:<13}{T:>7}{r['n']:>5}{r['ours']:>11.2f}{r['tbs']:>8.3f}{r['pct']:>7.1f}%"
                     f"{r['same']:>19.2f}{100 * r['same'] / r['ours']:>8.1f}%"
                     f"{r['same_ip']:>13.2f}{100 * r['same_ip'] / r['ours']:>8.1f}%"
                     f"{r['pattern']:>17.2f}{100 * r['pattern'] / r['ours']:>8.1f}%")
             for p in peers:
                 line += f"{r[p]:>13.2f}{r[p] / r['ours']:>10.1f}x"
+            if "seed" in r:
+                line += f"{r['seed']:>10.2f}{r['ours'] / r['seed']:>11.2f}  {r['check']}"
             print(line + f"   ({time.time() - t0:.0f} s)", flush=True)
+    gpu_bench_seeds.ratio_table(rows, seeds, tokens)
 
 
 if __name__ == "__main__":

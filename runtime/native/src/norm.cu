@@ -15,6 +15,9 @@ namespace {
 #ifndef GF_NORM_ROWS
 #define GF_NORM_ROWS 4 // rows per warp in the fast path, their loads issued together
 #endif
+#ifndef GF_NORM_DECODE_ROWS
+#define GF_NORM_DECODE_ROWS 1024 // launches of at most this many rows take one row per warp
+#endif
 
 constexpr int64_t kWarpRowMax = 1024; // widest row still given to a single warp
 
@@ -79,8 +82,8 @@ __device__ __forceinline__ float fast_rcp(float x) {
 // at a time, each lane holding n / 32 contiguous elements loaded as one vector, the R rows' loads (x and z)
 // all issued before any is used; weights stay in registers; rsqrtf and __expf, whose few-ulp errors are far
 // inside one 16-bit rounding. The general kernel reads each element twice, one at a time.
-template <typename T, int N, int R>
-__global__ void __launch_bounds__(kThreads) norm_fast_kernel(const __grid_constant__ gf_norm_args a) {
+template <typename T, int N, int R, int WARPS>
+__global__ void __launch_bounds__(32 * WARPS) norm_fast_kernel(const __grid_constant__ gf_norm_args a) {
     pdl_enter(); // before any global read: launch.cuh
     constexpr int EPL = N / 32;
     using P = Packed<T, EPL>;
@@ -93,8 +96,8 @@ __global__ void __launch_bounds__(kThreads) norm_fast_kernel(const __grid_consta
     const T* xb = static_cast<const T*>(a.x) + i0;
     const T* zb = a.gated ? static_cast<const T*>(a.z) + i0 : nullptr;
     T* ob = static_cast<T*>(a.out) + i0;
-    for (int64_t r0 = (static_cast<int64_t>(blockIdx.x) * kWarps + warp) * R; r0 < a.rows;
-         r0 += static_cast<int64_t>(gridDim.x) * kWarps * R) {
+    for (int64_t r0 = (static_cast<int64_t>(blockIdx.x) * WARPS + warp) * R; r0 < a.rows;
+         r0 += static_cast<int64_t>(gridDim.x) * WARPS * R) {
         P x[R], z[R];
 #pragma unroll
         for (int j = 0; j < R; j++) {
@@ -141,14 +144,24 @@ bool norm_fast_fits(const gf_norm_args& a) {
     return ok(a.x, a.x_row_stride) && ok(a.out, a.out_row_stride) && (!a.gated || ok(a.z, a.z_row_stride));
 }
 
+template <typename T, int R, int WARPS>
+void launch_norm_fast_rows(const gf_norm_args& a, cudaStream_t stream) {
+    const unsigned blocks = blocks_for(a.rows, WARPS * R);
+    switch (a.n) {
+    case 64: launch(norm_fast_kernel<T, 64, R, WARPS>, blocks, 32 * WARPS, 0, stream, a); break;
+    case 128: launch(norm_fast_kernel<T, 128, R, WARPS>, blocks, 32 * WARPS, 0, stream, a); break;
+    default: launch(norm_fast_kernel<T, 256, R, WARPS>, blocks, 32 * WARPS, 0, stream, a); break;
+    }
+}
+
+// Few rows (a decode step's heads): a row per warp in two-warp blocks, so the launch spreads over many
+// SMs and each warp's chain is one row long; many rows: GF_NORM_ROWS per warp, their loads issued together.
 template <typename T>
 void launch_norm_fast(const gf_norm_args& a, cudaStream_t stream) {
-    constexpr int R = GF_NORM_ROWS;
-    const unsigned blocks = blocks_for(a.rows, kWarps * R);
-    switch (a.n) {
-    case 64: launch(norm_fast_kernel<T, 64, R>, blocks, kThreads, 0, stream, a); break;
-    case 128: launch(norm_fast_kernel<T, 128, R>, blocks, kThreads, 0, stream, a); break;
-    default: launch(norm_fast_kernel<T, 256, R>, blocks, kThreads, 0, stream, a); break;
+    if (a.rows <= GF_NORM_DECODE_ROWS) {
+        launch_norm_fast_rows<T, 1, 2>(a, stream);
+    } else {
+        launch_norm_fast_rows<T, GF_NORM_ROWS, kWarps>(a, stream);
     }
 }
 

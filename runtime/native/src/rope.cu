@@ -271,6 +271,12 @@ __global__ void __launch_bounds__(kThreads) rope_any_kernel(const __grid_constan
 #include "rope_fast.cuh"
 #include "rope_tiled.cuh"
 #include "rope_split.cuh"
+#include "rope_decode.cuh"
+
+// Launches of at most this many (token, head) items take the decode kernel (rope_decode.cuh).
+#ifndef GF_DECODE_MAX_ITEMS
+#define GF_DECODE_MAX_ITEMS 1280
+#endif
 
 template <typename T>
 void launch_typed(const RopeLaunch& L, cudaStream_t stream) {
@@ -336,6 +342,14 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     clear_last_error();
     // the specialised kernels are instantiated for these head sizes; any other takes the general kernel
     const bool special = !general_only() && (args->head_dim == 64 || args->head_dim == 128 || args->head_dim == 256);
+    if (special && fast_path_fits(L.a) && L.work <= GF_DECODE_MAX_ITEMS) {
+        if (args->dtype == GF_DTYPE_BF16) {
+            launch_decode<__nv_bfloat16>(L, s);
+        } else {
+            launch_decode<__half>(L, s);
+        }
+        return launch_status();
+    }
     SplitShape sp{};
     if (special && !split_disabled() && split_fits(L.a, sp)) {
         if (args->dtype == GF_DTYPE_BF16) {
