@@ -157,6 +157,9 @@ typedef struct gf_norm_args {
 GF_API int gf_abi_version(void);
 /* sizeof the argument structs as compiled: 1 = gf_rope_args, 2 = gf_norm_args; -1 otherwise. */
 GF_API int64_t gf_args_size(int which);
+/* Every field of the argument structs as compiled, one per line: "struct field offset bytes" (an array
+ * field: its whole size), and "struct sizeof 0 bytes" per struct. Bindings check their layouts against it. */
+GF_API const char* gf_abi_layout(void);
 GF_API int gf_device_count(int* count);
 GF_API const char* gf_error_string(int code);
 GF_API int gf_set_device(int device);

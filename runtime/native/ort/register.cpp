@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "abi_layout.h"
 #include "binding.h"
 #include "cpu_kernels.h"
 #include "node_attrs.h"
@@ -445,6 +446,9 @@ __attribute__((visibility("default"))) const char* gf_ort_contract(void) {
     static const std::string text = gf::ort::contract_text();
     return text.c_str();
 }
+
+// The argument structs' layout as compiled (abi_layout.h); tests compare the Java layouts with it.
+__attribute__((visibility("default"))) const char* gf_ort_abi_layout(void) { return gf::abi_layout_text(); }
 
 // 1 when this build registers the CUDA execution provider's kernels too.
 __attribute__((visibility("default"))) int gf_ort_has_cuda(void) {

@@ -3,6 +3,7 @@
 // device, last error), which a second, shared libcudart would not see.
 #include <cuda_runtime.h>
 
+#include "abi_layout.h"
 #include "graphfuse_kernels.h"
 #include "library_errors.h"
 
@@ -36,6 +37,8 @@ int64_t gf_args_size(int which) {
     default: return -1;
     }
 }
+
+const char* gf_abi_layout(void) { return gf::abi_layout_text(); }
 
 const char* gf_error_string(int code) {
     if (const char* own = gf::library_error(code)) return own;

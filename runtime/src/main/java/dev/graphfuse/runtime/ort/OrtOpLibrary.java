@@ -27,11 +27,13 @@ public final class OrtOpLibrary {
 
     private final Path path;
     private final String contract;
+    private final String abiLayout;
     private final boolean cuda;
 
-    private OrtOpLibrary(Path path, String contract, boolean cuda) {
+    private OrtOpLibrary(Path path, String contract, String abiLayout, boolean cuda) {
         this.path = path;
         this.contract = contract;
+        this.abiLayout = abiLayout;
         this.cuda = cuda;
     }
 
@@ -43,6 +45,14 @@ public final class OrtOpLibrary {
     /** The registered ops in the .fuse signature syntax, one per line. */
     public String contract() {
         return contract;
+    }
+
+    /**
+     * The kernels' argument structs as the native compiler laid them out: lines "struct field offset bytes"
+     * (graphfuse_kernels.h's gf_abi_layout()), for checking a binding's layouts field by field.
+     */
+    public String abiLayout() {
+        return abiLayout;
     }
 
     /** Whether this build registers CUDA execution provider kernels (it was built with nvcc). */
@@ -69,7 +79,10 @@ public final class OrtOpLibrary {
                 MemorySegment text = (MemorySegment) handle(linker, lib, "gf_ort_contract", FunctionDescriptor.of(ADDRESS))
                         .invokeExact();
                 int cuda = (int) handle(linker, lib, "gf_ort_has_cuda", FunctionDescriptor.of(JAVA_INT)).invokeExact();
-                instance = new OrtOpLibrary(p, text.reinterpret(1 << 20).getString(0), cuda == 1);
+                MemorySegment layout = (MemorySegment) handle(linker, lib, "gf_ort_abi_layout",
+                        FunctionDescriptor.of(ADDRESS)).invokeExact();
+                instance = new OrtOpLibrary(p, text.reinterpret(1 << 20).getString(0),
+                        layout.reinterpret(1 << 20).getString(0), cuda == 1);
             } catch (OrtLibraryException e) {
                 throw e;
             } catch (Throwable t) {
