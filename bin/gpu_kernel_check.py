@@ -138,7 +138,27 @@ def load_lib(path):
         f = getattr(lib, name)
         f.restype = res
         f.argtypes = argtypes
+    check_layout(lib)
     return lib
+
+
+def check_layout(lib):
+    """The ctypes structs above agree with the library's compiled header field by field (name, offset,
+    size: gf_abi_layout), so a reordered or retyped field stops the run instead of feeding the kernels
+    wrong arguments."""
+    if not hasattr(lib, "gf_abi_layout"):  # a host stand-in of the ABI (GF_CHECK_DEVICE=cpu) may lack it
+        return
+    lib.gf_abi_layout.restype = ctypes.c_char_p
+    native = {}
+    for line in lib.gf_abi_layout().decode().splitlines():
+        struct, field, offset, size = line.split()
+        native.setdefault(struct, []).append((field, int(offset), int(size)))
+    for struct, cls in (("gf_rope_args", RopeArgs), ("gf_norm_args", NormArgs)):
+        ours = [("sizeof", 0, ctypes.sizeof(cls))]
+        ours += [(f, getattr(cls, f).offset, getattr(cls, f).size) for f, _ in cls._fields_]
+        if ours != native.get(struct):
+            raise SystemExit(f"{struct}: the ctypes layout differs from the library's:\n  ours   {ours}\n"
+                             f"  native {native.get(struct)}")
 
 
 def sync():
