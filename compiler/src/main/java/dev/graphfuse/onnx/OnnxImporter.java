@@ -235,10 +235,7 @@ public final class OnnxImporter {
         for (int i = 0; i < gp.getOutputCount(); i++) {
             ValueInfoProto vi = gp.getOutput(i);
             String oloc = loc + ".output[" + i + "] " + quote(vi.getName());
-            Value v = g.value(vi.getName());
-            if (v == null && parent != null && parent.resolve(vi.getName()) != null) {
-                v = g.capture(vi.getName());
-            }
+            Value v = g.valueOrCapture(vi.getName());
             if (v == null) {
                 throw error(oloc, "graph output " + quote(vi.getName()) + " names no value");
             }
@@ -305,10 +302,7 @@ public final class OnnxImporter {
                     n.addInput(null);
                     continue;
                 }
-                Value v = g.value(in);
-                if (v == null && g.parent() != null && g.parent().resolve(in) != null) {
-                    v = g.capture(in);
-                }
+                Value v = g.valueOrCapture(in);
                 if (v == null) {
                     throw error(nloc, "input " + k + " " + quote(in) + " names no value");
                 }

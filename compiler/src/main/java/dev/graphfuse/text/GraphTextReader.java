@@ -415,10 +415,7 @@ public final class GraphTextReader {
         if (outputs != null) {
             for (ParamContext p : outputs.param()) {
                 String n = name(p.name());
-                Value v = g.value(n);
-                if (v == null && parent != null && parent.resolve(n) != null) {
-                    v = g.capture(n);
-                }
+                Value v = g.valueOrCapture(n);
                 if (v == null) {
                     throw error(p, n.isEmpty() ? "graph output has no name" : "graph output " + quote(n) + " names no value");
                 }
@@ -517,10 +514,7 @@ public final class GraphTextReader {
                         n.addInput(null);
                         continue;
                     }
-                    Value v = g.value(in);
-                    if (v == null && g.parent() != null && g.parent().resolve(in) != null) {
-                        v = g.capture(in);
-                    }
+                    Value v = g.valueOrCapture(in);
                     if (v == null) {
                         throw error(a, quote(in) + " names no value");
                     }
