@@ -14,12 +14,12 @@ headerEntry
     | 'metadata' key2=STRING ':' val=STRING              # headerMetadata
     ;
 
-graphDecl : 'graph' name '(' params? ')' '->' '(' params? ')' '{' statement* '}' ;
+graphDecl : 'graph' name '(' inputs=params? ')' '->' '(' outputs=params? ')' '{' statement* '}' ;
 params    : param (',' param)* ;
 param     : name (':' type)? ;
 
 functionDecl
-    : 'function' opRef '(' names? ')' '->' '(' names? ')' functionOption* '{' statement* '}' ;
+    : 'function' opRef '(' inputs=names? ')' '->' '(' outputs=names? ')' functionOption* '{' statement* '}' ;
 functionOption
     : 'attributes' '[' names? ']'                        # functionAttributes
     | 'defaults' attrBlock                               # functionDefaults
@@ -35,11 +35,11 @@ statement
     | 'init' name ':' type '=' tensorData tensorExtra*                # initializer
     | 'sparse_init' name (':' type)? '=' STRING                       # sparseInitializer
     | 'value' name valueExtra+                                        # valueInfo
-    | ('[' nodeName=name ']')? outputs '=' opRef '(' args? ')' attrBlock? nodeExtra*   # node
+    | ('[' nodeName=name ']')? nodeOutputs '=' opRef '(' args? ')' attrBlock? nodeExtra*   # node
     | 'preserved' STRING                                              # graphPreserved
     ;
 
-outputs   : '(' ')' | outDecl (',' outDecl)* ;
+nodeOutputs : '(' ')' | outDecl (',' outDecl)* ;
 outDecl   : name (':' type)? ;
 args      : name (',' name)* ;
 opRef     : (domain=name '::')? op=name (':' overload=name)? ;
