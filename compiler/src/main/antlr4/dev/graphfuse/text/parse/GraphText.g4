@@ -32,9 +32,9 @@ names     : name (',' name)* ;
 statement
     : 'doc' STRING                                                    # graphDoc
     | 'metadata' key=STRING ':' val=STRING                            # graphMetadata
-    | 'init' name ':' type '=' tensorData tensorExtra*                # initializer
+    | 'init' name ':' type '=' tensorData annotation*                # initializer
     | 'sparse_init' name (':' type)? '=' STRING                       # sparseInitializer
-    | 'value' name valueExtra+                                        # valueInfo
+    | 'value' name annotation+                                        # valueInfo
     | ('[' nodeName=name ']')? nodeOutputs '=' opRef '(' args? ')' attrBlock? nodeExtra*   # node
     | 'preserved' STRING                                              # graphPreserved
     ;
@@ -49,13 +49,10 @@ nodeExtra
     | 'metadata' metadataBlock   # nodeMetadata
     | 'preserved' STRING         # nodePreserved
     ;
-valueExtra
-    : 'doc' STRING               # valueDoc
-    | 'metadata' metadataBlock   # valueMetadata
-    ;
-tensorExtra
-    : 'doc' STRING               # tensorDoc
-    | 'metadata' metadataBlock   # tensorMetadata
+// what may follow a value or a constant tensor
+annotation
+    : 'doc' STRING               # docAnnotation
+    | 'metadata' metadataBlock   # metadataAnnotation
     ;
 
 metadataBlock : '{' (metadataEntry (',' metadataEntry)*)? '}' ;
@@ -72,7 +69,7 @@ attrValue
     | graphDecl                                  # graphValue
     | type                                       # typeValue
     ;
-tensorLiteral : 'tensor' (name ':')? type '=' tensorData tensorExtra* ;
+tensorLiteral : 'tensor' (name ':')? type '=' tensorData annotation* ;
 
 tensorData
     : '[' (literal (',' literal)*)? ']'                                                  # listData

@@ -90,10 +90,10 @@ final class TextAstBuilder {
                 case GraphMetadataContext m -> new Statement.GraphMetadata(lexeme(m.key), lexeme(m.val));
                 case GraphPreservedContext p -> new Statement.GraphPreserved(lexeme(p.STRING()));
                 case InitializerContext i -> new Statement.Initializer(name(i.name()), type(i.type()),
-                        tensorData(i.tensorData()), tensorAnnotations(i.tensorExtra()));
+                        tensorData(i.tensorData()), annotations(i.annotation()));
                 case SparseInitializerContext sp -> new Statement.SparseInitializer(name(sp.name()), type(sp.type()),
                         lexeme(sp.STRING()));
-                case ValueInfoContext v -> new Statement.ValueInfo(name(v.name()), valueAnnotations(v.valueExtra()));
+                case ValueInfoContext v -> new Statement.ValueInfo(name(v.name()), annotations(v.annotation()));
                 case NodeContext n -> node(n);
                 default -> throw new IllegalStateException("statement " + s.getClass().getSimpleName());
             });
@@ -118,26 +118,14 @@ final class TextAstBuilder {
                 args, n.attrBlock() == null ? List.of() : attributes(n.attrBlock()), annotations, at(n));
     }
 
-    private List<Annotation> valueAnnotations(List<ValueExtraContext> extras) {
-        List<Annotation> out = new ArrayList<>();
-        for (ValueExtraContext e : extras) {
-            if (e instanceof ValueDocContext d) {
-                out.add(new Annotation.Doc(lexeme(d.STRING())));
-            } else if (e instanceof ValueMetadataContext m) {
-                out.add(new Annotation.Metadata(metadata(m.metadataBlock())));
-            }
-        }
-        return out;
-    }
-
-    private List<Annotation> tensorAnnotations(List<TensorExtraContext> extras) {
-        List<Annotation> out = new ArrayList<>();
-        for (TensorExtraContext e : extras) {
-            if (e instanceof TensorDocContext d) {
-                out.add(new Annotation.Doc(lexeme(d.STRING())));
-            } else if (e instanceof TensorMetadataContext m) {
-                out.add(new Annotation.Metadata(metadata(m.metadataBlock())));
-            }
+    private List<Annotation> annotations(List<AnnotationContext> list) {
+        List<Annotation> out = new ArrayList<>(list.size());
+        for (AnnotationContext a : list) {
+            out.add(switch (a) {
+                case DocAnnotationContext d -> new Annotation.Doc(lexeme(d.STRING()));
+                case MetadataAnnotationContext m -> new Annotation.Metadata(metadata(m.metadataBlock()));
+                default -> throw new IllegalStateException("annotation " + a.getClass().getSimpleName());
+            });
         }
         return out;
     }
@@ -168,7 +156,7 @@ final class TextAstBuilder {
 
     private TensorLiteral tensorLiteral(TensorLiteralContext t) {
         return new TensorLiteral(t.name() == null ? null : name(t.name()), type(t.type()), tensorData(t.tensorData()),
-                tensorAnnotations(t.tensorExtra()));
+                annotations(t.annotation()));
     }
 
     private TensorDataExpr tensorData(TensorDataContext d) {
