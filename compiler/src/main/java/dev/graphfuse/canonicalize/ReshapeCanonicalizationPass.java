@@ -16,7 +16,6 @@ import dev.graphfuse.pass.RuleStats;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * One spelling for "the same data, another view": removes Identity, same-type Cast and CastLike
