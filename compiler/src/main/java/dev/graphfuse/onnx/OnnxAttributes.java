@@ -15,22 +15,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Node attributes of an ONNX model as IR attributes; a malformed one is a {@link BadInputException}. */
-final class OnnxAttributes {
+/**
+ * Node attributes of an ONNX model as IR attributes; a malformed one is a {@link BadInputException}.
+ *
+ * @param baseDir    where external tensor data resolves
+ * @param subgraphs  builds a GRAPH attribute's value
+ */
+record OnnxAttributes(String file, Path baseDir, OnnxAttributes.SubgraphBuilder subgraphs) {
     /** Builds a GRAPH attribute's value as a subgraph of {@code owner}. */
     @FunctionalInterface
     interface SubgraphBuilder {
         Graph build(GraphProto proto, Graph owner, String loc);
-    }
-
-    private final String file;
-    private final Path baseDir;
-    private final SubgraphBuilder subgraphs;
-
-    OnnxAttributes(String file, Path baseDir, SubgraphBuilder subgraphs) {
-        this.file = file;
-        this.baseDir = baseDir;
-        this.subgraphs = subgraphs;
     }
 
     private BadInputException error(String location, String detail) {

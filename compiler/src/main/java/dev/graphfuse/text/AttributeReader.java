@@ -24,22 +24,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Attribute blocks and constant tensors of the text AST, as IR attributes and tensors. */
-final class AttributeReader {
+/**
+ * Attribute blocks and constant tensors of the text AST, as IR attributes and tensors.
+ *
+ * @param baseDir    where external tensor data resolves (null: the text was not read from a file)
+ * @param subgraphs  builds a GRAPH attribute's value
+ */
+record AttributeReader(TokenDecoder tokens, Path baseDir, AttributeReader.SubgraphBuilder subgraphs) {
     /** Builds a GRAPH attribute's value as a subgraph of {@code owner}. */
     @FunctionalInterface
     interface SubgraphBuilder {
         Graph build(GraphDecl decl, Graph owner);
-    }
-
-    private final TokenDecoder tokens;
-    private final Path baseDir;
-    private final SubgraphBuilder subgraphs;
-
-    AttributeReader(TokenDecoder tokens, Path baseDir, SubgraphBuilder subgraphs) {
-        this.tokens = tokens;
-        this.baseDir = baseDir;
-        this.subgraphs = subgraphs;
     }
 
     Map<String, Attribute> attributes(List<Attr> block, Graph owner) {
