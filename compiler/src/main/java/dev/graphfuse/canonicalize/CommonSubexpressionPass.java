@@ -5,7 +5,9 @@ import dev.graphfuse.ir.Graph;
 import dev.graphfuse.ir.GraphViews;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Node;
+import dev.graphfuse.ir.NodeKey;
 import dev.graphfuse.ir.Tensor;
+import dev.graphfuse.ir.TensorKey;
 import dev.graphfuse.ir.Value;
 import dev.graphfuse.pass.Pass;
 import dev.graphfuse.pass.PassContext;
@@ -58,17 +60,13 @@ public final class CommonSubexpressionPass implements Pass {
         private final Graph g;
         private final RuleStats nodeStats;
         private final RuleStats constantStats;
-        private final Set<String> captured;
-        private final Set<Value> outputs;
-        private final Map<NodeKeys.TensorKey, Value> constants = new HashMap<>();
-        private final Map<NodeKeys.NodeKey, Node> seen = new HashMap<>();
+        private final Map<TensorKey, Value> constants = new HashMap<>();
+        private final Map<NodeKey, Node> seen = new HashMap<>();
 
         GraphCse(Graph g, RuleStats nodeStats, RuleStats constantStats) {
             this.g = g;
             this.nodeStats = nodeStats;
             this.constantStats = constantStats;
-            this.captured = GraphScopes.capturedNames(g);
-            this.outputs = GraphScopes.outputSet(g);
         }
 
         void run() {
@@ -78,14 +76,14 @@ public final class CommonSubexpressionPass implements Pass {
             for (Value v : inits) {
                 Tensor t = v.initializer();
                 if (t != null && !v.isGraphInput() && isSmall(t)) {
-                    mergeConstant(v, NodeKeys.tensor(t), null);
+                    mergeConstant(v, TensorKey.of(t), null);
                 }
             }
             for (Node n : GraphViews.topologicalOrder(g)) {
-                Tensor t = n.is("Constant") ? Constants.constantNodeTensor(n) : null;
+                Tensor t = n.constantTensor();
                 // one output, as ONNX defines Constant (a hostile model may list more: found by fuzzing)
                 if (t != null && isSmall(t) && n.output(0) != null && n.outputs().size() == 1) {
-                    mergeConstant(n.output(0), NodeKeys.tensor(t), n);
+                    mergeConstant(n.output(0), TensorKey.of(t), n);
                 } else {
                     mergeNode(n);
                 }
@@ -97,7 +95,7 @@ public final class CommonSubexpressionPass implements Pass {
         }
 
         /** {@code producer} is the Constant node defining {@code v}, or null for an initializer. */
-        private void mergeConstant(Value v, NodeKeys.TensorKey key, Node producer) {
+        private void mergeConstant(Value v, TensorKey key, Node producer) {
             constantStats.countCandidate();
             Value kept = constants.putIfAbsent(key, v);
             if (kept == null) {
@@ -125,7 +123,7 @@ public final class CommonSubexpressionPass implements Pass {
                 nodeStats.countRejected("non-deterministic");
                 return;
             }
-            NodeKeys.NodeKey key = NodeKeys.of(n);
+            NodeKey key = NodeKey.of(n, in -> in);
             if (key == null) {
                 nodeStats.countRejected("subgraph");
                 return;
@@ -158,11 +156,11 @@ public final class CommonSubexpressionPass implements Pass {
         }
 
         private boolean removable(Value dup, RuleStats stats) {
-            if (outputs.contains(dup)) {
+            if (dup.isGraphOutput()) {
                 stats.countRejected("graph-output");
                 return false;
             }
-            if (captured.contains(dup.name())) {
+            if (dup.isReadBySubgraph()) {
                 stats.countRejected("captured-by-subgraph");
                 return false;
             }
@@ -178,7 +176,7 @@ public final class CommonSubexpressionPass implements Pass {
                 return false;
             }
             if (n.is("Dropout") && n.input(2) != null) {
-                Tensor mode = Constants.tensorOf(n.input(2));
+                Tensor mode = n.input(2).constant();
                 return mode != null && mode.elementCount() == 1 && mode.elementType() == ElementType.BOOL
                         && mode.bytes().get(0) == 0;
             }

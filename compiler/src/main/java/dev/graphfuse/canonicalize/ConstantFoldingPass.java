@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Evaluates the small shape computations exporters leave in a graph ({@code Shape → Gather →
@@ -58,13 +57,11 @@ public final class ConstantFoldingPass implements Pass {
         private final Graph g;
         private final PassContext context;
         private final StaticTypes types;
-        private final Set<Value> outputs;
 
         GraphFolder(Graph g, PassContext context) {
             this.g = g;
             this.context = context;
             this.types = new StaticTypes();
-            this.outputs = GraphScopes.outputSet(g);
         }
 
         void run() {
@@ -92,13 +89,13 @@ public final class ConstantFoldingPass implements Pass {
         private boolean constantToInitializer(Node n) {
             RuleStats s = stats("constant-to-initializer");
             s.countCandidate();
-            Tensor t = Constants.constantNodeTensor(n);
+            Tensor t = n.constantTensor();
             if (t == null) {
                 s.countRejected("unsupported-attribute");
                 return false;
             }
             s.countMatched();
-            if (outputs.contains(n.output())) {
+            if (n.output().isGraphOutput()) {
                 s.countRejected("graph-output");
                 return false;
             }
@@ -160,7 +157,7 @@ public final class ConstantFoldingPass implements Pass {
             if (shapeNode == null || !shapeNode.is("Shape") || index == null || n.intAttribute("axis", 0) != 0) {
                 return false;
             }
-            Tensor k = Constants.tensorOf(index);
+            Tensor k = index.constant();
             Value x = shapeNode.input(0);
             // Gather's indices are int32 or int64 (a hostile model may give complex ones: found by fuzzing)
             if (k == null || x == null || (k.elementType() != ElementType.INT64 && k.elementType() != ElementType.INT32)
@@ -199,14 +196,14 @@ public final class ConstantFoldingPass implements Pass {
             // Nearly every node reads a non-constant: find out before allocating anything.
             for (int i = 0; i < n.inputCount(); i++) {
                 Value in = n.input(i);
-                if (in != null && Constants.tensorOf(in) == null) {
+                if (in != null && in.constant() == null) {
                     return false;   // not a constant computation; not a candidate
                 }
             }
             List<HostTensor> inputs = new ArrayList<>(n.inputCount());
             List<Tensor> constants = new ArrayList<>(n.inputCount());
             for (Value in : n.inputs()) {
-                Tensor t = in == null ? null : Constants.tensorOf(in);
+                Tensor t = in == null ? null : in.constant();
                 if (in != null && t == null) {
                     return false;   // not a constant computation; not a candidate
                 }
@@ -250,7 +247,7 @@ public final class ConstantFoldingPass implements Pass {
 
         private boolean replace(Node n, HostTensor result, RuleStats s) {
             s.countMatched();
-            if (outputs.contains(n.output())) {
+            if (n.output().isGraphOutput()) {
                 s.countRejected("graph-output");
                 return false;
             }

@@ -11,16 +11,12 @@ import dev.graphfuse.pass.PassContext;
 import dev.graphfuse.pass.RuleStats;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Removes nodes whose outputs nothing reads, and initializers nothing reads. Graph inputs and
- * outputs are never touched. A value read only from inside an If/Loop body is still live: the body
- * refers to it by name (a captured value), which is not a use, so captures are counted separately.
+ * outputs are never touched. A value read only from inside an If/Loop body is still live
+ * ({@link Value#isUsed} counts the body's captures).
  */
 public final class DeadCodeEliminationPass implements Pass {
     @Override
@@ -56,12 +52,6 @@ public final class DeadCodeEliminationPass implements Pass {
                 eliminate(sub, stats);
             }
         }
-        Map<String, Integer> captured = new HashMap<>();
-        for (Node n : g.nodes()) {
-            countCaptures(n, captured, +1);
-        }
-        Set<Value> outputs = GraphScopes.outputSet(g);
-
         // Reverse topological order reaches the fixpoint in one sweep: when a node is visited, every
         // node that could read its outputs has already been visited and, if dead, removed. Which
         // topological order does not matter (the dead set is the same, and removal keeps the order of
@@ -70,11 +60,10 @@ public final class DeadCodeEliminationPass implements Pass {
         for (int i = order.size() - 1; i >= 0; i--) {
             Node n = order.get(i);
             stats.nodes.countCandidate();
-            if (isLive(n, outputs, captured)) {
+            if (isLive(n)) {
                 continue;
             }
             stats.nodes.countMatched();
-            countCaptures(n, captured, -1);
             g.removeNode(n);
             stats.nodes.countRewritten();
         }
@@ -83,7 +72,7 @@ public final class DeadCodeEliminationPass implements Pass {
         inits.sort(Comparator.comparing(Value::name));
         for (Value v : inits) {
             stats.initializers.countCandidate();
-            if (v.isGraphInput() || v.hasUses() || outputs.contains(v) || captured.getOrDefault(v.name(), 0) > 0) {
+            if (v.isGraphInput() || v.isUsed()) {
                 continue;
             }
             stats.initializers.countMatched();
@@ -94,7 +83,7 @@ public final class DeadCodeEliminationPass implements Pass {
         if (g.parent() != null) {
             List<Value> unusedCaptures = new ArrayList<>();
             for (Value v : g.values()) {
-                if (v.isCaptured() && !v.hasUses() && !outputs.contains(v)) {
+                if (v.isCaptured() && !v.hasUses() && !v.isGraphOutput()) {
                     unusedCaptures.add(v);
                 }
             }
@@ -106,28 +95,13 @@ public final class DeadCodeEliminationPass implements Pass {
         }
     }
 
-    private static boolean isLive(Node n, Set<Value> outputs, Map<String, Integer> captured) {
+    private static boolean isLive(Node n) {
         for (int i = 0; i < n.outputs().size(); i++) {
             Value out = n.output(i);
-            if (out != null && (out.hasUses() || outputs.contains(out) || captured.getOrDefault(out.name(), 0) > 0)) {
+            if (out != null && out.isUsed()) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Each name a node's subgraphs capture counts once per node, so removing the node undoes it exactly. */
-    private static void countCaptures(Node n, Map<String, Integer> captured, int delta) {
-        List<Graph> subs = n.subgraphs();
-        if (subs.isEmpty()) {
-            return;
-        }
-        Set<String> names = new HashSet<>();
-        for (Graph sub : subs) {
-            names.addAll(GraphViews.capturedNames(sub));
-        }
-        for (String name : names) {
-            captured.merge(name, delta, Integer::sum);
-        }
     }
 }

@@ -5,19 +5,10 @@ import dev.graphfuse.ir.Graph;
 import dev.graphfuse.ir.GraphViews;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Node;
-import dev.graphfuse.ir.Value;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 
-/**
- * Which graphs of a model a pass visits, and which values of a graph its subgraphs read by name.
- * A subgraph refers to an enclosing value through a captured value that holds only the name, not
- * a use, so such a value can be replaced only by a value that takes over its name.
- */
+/** Which graphs of a model a pass visits. */
 final class GraphScopes {
     private GraphScopes() {
     }
@@ -52,23 +43,5 @@ final class GraphScopes {
                 addWithSubgraphs(sub, out);
             }
         }
-    }
-
-    /** Names of values that subgraphs of {@code g}'s nodes (at any depth) capture from {@code g} or above. */
-    static Set<String> capturedNames(Graph g) {
-        Set<String> names = new TreeSet<>();
-        for (Node n : g.nodes()) {
-            for (Graph sub : n.subgraphs()) {
-                names.addAll(GraphViews.capturedNames(sub));
-            }
-        }
-        return names;
-    }
-
-    /** The graph's outputs as an identity set, for constant-time "is this a graph output". */
-    static Set<Value> outputSet(Graph g) {
-        Set<Value> s = Collections.newSetFromMap(new IdentityHashMap<>());
-        s.addAll(g.outputs());
-        return s;
     }
 }

@@ -34,7 +34,7 @@ final class NoopOps {
         }
         for (int one = 0; one < 2; one++) {
             Value x = n.input(1 - one);
-            Tensor t = Constants.tensorOf(n.input(one));
+            Tensor t = n.input(one).constant();
             long[] xd = types.dims(x);
             if (t == null || xd == null || t.elementType() != types.elementType(x) || t.elementCount() != 1
                     || t.dims().length > xd.length) {

@@ -8,6 +8,7 @@ import dev.graphfuse.ir.GraphViews;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Shape;
+import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.ir.Value;
 import dev.graphfuse.pass.Pass;
 import dev.graphfuse.pass.PassContext;
@@ -15,7 +16,6 @@ import dev.graphfuse.pass.RuleStats;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * One spelling for "the same data, another view": removes Identity, same-type Cast and CastLike
@@ -57,8 +57,6 @@ public final class ReshapeCanonicalizationPass implements Pass {
         private final boolean canWriteReshape;
         private final List<Node> order;
         private final StaticTypes types;
-        private final Set<Value> outputs;
-        private final Set<String> captured;
 
         Rewriter(Graph g, PassContext context, boolean canWriteReshape) {
             this.g = g;
@@ -67,8 +65,6 @@ public final class ReshapeCanonicalizationPass implements Pass {
             // One order serves inference and the walk: both are taken before the first rewrite.
             this.order = GraphViews.topologicalOrder(g);
             this.types = StaticTypes.of(order);
-            this.outputs = GraphScopes.outputSet(g);
-            this.captured = GraphScopes.capturedNames(g);
         }
 
         private RuleStats stats(String rule) {
@@ -105,12 +101,11 @@ public final class ReshapeCanonicalizationPass implements Pass {
 
         /** Whether uses of {@code v} may be pointed at another value (which has another name). */
         private boolean replaceable(Value v, RuleStats s) {
-            // the set is the outputs at the start; a view rewritten as Reshape hands its graph output to a new value
-            if (outputs.contains(v) || g.outputs().contains(v)) {
+            if (v.isGraphOutput()) {
                 s.countRejected("graph-output");
                 return false;
             }
-            if (captured.contains(v.name())) {
+            if (v.isReadBySubgraph()) {
                 s.countRejected("captured-by-subgraph");
                 return false;
             }
@@ -195,7 +190,7 @@ public final class ReshapeCanonicalizationPass implements Pass {
                 Value e = n.input(i);
                 Node expand = e == null ? null : e.producer();
                 if (expand == null || !expand.is("Expand") || expand.input(0) == null || e.users().size() != 1
-                        || outputs.contains(e) || captured.contains(e.name())) {
+                        || e.isGraphOutput() || e.isReadBySubgraph()) {
                     continue;
                 }
                 RuleStats s = stats("matmul-broadcast-expand");
@@ -281,13 +276,13 @@ public final class ReshapeCanonicalizationPass implements Pass {
             }
             s.countMatched();
             Value old = n.output();
-            Value shape = g.addInitializer(Constants.longs(new long[]{out.length}, out)
+            Value shape = g.addInitializer(Tensor.ofLongs(new long[]{out.length}, out)
                     .withName(g.freshName(old.name() + "_shape")));
             Node r = g.addNode(n.name(), "", "Reshape", List.of(x, shape), List.of(g.freshName(old.name() + "_view")));
             r.setDocString(n.docString());
             r.metadata().putAll(n.metadata());
             r.output().setType(old.type());
-            ValueSwap.takeOver(g, n, old, r.output(), old.name());
+            ValueSwap.takeOver(g, n, old, r.output());
             s.countRewritten();
             return r;
         }

@@ -3,6 +3,7 @@ package dev.graphfuse.canonicalize;
 import dev.graphfuse.ir.Attribute;
 import dev.graphfuse.ir.Graph;
 import dev.graphfuse.ir.Node;
+import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.ir.Value;
 import dev.graphfuse.pass.RuleStats;
 import java.util.ArrayList;
@@ -56,8 +57,12 @@ final class SequenceSplit {
             return false;
         }
         Value seq = n.output();
-        if (seq.isGraphOutput() || seq.isCaptured()) {
+        if (seq.isGraphOutput()) {
             s.countRejected("graph-output");
+            return false;
+        }
+        if (seq.isReadBySubgraph()) {
+            s.countRejected("captured-by-subgraph");
             return false;
         }
         List<Node> readers = new ArrayList<>(seq.users());
@@ -71,13 +76,18 @@ final class SequenceSplit {
                 return false;
             }
             positions[i] = (int) (at[0] < 0 ? at[0] + sizes.length : at[0]);
+            if (r.output().isReadBySubgraph() && readsEarlier(positions, i)) {
+                // it would be replaced by the earlier reader's value, another name
+                s.countRejected("captured-by-subgraph");
+                return false;
+            }
         }
         s.countMatched();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < sizes.length; i++) {
             names.add(g.freshName(seq.name() + "_" + i));
         }
-        Value sizesValue = g.addInitializer(Constants.longs(new long[] {sizes.length}, sizes)
+        Value sizesValue = g.addInitializer(Tensor.ofLongs(new long[] {sizes.length}, sizes)
                 .withName(g.freshName(seq.name() + "_sizes")));
         Node split = g.addNode(n.name(), "", "Split", List.of(n.input(0), sizesValue), names);
         split.setAttribute("axis", new Attribute.IntAttr(n.intAttribute("axis", 0)));
@@ -89,20 +99,25 @@ final class SequenceSplit {
             Value out = split.output(positions[i]);
             if (named[positions[i]]) {
                 r.output().replaceAllUsesWith(out);
-                for (int o = 0; o < g.outputs().size(); o++) {
-                    if (g.outputs().get(o) == r.output()) {
-                        g.setOutput(o, out);
-                    }
-                }
                 g.removeNode(r);
             } else {
                 out.setType(r.output().type());
-                ValueSwap.takeOver(g, r, r.output(), out, r.output().name());
+                ValueSwap.takeOver(g, r, r.output(), out);
                 named[positions[i]] = true;
             }
         }
         g.removeNode(n);
         s.countRewritten();
         return true;
+    }
+
+    /** Whether a reader before reader {@code i} reads the same position. */
+    private static boolean readsEarlier(int[] positions, int i) {
+        for (int k = 0; k < i; k++) {
+            if (positions[k] == positions[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -100,7 +100,7 @@ final class StaticTypes {
         if (v == null) {
             return null;
         }
-        Tensor t = Constants.tensorOf(v);
+        Tensor t = v.constant();
         if (t != null) {
             return t.dims();
         }
@@ -130,7 +130,7 @@ final class StaticTypes {
         if (v.elementType() != null) {
             return v.elementType();
         }
-        Tensor t = Constants.tensorOf(v);
+        Tensor t = v.constant();
         if (t != null) {
             return t.elementType();
         }

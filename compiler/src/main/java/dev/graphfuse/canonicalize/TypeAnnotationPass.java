@@ -37,7 +37,6 @@ final class TypeAnnotationPass implements dev.graphfuse.pass.Pass {
         // Annotations do not depend on the visiting order (each value gets its own proven type).
         List<Node> order = GraphViews.insertionTopologicalOrder(model.graph());
         StaticTypes types = StaticTypes.of(order);
-        java.util.Set<Value> graphOutputs = GraphScopes.outputSet(model.graph());
         for (Node n : order) {
             for (Value v : n.outputs()) {
                 if (!untyped(v)) {
@@ -50,7 +49,7 @@ final class TypeAnnotationPass implements dev.graphfuse.pass.Pass {
                 Shape shape = dims != null ? Shape.of(dims) : types.shape(v);
                 if (et == null || !shape.hasRank()) {
                     stats.countRejected(et == null ? "element-type-unknown" : "shape-unknown");
-                    if (et != null && v.type() == null && !graphOutputs.contains(v)) {
+                    if (et != null && v.type() == null && !v.isGraphOutput()) {
                         // the element type alone still types a value for ONNX Runtime, whose graphfuse ops
                         // take a norm's output type from the model (it may differ from X's); the graph's
                         // outputs are its interface, declared by the exporter or not at all

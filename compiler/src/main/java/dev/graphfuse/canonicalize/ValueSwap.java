@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Replacing a node's output by a new definition under the same name. Keeping the name keeps
- * graph outputs, value_info annotations and subgraph captures (which refer by name) valid.
+ * value_info annotations and subgraph captures (which refer by name) valid.
  */
 final class ValueSwap {
     private ValueSwap() {
@@ -18,9 +18,8 @@ final class ValueSwap {
     /** Replaces single-output {@code n} by an initializer holding {@code data}, named as its output. */
     static Value toInitializer(Graph g, Node n, Tensor data) {
         Value old = n.output();
-        String name = old.name();
-        Value init = g.addInitializer(data.withName(g.freshName(name + "_folded")));
-        takeOver(g, n, old, init, name);
+        Value init = g.addInitializer(data.withName(g.freshName(old.name() + "_folded")));
+        takeOver(g, n, old, init);
         return init;
     }
 
@@ -28,17 +27,12 @@ final class ValueSwap {
      * Points every use of {@code old} (output of {@code n}) at {@code replacement}, removes {@code n}
      * and gives {@code replacement} the old name, graph-output slots and annotations.
      */
-    static void takeOver(Graph g, Node n, Value old, Value replacement, String name) {
+    static void takeOver(Graph g, Node n, Value old, Value replacement) {
         old.replaceAllUsesWith(replacement);
-        for (int i = 0; i < g.outputs().size(); i++) {
-            if (g.outputs().get(i) == old) {
-                g.setOutput(i, replacement);
-            }
-        }
         String doc = old.docString();
         Map<String, String> metadata = new LinkedHashMap<>(old.metadata());
+        g.swapNames(old, replacement);
         g.removeNode(n);
-        g.rename(replacement, name);
         if (replacement.docString().isEmpty()) {
             replacement.setDocString(doc);
         }

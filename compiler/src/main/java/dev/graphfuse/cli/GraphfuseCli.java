@@ -1,7 +1,7 @@
 package dev.graphfuse.cli;
 
 import dev.graphfuse.diag.BadInputException;
-import dev.graphfuse.dsl.DslException;
+import dev.graphfuse.diag.DslException;
 import dev.graphfuse.pass.FallbackException;
 import dev.graphfuse.runtime.kernels.KernelException;
 import java.io.PrintWriter;

@@ -1,11 +1,12 @@
 package dev.graphfuse.dsl;
 
+import dev.graphfuse.diag.Diagnostic;
 import dev.graphfuse.dsl.ast.AttrExpr;
 import dev.graphfuse.dsl.ast.AttrPattern;
 import dev.graphfuse.dsl.ast.Constraint;
 import dev.graphfuse.dsl.ast.Decl;
 import dev.graphfuse.dsl.ast.Expr;
-import dev.graphfuse.dsl.ast.SourceLocation;
+import dev.graphfuse.diag.SourceLocation;
 import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.match.AttrEvaluator;
 import dev.graphfuse.match.CompiledPattern;

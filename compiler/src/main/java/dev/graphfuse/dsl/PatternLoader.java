@@ -1,8 +1,10 @@
 package dev.graphfuse.dsl;
 
+import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.Diagnostic;
 import dev.graphfuse.dsl.ast.Decl;
 import dev.graphfuse.dsl.ast.FuseFile;
-import dev.graphfuse.dsl.ast.SourceLocation;
+import dev.graphfuse.diag.SourceLocation;
 import dev.graphfuse.dsl.parse.FuseFileParser;
 import dev.graphfuse.match.CompiledPattern;
 import dev.graphfuse.match.NativePredicate;

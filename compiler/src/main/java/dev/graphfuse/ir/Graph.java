@@ -32,6 +32,7 @@ public final class Graph {
     /** One instance per distinct type; see {@link #shared}. */
     private final Map<ValueType, ValueType> types = new HashMap<>();
     private int valueIds;
+    private final SubgraphReads subgraphReads = new SubgraphReads();
 
     public Graph(String name) {
         this(name, null);
@@ -97,6 +98,18 @@ public final class Graph {
         return null;
     }
 
+    /**
+     * The value a reference to {@code name} means in this graph: its own value, else a capture of the
+     * value an enclosing graph defines (made on first reference), else null.
+     */
+    public Value valueOrCapture(String name) {
+        Value v = values.get(name);
+        if (v == null && parent != null && parent.resolve(name) != null) {
+            v = capture(name);
+        }
+        return v;
+    }
+
     public Collection<Value> values() {
         return Collections.unmodifiableCollection(values.values());
     }
@@ -121,6 +134,7 @@ public final class Graph {
         }
         Value v = new Value(this, name, type, valueIds++);
         values.put(name, v);
+        valuesChanged();
         return v;
     }
 
@@ -177,14 +191,15 @@ public final class Graph {
         return Collections.unmodifiableCollection(initializers.values());
     }
 
-    /** Removes an initializer that nothing uses. */
+    /** Removes an initializer that nothing uses (see {@link Value#isUsed}). */
     public void removeInitializer(Value v) {
         requireOwn(v);
-        if (v.hasUses() || v.isGraphOutput() || v.isGraphInput()) {
+        if (v.isUsed() || v.isGraphInput()) {
             throw new IllegalStateException("initializer " + v + " is still in use");
         }
         initializers.remove(v.name());
         values.remove(v.name());
+        valuesChanged();
     }
 
     /** A value of an enclosing graph, referenced by name from this subgraph. */
@@ -208,20 +223,33 @@ public final class Graph {
         if (!v.isCaptured()) {
             throw new IllegalArgumentException(v + " is not a captured value");
         }
-        if (v.hasUses() || outputs.contains(v)) {
+        if (v.hasUses() || v.isGraphOutput()) {
             throw new IllegalStateException("captured value " + v + " is still in use");
         }
         values.remove(v.name());
+        valuesChanged();
     }
 
     public void addOutput(Value v) {
         requireOwn(v);
         outputs.add(v);
+        v.addOutputSlot(1);
     }
 
     public void setOutput(int i, Value v) {
         requireOwn(v);
-        outputs.set(i, v);
+        outputs.set(i, v).addOutputSlot(-1);
+        v.addOutputSlot(1);
+    }
+
+    /** Points the graph-output slots holding {@code from} at {@code to}; see {@link Value#replaceAllUsesWith}. */
+    void moveOutputSlots(Value from, Value to) {
+        requireOwn(to);
+        for (int i = 0; i < outputs.size(); i++) {
+            if (outputs.get(i) == from) {
+                setOutput(i, to);
+            }
+        }
     }
 
     public List<Value> outputs() {
@@ -237,16 +265,70 @@ public final class Graph {
         if (values.containsKey(newName)) {
             throw new DuplicateValueException(newName);
         }
-        values.remove(v.name());
-        if (v.initializer() != null) {
-            initializers.remove(v.name());
-            v.setNameInternal(newName);
-            v.setInitializer(v.initializer().withName(newName));
-            initializers.put(newName, v);
-        } else {
-            v.setNameInternal(newName);
+        boolean initializer = unlist(v);
+        relist(v, newName, initializer);
+        valuesChanged();
+    }
+
+    /**
+     * Gives {@code a} and {@code b} each other's names. A value that replaces another takes over its
+     * name this way, and with it what refers by name: subgraph captures, printed value_info, users
+     * of the exported model; the replaced value keeps a name until it is removed.
+     */
+    public void swapNames(Value a, Value b) {
+        requireOwn(a);
+        requireOwn(b);
+        if (a == b) {
+            return;
         }
-        values.put(newName, v);
+        String aName = a.name();
+        String bName = b.name();
+        boolean aInitializer = unlist(a);
+        boolean bInitializer = unlist(b);
+        relist(a, bName, aInitializer);
+        relist(b, aName, bInitializer);
+        valuesChanged();
+    }
+
+    /** Takes {@code v} out of the name tables; whether it was an initializer. */
+    private boolean unlist(Value v) {
+        values.remove(v.name());
+        return initializers.remove(v.name()) != null;
+    }
+
+    private void relist(Value v, String name, boolean initializer) {
+        v.setNameInternal(name);
+        if (v.initializer() != null) {
+            v.setInitializer(v.initializer().withName(name));
+        }
+        values.put(name, v);
+        if (initializer) {
+            initializers.put(name, v);
+        }
+    }
+
+    /** Whether a subgraph of a node of this graph reads {@code name}; see {@link SubgraphReads}. */
+    boolean isReadBySubgraph(String name) {
+        return subgraphReads.contains(name);
+    }
+
+    /** {@code n} (a node of this graph) has come to hold subgraphs, or no longer holds any. */
+    void holdsSubgraphs(Node n, boolean holds) {
+        subgraphReads.holder(n, holds);
+        forgetSubgraphReads();
+    }
+
+    /** This graph's names changed: what the graphs enclosing it see their subgraphs read may have too. */
+    private void valuesChanged() {
+        if (parent != null) {
+            parent.forgetSubgraphReads();
+        }
+    }
+
+    private void forgetSubgraphReads() {
+        for (Graph g = this; g != null; g = g.parent) {
+            g.subgraphReads.forget();
+        }
     }
 
     // ---- nodes ----
@@ -295,7 +377,7 @@ public final class Graph {
         return nodes.size();
     }
 
-    /** Removes a node whose outputs are unused and are not graph outputs. */
+    /** Removes a node none of whose outputs is used (see {@link Value#isUsed}). */
     public void removeNode(Node n) {
         // A node belongs to the set from addNode until removeNode marks it: the flag answers without
         // hashing into a set of 100k nodes.
@@ -305,11 +387,14 @@ public final class Graph {
         int outs = n.outputs().size();
         for (int i = 0; i < outs; i++) {
             Value out = n.output(i);
-            if (out != null && (out.hasUses() || outputs.contains(out))) {
+            if (out != null && out.isUsed()) {
                 throw new IllegalStateException("output " + out + " of " + n + " is still in use");
             }
         }
         n.detachInputs();
+        if (!n.subgraphs().isEmpty()) {
+            holdsSubgraphs(n, false);
+        }
         for (int i = 0; i < outs; i++) {
             Value out = n.output(i);
             if (out != null) {
@@ -319,6 +404,7 @@ public final class Graph {
         }
         nodes.remove(n);
         n.markRemoved();
+        valuesChanged();
     }
 
     private void requireOwn(Value v) {

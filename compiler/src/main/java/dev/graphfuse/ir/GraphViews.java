@@ -33,10 +33,8 @@ public final class GraphViews {
             for (Value in : n.inputs()) {
                 addDependency(g, in, n);
             }
-            for (Graph sub : n.subgraphs()) {
-                for (String captured : capturedNames(sub)) {
-                    addDependency(g, graph.value(captured), n);
-                }
+            for (String read : SubgraphReads.of(n)) {
+                addDependency(g, graph.value(read), n);
             }
         }
         return g;
@@ -45,32 +43,6 @@ public final class GraphViews {
     private static void addDependency(org.jgrapht.Graph<Node, DefaultEdge> g, Value in, Node user) {
         if (in != null && in.producer() != null && g.containsVertex(in.producer())) {
             g.addEdge(in.producer(), user);
-        }
-    }
-
-    /** Names a subgraph (or its nested subgraphs) reads from enclosing scopes. */
-    public static List<String> capturedNames(Graph sub) {
-        List<String> out = new ArrayList<>();
-        collectCaptured(sub, out);
-        return out;
-    }
-
-    private static void collectCaptured(Graph sub, List<String> out) {
-        for (Value v : sub.values()) {
-            if (v.isCaptured()) {
-                out.add(v.name());
-            }
-        }
-        for (Node n : sub.nodes()) {
-            for (Graph nested : n.subgraphs()) {
-                List<String> inner = new ArrayList<>();
-                collectCaptured(nested, inner);
-                for (String name : inner) {
-                    if (!sub.hasValue(name)) {
-                        out.add(name);
-                    }
-                }
-            }
         }
     }
 
@@ -187,10 +159,8 @@ public final class GraphViews {
                 for (int k = 0, inputs = n.inputCount(); k < inputs; k++) {
                     edges.add(n.input(k), c);
                 }
-                for (Graph sub : n.subgraphs()) {
-                    for (String captured : capturedNames(sub)) {
-                        edges.add(graph.value(captured), c);
-                    }
+                for (String read : SubgraphReads.of(n)) {
+                    edges.add(graph.value(read), c);
                 }
             }
             int[] start = new int[nodes.length + 1];

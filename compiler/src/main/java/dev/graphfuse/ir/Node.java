@@ -197,12 +197,21 @@ public final class Node {
             attributes = new LinkedHashMap<>();
         }
         Attribute old = attributes.put(name.intern(), value);
-        graphAttributes += holdsGraphs(value) - holdsGraphs(old);
+        subgraphsChanged(holdsGraphs(value) - holdsGraphs(old), holdsGraphs(value) + holdsGraphs(old));
     }
 
     public void removeAttribute(String name) {
         if (attributes != null) {
-            graphAttributes -= holdsGraphs(attributes.remove(name));
+            int removed = holdsGraphs(attributes.remove(name));
+            subgraphsChanged(-removed, removed);
+        }
+    }
+
+    /** {@code touched} graph-holding attributes were set or removed, changing their count by {@code delta}. */
+    private void subgraphsChanged(int delta, int touched) {
+        graphAttributes += delta;
+        if (touched > 0 && !removed) {
+            graph.holdsSubgraphs(this, graphAttributes > 0);
         }
     }
 
@@ -218,6 +227,31 @@ public final class Node {
     /** A FLOAT attribute's value, or {@code dflt} when absent. */
     public float floatAttribute(String name, float dflt) {
         return attribute(name) instanceof Attribute.FloatAttr f ? f.value() : dflt;
+    }
+
+    /**
+     * The tensor this node produces when it is a {@code Constant} with one attribute of a form that
+     * holds plain data ({@code value}, {@code value_float(s)}, {@code value_int(s)}), else null. What
+     * counts as a constant is decided here and in {@link Value#constant}, for matcher, folder and
+     * function bodies alike.
+     */
+    public Tensor constantTensor() {
+        if (!is("Constant") || outputs.size() != 1 || attributes == null || attributes.size() != 1) {
+            return null;
+        }
+        Map.Entry<String, Attribute> e = attributes.entrySet().iterator().next();
+        return switch (e.getKey()) {
+            case "value" -> e.getValue() instanceof Attribute.TensorAttr t ? t.value() : null;
+            case "value_float" -> e.getValue() instanceof Attribute.FloatAttr f
+                    ? Tensor.ofFloats(new long[0], new float[] {f.value()}) : null;
+            case "value_floats" -> e.getValue() instanceof Attribute.FloatsAttr fs
+                    ? Tensor.ofFloats(new long[] {fs.values().length}, fs.values()) : null;
+            case "value_int" -> e.getValue() instanceof Attribute.IntAttr i
+                    ? Tensor.ofLongs(new long[0], new long[] {i.value()}) : null;
+            case "value_ints" -> e.getValue() instanceof Attribute.IntsAttr is
+                    ? Tensor.ofLongs(new long[] {is.values().length}, is.values()) : null;
+            default -> null;
+        };
     }
 
     /** Node metadata_props, in insertion order (mutable). */

@@ -1,6 +1,7 @@
 package dev.graphfuse.ir;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,24 @@ public final class Tensor {
 
     public static Tensor of(String name, ElementType type, long[] dims, byte[] littleEndianBytes) {
         return new Tensor(name, type, dims, TensorData.Inline.of(littleEndianBytes), "", Map.of());
+    }
+
+    /** An unnamed INT64 tensor holding {@code values}. */
+    public static Tensor ofLongs(long[] dims, long[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return of("", ElementType.INT64, dims, b.array());
+    }
+
+    /** An unnamed FLOAT tensor holding {@code values}. */
+    public static Tensor ofFloats(long[] dims, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putFloat(v);
+        }
+        return of("", ElementType.FLOAT, dims, b.array());
     }
 
     public String name() {

@@ -20,6 +20,8 @@ public final class Value {
     private byte[] sparseInitializer;
     private boolean graphInput;
     private boolean captured;
+    /** How many of the graph's output slots hold this value: "is it an output" without scanning them. */
+    private int outputSlots;
     private String docString = "";
     /** Made on the first entry; see {@link LazyMetadata}. */
     private LinkedHashMap<String, String> metadata;
@@ -92,6 +94,18 @@ public final class Value {
         this.initializer = t;
     }
 
+    /**
+     * The data this value holds before run time, or null when it is computed at run time: the tensor
+     * of an initializer that is not also a graph input (that one is only a default the caller may
+     * override), or of a {@code Constant} node (see {@link Node#constantTensor}).
+     */
+    public Tensor constant() {
+        if (initializer != null) {
+            return graphInput ? null : initializer;
+        }
+        return producer != null ? producer.constantTensor() : null;
+    }
+
     /** Replaces the constant data of an initializer value (same name). */
     public void replaceInitializer(Tensor t) {
         if (initializer == null) {
@@ -127,7 +141,27 @@ public final class Value {
     }
 
     public boolean isGraphOutput() {
-        return graph.outputs().contains(this);
+        return outputSlots > 0;
+    }
+
+    void addOutputSlot(int delta) {
+        outputSlots += delta;
+    }
+
+    /**
+     * Whether a subgraph (an If or Loop body, at any depth) of a node of this value's graph reads this
+     * value by name. Such a read has no {@link Use}: the subgraph holds a captured value of that name.
+     */
+    public boolean isReadBySubgraph() {
+        return graph.isReadBySubgraph(name);
+    }
+
+    /**
+     * Whether anything reads this value: a node input, a graph-output slot, or a subgraph capture.
+     * A value that is not used may be removed; {@link Graph} refuses to remove one that is.
+     */
+    public boolean isUsed() {
+        return users.size() > 0 || outputSlots > 0 || isReadBySubgraph();
     }
 
     public List<Use> uses() {
@@ -159,13 +193,20 @@ public final class Value {
         }
     }
 
-    /** Points every use of this value (and graph-output slots holding it) at {@code replacement}. */
+    /**
+     * Points every use of this value and every graph-output slot holding it at {@code replacement}, a
+     * value of the same graph. Subgraphs read by name, so they follow only if {@code replacement}
+     * later takes this value's name (see {@link Graph#swapNames}).
+     */
     public void replaceAllUsesWith(Value replacement) {
         if (replacement == this) {
             return;
         }
         for (Use u : List.copyOf(users.view())) {
             u.node().setInput(u.inputIndex(), replacement);
+        }
+        if (outputSlots > 0) {
+            graph.moveOutputSlots(this, replacement);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.graphfuse.match;
 
 import dev.graphfuse.dsl.ast.AttrExpr;
-import dev.graphfuse.dsl.ast.SourceLocation;
+import dev.graphfuse.diag.SourceLocation;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;

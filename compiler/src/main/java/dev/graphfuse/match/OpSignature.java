@@ -1,6 +1,6 @@
 package dev.graphfuse.match;
 
-import dev.graphfuse.dsl.ast.SourceLocation;
+import dev.graphfuse.diag.SourceLocation;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package dev.graphfuse.match;
 
 import dev.graphfuse.dsl.ast.Constraint;
-import dev.graphfuse.dsl.ast.SourceLocation;
+import dev.graphfuse.diag.SourceLocation;
 import java.util.List;
 
 /**

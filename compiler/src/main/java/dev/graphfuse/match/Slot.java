@@ -1,6 +1,6 @@
 package dev.graphfuse.match;
 
-import dev.graphfuse.dsl.ast.SourceLocation;
+import dev.graphfuse.diag.SourceLocation;
 
 /**
  * A name a pattern binds: a value, an attribute, a symbolic dimension, or (hidden) the node of a

@@ -1,6 +1,5 @@
 package dev.graphfuse.onnx;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import static dev.graphfuse.diag.Quote.quote;
@@ -25,7 +24,6 @@ import dev.graphfuse.onnx.wire.OnnxWire.NodeProto;
 import dev.graphfuse.onnx.wire.OnnxWire.OperatorSetIdProto;
 import dev.graphfuse.onnx.wire.OnnxWire.SparseTensorProto;
 import dev.graphfuse.onnx.wire.OnnxWire.TensorProto;
-import dev.graphfuse.onnx.wire.OnnxWire.TypeProto;
 import dev.graphfuse.onnx.wire.OnnxWire.ValueInfoProto;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -50,11 +48,11 @@ public final class OnnxImporter {
     public static final long MAX_IR_VERSION = 13;
 
     private final String file;
-    private final Path baseDir;
+    private final OnnxAttributes attributes;
 
     private OnnxImporter(String file, Path baseDir) {
         this.file = file;
-        this.baseDir = baseDir;
+        this.attributes = new OnnxAttributes(file, baseDir, this::graph);
     }
 
     /** Reads a model file; external data resolves relative to its directory. */
@@ -178,7 +176,7 @@ public final class OnnxImporter {
         checkAcyclic(body, loc);
         Map<String, Attribute> defaults = new LinkedHashMap<>();
         for (AttributeProto ap : fp.getAttributeProtoList()) {
-            defaults.put(ap.getName(), attribute(ap, body, loc + " attribute " + quote(ap.getName())));
+            defaults.put(ap.getName(), attributes.attribute(ap, body, loc + " attribute " + quote(ap.getName())));
         }
         Function f = new Function(fp.getDomain(), fp.getName(), fp.getOverload(), body, fp.getAttributeList(),
                 defaults, opsets(fp.getOpsetImportList(), loc + ".opset_import"));
@@ -198,7 +196,7 @@ public final class OnnxImporter {
             if (tp.getName().isEmpty()) {
                 throw error(tloc, "initializer has no name");
             }
-            Tensor t = tensor(tp, tloc);
+            Tensor t = attributes.tensor(tp, tloc);
             defineOrFail(() -> g.addInitializer(t), tloc, "initializer " + quote(tp.getName()));
         }
         for (int i = 0; i < gp.getSparseInitializerCount(); i++) {
@@ -235,10 +233,7 @@ public final class OnnxImporter {
         for (int i = 0; i < gp.getOutputCount(); i++) {
             ValueInfoProto vi = gp.getOutput(i);
             String oloc = loc + ".output[" + i + "] " + quote(vi.getName());
-            Value v = g.value(vi.getName());
-            if (v == null && parent != null && parent.resolve(vi.getName()) != null) {
-                v = g.capture(vi.getName());
-            }
+            Value v = g.valueOrCapture(vi.getName());
             if (v == null) {
                 throw error(oloc, "graph output " + quote(vi.getName()) + " names no value");
             }
@@ -305,10 +300,7 @@ public final class OnnxImporter {
                     n.addInput(null);
                     continue;
                 }
-                Value v = g.value(in);
-                if (v == null && g.parent() != null && g.parent().resolve(in) != null) {
-                    v = g.capture(in);
-                }
+                Value v = g.valueOrCapture(in);
                 if (v == null) {
                     throw error(nloc, "input " + k + " " + quote(in) + " names no value");
                 }
@@ -326,7 +318,7 @@ public final class OnnxImporter {
                 if (n.attribute(ap.getName()) != null) {
                     throw error(aloc, "attribute is given twice");
                 }
-                n.setAttribute(ap.getName(), attribute(ap, g, aloc));
+                n.setAttribute(ap.getName(), attributes.attribute(ap, g, aloc));
             }
             for (Value out : n.outputs()) {
                 if (out != null && infos.containsKey(out.name())) {
@@ -377,14 +369,7 @@ public final class OnnxImporter {
     }
 
     private ValueType type(ValueInfoProto vi, String loc) {
-        if (!vi.hasType()) {
-            return null;
-        }
-        try {
-            return OnnxTypes.fromProto(vi.getType());
-        } catch (OnnxTypes.BadType e) {
-            throw error(loc, e.getMessage());
-        }
+        return vi.hasType() ? attributes.type(vi.getType(), loc) : null;
     }
 
     private static void applyInfo(Value v, ValueInfoProto vi) {
@@ -392,109 +377,5 @@ public final class OnnxImporter {
             v.setDocString(vi.getDocString());
         }
         v.metadata().putAll(OnnxTensors.entries(vi.getMetadataPropsList()));
-    }
-
-    private Tensor tensor(TensorProto tp, String loc) {
-        try {
-            return OnnxTensors.fromProto(tp, baseDir);
-        } catch (OnnxTensors.BadTensor e) {
-            throw error(loc, e.getMessage());
-        }
-    }
-
-    private Attribute attribute(AttributeProto ap, Graph owner, String loc) {
-        AttributeProto.AttributeType t = ap.getType();
-        if (t == AttributeProto.AttributeType.UNDEFINED) {
-            t = inferType(ap);
-            if (t == null) {
-                throw error(loc, "attribute has no type and no value");
-            }
-        }
-        Attribute.Kind kind = Attribute.Kind.fromCode(t.getNumber());
-        if (kind == null) {
-            throw error(loc, "unknown attribute type " + t.getNumber());
-        }
-        if (!ap.getRefAttrName().isEmpty()) {
-            return new Attribute.RefAttr(kind, ap.getRefAttrName());
-        }
-        return switch (kind) {
-            case FLOAT -> new Attribute.FloatAttr(ap.getF());
-            case INT -> new Attribute.IntAttr(ap.getI());
-            case STRING -> new Attribute.StringAttr(ap.getS().toByteArray());
-            case TENSOR -> new Attribute.TensorAttr(tensor(ap.getT(), loc));
-            case GRAPH -> new Attribute.GraphAttr(graph(ap.getG(), owner, loc));
-            case FLOATS -> new Attribute.FloatsAttr(toFloats(ap.getFloatsList()));
-            case INTS -> new Attribute.IntsAttr(ap.getIntsList().stream().mapToLong(Long::longValue).toArray());
-            case STRINGS -> new Attribute.StringsAttr(ap.getStringsList().stream().map(ByteString::toByteArray).toList());
-            case TENSORS -> {
-                List<Tensor> ts = new ArrayList<>();
-                for (int i = 0; i < ap.getTensorsCount(); i++) {
-                    ts.add(tensor(ap.getTensors(i), loc + "[" + i + "]"));
-                }
-                yield new Attribute.TensorsAttr(ts);
-            }
-            case GRAPHS -> {
-                List<Graph> gs = new ArrayList<>();
-                for (int i = 0; i < ap.getGraphsCount(); i++) {
-                    gs.add(graph(ap.getGraphs(i), owner, loc + "[" + i + "]"));
-                }
-                yield new Attribute.GraphsAttr(gs);
-            }
-            case TYPE -> new Attribute.TypeAttr(valueType(ap.getTp(), loc));
-            case TYPES -> {
-                List<ValueType> ts = new ArrayList<>();
-                for (TypeProto tp : ap.getTypeProtosList()) {
-                    ts.add(valueType(tp, loc));
-                }
-                yield new Attribute.TypesAttr(ts);
-            }
-            case SPARSE_TENSOR -> new Attribute.SparseTensorAttr(ap.getSparseTensor().toByteArray());
-            case SPARSE_TENSORS -> new Attribute.SparseTensorsAttr(
-                    ap.getSparseTensorsList().stream().map(SparseTensorProto::toByteArray).toList());
-        };
-    }
-
-    private ValueType valueType(TypeProto tp, String loc) {
-        try {
-            return OnnxTypes.fromProto(tp);
-        } catch (OnnxTypes.BadType e) {
-            throw error(loc, e.getMessage());
-        }
-    }
-
-    private static float[] toFloats(List<Float> list) {
-        float[] out = new float[list.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = list.get(i);
-        }
-        return out;
-    }
-
-    /** IR < 4 writers may omit the type; infer it from the one populated field. */
-    private static AttributeProto.AttributeType inferType(AttributeProto ap) {
-        if (ap.hasF()) {
-            return AttributeProto.AttributeType.FLOAT;
-        } else if (ap.hasI()) {
-            return AttributeProto.AttributeType.INT;
-        } else if (ap.hasS()) {
-            return AttributeProto.AttributeType.STRING;
-        } else if (ap.hasT()) {
-            return AttributeProto.AttributeType.TENSOR;
-        } else if (ap.hasG()) {
-            return AttributeProto.AttributeType.GRAPH;
-        } else if (ap.getFloatsCount() > 0) {
-            return AttributeProto.AttributeType.FLOATS;
-        } else if (ap.getIntsCount() > 0) {
-            return AttributeProto.AttributeType.INTS;
-        } else if (ap.getStringsCount() > 0) {
-            return AttributeProto.AttributeType.STRINGS;
-        } else if (ap.getTensorsCount() > 0) {
-            return AttributeProto.AttributeType.TENSORS;
-        } else if (ap.getGraphsCount() > 0) {
-            return AttributeProto.AttributeType.GRAPHS;
-        } else if (ap.hasTp()) {
-            return AttributeProto.AttributeType.TYPE_PROTO;
-        }
-        return null;
     }
 }

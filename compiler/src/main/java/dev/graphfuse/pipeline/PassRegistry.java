@@ -24,7 +24,7 @@ import java.util.Objects;
 /**
  * The Java API for building pipelines: the built-in stages (canonicalize, raise, fuse, tables), plus passes,
  * pattern files and native predicates a caller registers. Pattern files are loaded and checked
- * together, once, on first use; a problem in any of them is a {@link dev.graphfuse.dsl.DslException}.
+ * together, once, on first use; a problem in any of them is a {@link dev.graphfuse.diag.DslException}.
  *
  * <pre>{@code
  * PassRegistry r = PassRegistry.standard()
@@ -133,19 +133,19 @@ public final class PassRegistry {
             PatternLoader builtin = new PatternLoader(predicates);
             builtinStages.values().forEach(files -> files.forEach(builtin::resource));
             parts.add(builtin.load());
-            List<dev.graphfuse.dsl.DslException> failures = new ArrayList<>();
+            List<dev.graphfuse.diag.DslException> failures = new ArrayList<>();
             for (List<Path> files : userPatternPasses.values()) {
                 PatternLoader user = new PatternLoader(predicates);
                 DECLARATIONS.forEach(user::resource);
                 files.forEach(user::file);
                 try {
                     parts.add(user.load());
-                } catch (dev.graphfuse.dsl.DslException e) {
+                } catch (dev.graphfuse.diag.DslException e) {
                     failures.add(e);
                 }
             }
             if (!failures.isEmpty()) {
-                throw dev.graphfuse.dsl.DslException.combine(failures);
+                throw dev.graphfuse.diag.DslException.combine(failures);
             }
             library = PatternLibrary.combine(parts);
         }

@@ -5,11 +5,8 @@ import dev.graphfuse.ir.Graph;
 import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.ir.Value;
-import dev.graphfuse.match.Constant;
 import dev.graphfuse.match.Match;
 import dev.graphfuse.match.OpSignature;
-import dev.graphfuse.text.GraphTextWriter;
-import dev.graphfuse.text.TextWriterOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -237,27 +234,21 @@ final class FunctionBody {
 
     private static Value constantOrRecomputed(Value v, Graph body, Map<Value, Value> inner, Map<Node, Boolean> inMatch,
                                               int[] counter, int[] recomputed, Match match, Callee callee) {
-        Constant c = Constant.of(v);
-        if (c != null && (v.producer() == null || v.producer().is("Constant"))) {
-            Tensor t = c.tensor();
-            Attribute attr;
-            if (t != null) {
+        Tensor t = v.constant();
+        if (t != null) {
+            Node k = v.producer();
+            Node copy = body.addNode("", "", "Constant", List.of(), List.of("t" + counter[0]++));
+            if (k != null && k.attribute("value") == null) {
+                // value_float, value_ints, ...: the form the model wrote
+                var e = k.attributes().entrySet().iterator().next();
+                copy.setAttribute(e.getKey(), e.getValue());
+            } else {
+                // the data alone: the tensor's name and annotations are the model's, not the body's
                 ByteBuffer b = t.bytes();
                 byte[] bytes = new byte[b.remaining()];
                 b.duplicate().get(bytes);
-                attr = new Attribute.TensorAttr(Tensor.of("", t.elementType(), t.dims(), bytes));
-            } else if (v.producer() != null) {
-                Node k = v.producer();
-                var e = k.attributes().entrySet().iterator().next();
-                Node copy = body.addNode("", "", "Constant", List.of(), List.of("t" + counter[0]++));
-                copy.setAttribute(e.getKey(), e.getValue());
-                inner.put(v, copy.output());
-                return copy.output();
-            } else {
-                return null;
+                copy.setAttribute("value", new Attribute.TensorAttr(Tensor.of("", t.elementType(), t.dims(), bytes)));
             }
-            Node copy = body.addNode("", "", "Constant", List.of(), List.of("t" + counter[0]++));
-            copy.setAttribute("value", attr);
             inner.put(v, copy.output());
             return copy.output();
         }
@@ -267,10 +258,5 @@ final class FunctionBody {
         }
         String problem = copy(p, body, inner, inMatch, counter, recomputed, match, callee);
         return problem == null ? inner.get(v) : null;
-    }
-
-    /** Text two bodies share exactly when they compute the same thing. */
-    static String canonicalText(Graph body) {
-        return GraphTextWriter.print(body, TextWriterOptions.CANONICAL);
     }
 }

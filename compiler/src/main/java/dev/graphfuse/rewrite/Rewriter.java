@@ -8,6 +8,7 @@ import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Use;
 import dev.graphfuse.ir.Value;
+import dev.graphfuse.ir.ValueNumbering;
 import dev.graphfuse.ir.ValueType;
 import dev.graphfuse.match.AttrEvaluator;
 import dev.graphfuse.match.CompiledPattern;
@@ -43,34 +44,15 @@ final class Rewriter {
                             List<Node> ordered) {
     }
 
-    /** Canonical body text of the model's functions, printed once per rewriter instead of once per rewrite. */
-    private final Map<Function, String> canonicalTexts = new IdentityHashMap<>();
-
-    /** Names subgraphs (If/Loop bodies) read from this graph: such values look unused but are not. */
-    private final Set<String> captured = new java.util.HashSet<>();
+    /** Numbers body values across the model's functions, so equal bodies are found without printing them. */
+    private final ValueNumbering numbering = new ValueNumbering();
+    /** Keys of the model's function bodies, each taken once per rewriter instead of once per rewrite. */
+    private final Map<Function, ValueNumbering.GraphKey> bodyKeys = new IdentityHashMap<>();
 
     Rewriter(Model model) {
         this.model = model;
         this.graph = model.graph();
         this.positions = new TopologicalPositions(graph);
-        for (Node n : graph.nodes()) {
-            for (Graph sub : n.subgraphs()) {
-                collectCaptured(sub, captured);
-            }
-        }
-    }
-
-    private static void collectCaptured(Graph g, Set<String> out) {
-        for (Value v : g.values()) {
-            if (v.isCaptured()) {
-                out.add(v.name());
-            }
-        }
-        for (Node n : g.nodes()) {
-            for (Graph sub : n.subgraphs()) {
-                collectCaptured(sub, out);
-            }
-        }
     }
 
     TopologicalPositions positions() {
@@ -254,12 +236,6 @@ final class Rewriter {
             Value out = fused.output(i);
             out.setType(root.type());
             root.replaceAllUsesWith(out);
-            List<Value> graphOutputs = graph.outputs();
-            for (int k = 0; k < graphOutputs.size(); k++) {
-                if (graphOutputs.get(k) == root) {
-                    graph.setOutput(k, out);
-                }
-            }
         }
         if (p.body() != null) {
             String overload = registerFunction(op, p.body(), p.attributes());
@@ -273,17 +249,11 @@ final class Rewriter {
     /** Finds or adds the function for {@code body}; returns its overload ("" for the first body of an op). */
     private String registerFunction(OpSignature op, Graph body, Map<String, Attribute> attrs) {
         model.opsetImports().putIfAbsent(op.domain(), 1L);
-        String text = null;
+        ValueNumbering.GraphKey key = numbering.keyOf(body);
         int variants = 0;
         for (Function f : model.functions()) {
             if (f.domain().equals(op.domain()) && f.name().equals(op.name())) {
-                if (SameBody.identical(f.body(), body)) {
-                    return f.overload();
-                }
-                if (text == null) {
-                    text = FunctionBody.canonicalText(body);
-                }
-                if (canonicalTexts.computeIfAbsent(f, k -> FunctionBody.canonicalText(k.body())).equals(text)) {
+                if (key != null && key.equals(bodyKeys.computeIfAbsent(f, k -> numbering.keyOf(k.body())))) {
                     return f.overload();
                 }
                 variants++;
@@ -300,8 +270,8 @@ final class Rewriter {
                 opsets);
         f.setDocString("graphfuse: the subgraph " + op.qualifiedName() + " replaced");
         model.functions().add(f);
-        if (text != null) {
-            canonicalTexts.put(f, text);
+        if (key != null) {
+            bodyKeys.put(f, key);
         }
         return overload;
     }
@@ -380,8 +350,7 @@ final class Rewriter {
             }
         }
         for (Value v : maybeDeadInitializers) {
-            if (graph.value(v.name()) == v && !v.hasUses() && !v.isGraphInput() && !v.isGraphOutput()
-                    && !captured.contains(v.name())) {
+            if (graph.value(v.name()) == v && !v.isUsed() && !v.isGraphInput()) {
                 graph.removeInitializer(v);
             }
         }
@@ -390,7 +359,7 @@ final class Rewriter {
     private boolean dead(Node n) {
         for (int i = 0; i < n.outputs().size(); i++) {
             Value o = n.output(i);
-            if (o != null && (o.hasUses() || o.isGraphOutput() || captured.contains(o.name()))) {
+            if (o != null && o.isUsed()) {
                 return false;
             }
         }

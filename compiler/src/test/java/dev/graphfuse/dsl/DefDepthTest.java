@@ -1,5 +1,6 @@
 package dev.graphfuse.dsl;
 
+import dev.graphfuse.diag.DslException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

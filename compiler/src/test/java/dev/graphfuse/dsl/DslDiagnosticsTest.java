@@ -1,5 +1,7 @@
 package dev.graphfuse.dsl;
 
+import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.Diagnostic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

@@ -166,7 +166,10 @@ class GraphMutationTest {
         assertThrows(IllegalArgumentException.class, () -> body.removeCapture(body.value("o")));
         body.removeCapture(unused);
         assertEquals(null, body.value("rms"));
-        assertEquals(List.of("sq"), GraphViews.capturedNames(body));
+        g.addNode("if", "", "If", List.of(), List.of("branch")).setAttribute("then_branch",
+                new Attribute.GraphAttr(body));
+        assertTrue(g.value("sq").isReadBySubgraph());
+        assertTrue(!g.value("rms").isReadBySubgraph());
         GraphVerifier.verify(body);
     }
 }

@@ -14,12 +14,12 @@ headerEntry
     | 'metadata' key2=STRING ':' val=STRING              # headerMetadata
     ;
 
-graphDecl : 'graph' name '(' params? ')' '->' '(' params? ')' '{' statement* '}' ;
+graphDecl : 'graph' name '(' inputs=params? ')' '->' '(' outputs=params? ')' '{' statement* '}' ;
 params    : param (',' param)* ;
 param     : name (':' type)? ;
 
 functionDecl
-    : 'function' opRef '(' names? ')' '->' '(' names? ')' functionOption* '{' statement* '}' ;
+    : 'function' opRef '(' inputs=names? ')' '->' '(' outputs=names? ')' functionOption* '{' statement* '}' ;
 functionOption
     : 'attributes' '[' names? ']'                        # functionAttributes
     | 'defaults' attrBlock                               # functionDefaults
@@ -32,14 +32,14 @@ names     : name (',' name)* ;
 statement
     : 'doc' STRING                                                    # graphDoc
     | 'metadata' key=STRING ':' val=STRING                            # graphMetadata
-    | 'init' name ':' type '=' tensorData tensorExtra*                # initializer
+    | 'init' name ':' type '=' tensorData annotation*                # initializer
     | 'sparse_init' name (':' type)? '=' STRING                       # sparseInitializer
-    | 'value' name valueExtra+                                        # valueInfo
-    | ('[' nodeName=name ']')? outputs '=' opRef '(' args? ')' attrBlock? nodeExtra*   # node
+    | 'value' name annotation+                                        # valueInfo
+    | ('[' nodeName=name ']')? nodeOutputs '=' opRef '(' args? ')' attrBlock? nodeExtra*   # node
     | 'preserved' STRING                                              # graphPreserved
     ;
 
-outputs   : '(' ')' | outDecl (',' outDecl)* ;
+nodeOutputs : '(' ')' | outDecl (',' outDecl)* ;
 outDecl   : name (':' type)? ;
 args      : name (',' name)* ;
 opRef     : (domain=name '::')? op=name (':' overload=name)? ;
@@ -49,13 +49,10 @@ nodeExtra
     | 'metadata' metadataBlock   # nodeMetadata
     | 'preserved' STRING         # nodePreserved
     ;
-valueExtra
-    : 'doc' STRING               # valueDoc
-    | 'metadata' metadataBlock   # valueMetadata
-    ;
-tensorExtra
-    : 'doc' STRING               # tensorDoc
-    | 'metadata' metadataBlock   # tensorMetadata
+// what may follow a value or a constant tensor
+annotation
+    : 'doc' STRING               # docAnnotation
+    | 'metadata' metadataBlock   # metadataAnnotation
     ;
 
 metadataBlock : '{' (metadataEntry (',' metadataEntry)*)? '}' ;
@@ -72,7 +69,7 @@ attrValue
     | graphDecl                                  # graphValue
     | type                                       # typeValue
     ;
-tensorLiteral : 'tensor' (name ':')? type '=' tensorData tensorExtra* ;
+tensorLiteral : 'tensor' (name ':')? type '=' tensorData annotation* ;
 
 tensorData
     : '[' (literal (',' literal)*)? ']'                                                  # listData

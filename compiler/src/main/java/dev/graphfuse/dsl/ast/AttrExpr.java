@@ -1,5 +1,6 @@
 package dev.graphfuse.dsl.ast;
 
+import dev.graphfuse.diag.SourceLocation;
 import java.util.List;
 
 /** An attribute value computed at rewrite time from captures ({@code num_heads = H}, {@code dim(q, -1) / 2}). */

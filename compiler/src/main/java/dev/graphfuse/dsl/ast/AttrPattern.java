@@ -1,5 +1,6 @@
 package dev.graphfuse.dsl.ast;
 
+import dev.graphfuse.diag.SourceLocation;
 import java.util.List;
 
 /** What an attribute of a matched node must be. */

@@ -1,14 +1,14 @@
 package dev.graphfuse.dsl.parse;
 
-import dev.graphfuse.dsl.Diagnostic;
-import dev.graphfuse.dsl.DslException;
+import dev.graphfuse.diag.Diagnostic;
+import dev.graphfuse.diag.DslException;
 import dev.graphfuse.dsl.ast.AttrExpr;
 import dev.graphfuse.dsl.ast.AttrPattern;
 import dev.graphfuse.dsl.ast.Constraint;
 import dev.graphfuse.dsl.ast.Decl;
 import dev.graphfuse.dsl.ast.Expr;
 import dev.graphfuse.dsl.ast.FuseFile;
-import dev.graphfuse.dsl.ast.SourceLocation;
+import dev.graphfuse.diag.SourceLocation;
 import java.util.ArrayList;
 import java.util.List;
 import org.antlr.v4.runtime.CommonTokenStream;

@@ -1,4 +1,4 @@
-package dev.graphfuse.dsl;
+package dev.graphfuse.diag;
 
 import java.util.List;
 import java.util.stream.Collectors;
