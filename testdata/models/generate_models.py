@@ -158,11 +158,15 @@ class VllmStyleAttention(torch.nn.Module):
     """Hand-written vLLM-style attention: packed qkv Linear, split, per-head RMSNorm (fp32 math),
     neox RoPE from a [max_pos, rot] (cos | sin) cache gathered by positions, SDPA, o_proj.
 
-    hidden_states [T, hidden], positions int64 [T] -> [T, hidden].
+    hidden_states [T, hidden], positions int64 [T] -> [T, hidden]. With mrope_section, vLLM's MRotaryEmbedding:
+    positions [3, T] (rows T, H, W) gather three cache rows per token, and each frequency takes its row's
+    entry, "interleaved" (apply_interleaved_rope) or "chunked" (cat of the sections' splits).
     """
 
-    def __init__(self, hidden, num_heads, num_kv_heads, head_dim, rot, max_pos, base, eps, style="neox"):
+    def __init__(self, hidden, num_heads, num_kv_heads, head_dim, rot, max_pos, base, eps, style="neox",
+                 mrope_section=None, mrope_layout="interleaved"):
         super().__init__()
+        self.mrope_section, self.mrope_layout = mrope_section, mrope_layout
         self.num_heads, self.num_kv_heads, self.head_dim, self.rot, self.eps = num_heads, num_kv_heads, head_dim, rot, eps
         self.style = style
         self.q_size = num_heads * head_dim
@@ -200,6 +204,16 @@ class VllmStyleAttention(torch.nn.Module):
             out = torch.cat([out, x_pass], dim=-1)
         return out
 
+    def mrope_rows(self, x):
+        """[3, T, rot/2] -> [T, rot/2]: frequency j from the row of its axis."""
+        s = self.mrope_section
+        if self.mrope_layout == "chunked":
+            return torch.cat([m[i] for i, m in enumerate(x.split(s, dim=-1))], dim=-1)
+        x_t = x[0].clone()
+        x_t[..., 1: s[1] * 3: 3] = x[1, ..., 1: s[1] * 3: 3]
+        x_t[..., 2: s[2] * 3: 3] = x[2, ..., 2: s[2] * 3: 3]
+        return x_t
+
     def forward(self, hidden_states, positions):
         t = hidden_states.shape[0]
         qkv = self.qkv_proj(hidden_states)
@@ -207,6 +221,8 @@ class VllmStyleAttention(torch.nn.Module):
         q = self.rms_norm(q.view(t, self.num_heads, self.head_dim), self.q_norm_weight)
         k = self.rms_norm(k.view(t, self.num_kv_heads, self.head_dim), self.k_norm_weight)
         cos, sin = self.cos_sin_cache[positions].chunk(2, dim=-1)
+        if self.mrope_section is not None:
+            cos, sin = self.mrope_rows(cos), self.mrope_rows(sin)
         cos = cos.unsqueeze(-2).to(q.dtype)
         sin = sin.unsqueeze(-2).to(q.dtype)
         rope = self.rope_neox if self.style == "neox" else self.rope_gptj
@@ -288,10 +304,11 @@ def qwen3_spec(name, seed, opset, dtype=torch.float32, dynamo=True, dyn_seq=Fals
     return spec
 
 
-def vllm_spec(name, seed, opset, dynamo, style="neox", rot=64):
+def vllm_spec(name, seed, opset, dynamo, style="neox", rot=64, mrope_section=None, mrope_layout="interleaved"):
     hidden, nh, nkv, hd, max_pos, T = 128, 4, 2, 64, 1024, 16
     seed_all(seed)
-    mod = VllmStyleAttention(hidden, nh, nkv, hd, rot=rot, max_pos=max_pos, base=1000000.0, eps=1e-6, style=style)
+    mod = VllmStyleAttention(hidden, nh, nkv, hd, rot=rot, max_pos=max_pos, base=1000000.0, eps=1e-6, style=style,
+                             mrope_section=mrope_section, mrope_layout=mrope_layout)
     torch.nn.init.normal_(mod.qkv_proj.weight, 0.0, 0.05)
     torch.nn.init.normal_(mod.o_proj.weight, 0.0, 0.05)
     gen = torch.Generator().manual_seed(seed + 1)
@@ -301,12 +318,14 @@ def vllm_spec(name, seed, opset, dynamo, style="neox", rot=64):
     mod.eval()
     rng = np.random.default_rng(seed + 100)
     ex_h = torch.from_numpy(rng.standard_normal((T, hidden)).astype(np.float32))
-    ex_p = torch.from_numpy(rng.integers(0, max_pos, size=(T,), dtype=np.int64))
+    pos_shape = (T,) if mrope_section is None else (3, T)
+    ex_p = torch.from_numpy(rng.integers(0, max_pos, size=pos_shape, dtype=np.int64))
     ref_h = rng.standard_normal((T, hidden)).astype(np.float32)
-    ref_p = rng.integers(0, max_pos, size=(T,), dtype=np.int64)
+    ref_p = rng.integers(0, max_pos, size=pos_shape, dtype=np.int64)
     return dict(name=name, family="vllm_style_attention", hf_class=None,
                 config=dict(hidden=hidden, num_heads=nh, num_kv_heads=nkv, head_dim=hd, rot=rot, max_pos=max_pos,
-                            rope_theta=1000000.0, eps=1e-6, tokens=T, rope_style=style, causal=True),
+                            rope_theta=1000000.0, eps=1e-6, tokens=T, rope_style=style, causal=True,
+                            mrope_section=mrope_section, mrope_layout=mrope_layout if mrope_section else None),
                 norms=["q_norm_weight", "k_norm_weight"], layers=1, dtype="float32", opset=opset,
                 exporter="dynamo" if dynamo else "torchscript", params=count_params(mod), attn_implementation="sdpa",
                 module=mod, export_args=(ex_h, ex_p), input_names=["hidden_states", "positions"],
@@ -554,6 +573,13 @@ MODEL_BUILDERS = collections.OrderedDict([
                                                 strip_metadata_keys=["pkg.torch.onnx.stack_trace", "namespace"])),
     ("vllm_attn_dynamo_op18_f32", lambda: vllm_spec("vllm_attn_dynamo_op18_f32", 2000, 18, dynamo=True)),
     ("vllm_attn_torchscript_op17_f32", lambda: vllm_spec("vllm_attn_torchscript_op17_f32", 2000, 17, dynamo=False)),
+    # vLLM's MRotaryEmbedding: half-width rows of a cos|sin cache gathered by 3-row positions, one entry per
+    # frequency from its axis' row (interleaved as Qwen3-VL, chunked as Qwen2-VL)
+    ("vllm_mrope_interleaved_dynamo_op18_f32", lambda: vllm_spec("vllm_mrope_interleaved_dynamo_op18_f32", 2200, 18,
+                                                                  dynamo=True, mrope_section=[12, 10, 10])),
+    ("vllm_mrope_chunked_dynamo_op18_f32", lambda: vllm_spec("vllm_mrope_chunked_dynamo_op18_f32", 2300, 18,
+                                                              dynamo=True, mrope_section=[16, 8, 8],
+                                                              mrope_layout="chunked")),
     ("qwen3vl_text_dynamo_op18_f32", lambda: qwen3vl_spec("qwen3vl_text_dynamo_op18_f32", 3000, 18)),
     ("qwen35_text_dynamo_op18_f32", lambda: qwen35_spec("qwen35_text_dynamo_op18_f32", 4000, 18)),
     # optimize=False keeps the Gemma norms' (1 + w) as graph ops instead of folded initializers.

@@ -63,6 +63,14 @@ class LibraryCountsTest {
                     "RaiseRmsNorm=2 RaiseRopeNeoxHalves=2 QkNormSplit=1 QkNormRope=1", "QkNormRope=1")),
             Map.entry("vllm_attn_torchscript_op17_f32", new Expected(
                     "RaiseRmsNorm=2 RaiseRopeNeoxHalves=2 QkNormSplit=1 QkNormRope=1", "QkNormRope=1")),
+            // vLLM's MRotaryEmbedding: cache rows gathered by 3-row positions, each frequency's entry taken
+            // from its axis' row (interleaved or chunked). The selected half-width rows are a table like any
+            // other (they may carry scaling or precomputed values that inv_freq cannot reproduce), so the
+            // norms and RoPEs become one QkNormRope over them; the selection runs once, shared by every layer.
+            Map.entry("vllm_mrope_interleaved_dynamo_op18_f32", new Expected(
+                    "RaiseRmsNorm=2 RaiseRopeNeoxHalves=2 QkNormSplit=1 QkNormRope=1", "QkNormRope=1")),
+            Map.entry("vllm_mrope_chunked_dynamo_op18_f32", new Expected(
+                    "RaiseRmsNorm=2 RaiseRopeNeoxHalves=2 QkNormSplit=1 QkNormRope=1", "QkNormRope=1")),
             // gpt-j pairs on 32 of 64 dims: the rotation, then the pass-through, then the QK fusion.
             Map.entry("vllm_attn_gptj_partial_dynamo_op18_f32", new Expected(
                     "RaiseRmsNorm=2 RaiseRopeGptjHalves=2 RaiseRopePartial=2 QkNormSplit=1 QkNormRope=1", "QkNormRope=1")),
