@@ -428,7 +428,7 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0, co
         pcs = [pattern_copy(op, i) for i in insts]
         if pcs[0] is not None:
             row["pattern"] = time_graph(lambda s: [f() for f in pcs]) / n
-        del pairs  # after the pattern copy: a large free slows the next kernel timed (version 16)
+        del pairs  # after the pattern copy: a large free slows the next kernel timed (see --settle)
     ref = torch_reference(op, shared)
     if "eager" in peers:
         row["eager"] = time_graph(lambda s: [ref(*peer_args(op, i, shared)) for i in insts]) / n
