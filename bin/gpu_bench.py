@@ -15,16 +15,17 @@ replay time / N is reported. The device-to-device copy bandwidth is measured in 
 be judged against what any kernel of that size reaches; "in place" is the same elementwise op on one
 buffer (read and written back); "same pattern" copies, in place and with a Triton kernel, exactly the Q /
 K elements the op changes in qkv's own layout (MRope: the rotary 64 of each head's 256). Bytes per token
-are the op's memory floor (fused-ops.md section 9): Q and K read and written, positions, the cos/sin rows.
+are the op's memory floor (docs/ops.md#memory-floor): Q and K read and written, positions, the cos/sin rows.
 Before timing an op at a size, the harness waits --settle seconds (default 2) after allocating its
 buffers: for a while after the previous size's gigabytes are freed, something on the device (not ours)
-slows the first kernel timed, by up to 9 % at T = 16,384 (docs/kernel-notes.md, version 16).
+slows the first kernel timed, by up to 9 % at T = 16,384 (engineering log, 2026-11-22).
 
 For kernel experiments only: --ours-only skips the copies of each row, and GF_BENCH_NOCHAIN=1 gives a table
 op every token's angles from table row 0 without positions (the kernel without its position -> cos / sin
-chain; its results are not the op's: kernel-notes, version 17).
+chain, to measure what that chain costs; its results are not the op's: engineering log, 2026-11-22).
 
-usage: gpu_bench.py --lib LIB [--ops a,b] [--tokens 1,32,...] [--peers eager,compiled] [--compile static|dynamic]
+usage: gpu_bench.py --lib LIB [--kernels LABEL] [--ops a,b] [--tokens 1,32,...] [--peers eager,compiled]
+                    [--compile static|dynamic]
 """
 import argparse
 import ctypes
@@ -90,7 +91,7 @@ OPS = {
     "MRope": Op("MRope", 16, 4, 4, 256, 64, [11, 11, 10], False),
     "RmsNormGated": Op("RmsNormGated", 32, 0, 0, 128, 0, None, True, gated=True),
     # what graphfuse's optimizer emits for Qwen3-VL / Qwen3.5 (graphfuse.QkNormMRope / MRope take positions
-    # and inv_freq): not in the default list, whose rows follow fused-ops.md section 10's setup (a table)
+    # and inv_freq): not in the default list, whose rows take their angles from a table (docs/ops.md#memory-floor)
     "QkNormMRope-invfreq": Op("QkNormMRope-invfreq", 32, 8, 8, 128, 128, [24, 20, 20], True,
                               entry="QkNormMRope", inv_freq=True),
     "MRope-invfreq": Op("MRope-invfreq", 16, 4, 4, 256, 64, [11, 11, 10], False, entry="MRope", inv_freq=True),
@@ -188,7 +189,7 @@ def ours_call(lib, op, inst, shared):
             a.table_stride = I64x2(0, op.rot)
             a.table_width = op.rot // 2
             if os.environ.get("GF_BENCH_NOCHAIN") == "1":
-                # experiment (kernel-notes, version 17): every token's angles from row 0, no position: the
+                # experiment (engineering log, 2026-11-22): every token's angles from row 0, no position: the
                 # kernel without its position -> cos / sin chain (results are not the op's)
                 a.table_stride = I64x2(0, 0)
                 a.position_rows = 0
@@ -427,7 +428,7 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0, co
         pcs = [pattern_copy(op, i) for i in insts]
         if pcs[0] is not None:
             row["pattern"] = time_graph(lambda s: [f() for f in pcs]) / n
-        del pairs  # after the pattern copy: a large free slows the next kernel timed (version 16)
+        del pairs  # after the pattern copy: a large free slows the next kernel timed (see --settle)
     ref = torch_reference(op, shared)
     if "eager" in peers:
         row["eager"] = time_graph(lambda s: [ref(*peer_args(op, i, shared)) for i in insts]) / n
@@ -444,6 +445,9 @@ def bench(lib, op, T, peers, compile_mode, copy_tbs, min_calls=1, settle=0.0, co
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lib", required=True)
+    ap.add_argument("--kernels", default="default build",
+                    help="which build of the library --lib is (printed with the results; bin/gpu-sweep passes the "
+                         "variant's name and flags, e.g. -DGF_ONLY_GENERAL_KERNEL=1 for the general kernels' baseline)")
     ap.add_argument("--ops", default=",".join(DEFAULT_OPS), help="of: " + ", ".join(OPS))
     ap.add_argument("--tokens", default="1,32,256,2048,16384,65536")
     ap.add_argument("--peers", default="eager,compiled")
@@ -463,8 +467,7 @@ def main():
     seeds, _ = gpu_bench_seeds.load_seeds(DEV) if args.seeds else ({}, {})
     if args.seeds and args.ops == ",".join(DEFAULT_OPS):
         args.ops = ",".join(SEED_OPS)
-    kernel = "general" if os.environ.get("GF_GENERAL_KERNEL") == "1" else "fast path where it fits"
-    print(f"{torch.cuda.get_device_name()}, torch {torch.__version__}, kernels: {kernel}, compile: {args.compile}")
+    print(f"{torch.cuda.get_device_name()}, torch {torch.__version__}, kernels: {args.kernels}, compile: {args.compile}")
     copy_tbs = copy_bandwidth()
     print(f"copy bandwidth {copy_tbs:.3f} TB/s (copy_ of 2^30 bf16, read + write)")
     print(f"empty-kernel floor {empty_launch_floor():.2f} us per launch (256 back to back in a graph)")

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Correctness check of libgraphfuse_kernels.so on a CUDA machine, against a float64 torch reference.
 
-Run by bin/gpu-kernel-check (which builds the library first). Python and torch are used only here, on the
-GPU machine: never in the build or in CI.
+Run by bin/gpu-kernel-check (which builds the library first), and by bin/gpu-bench on the default build and
+on each cross-check build of runtime/native/src/config.h (general kernels only, split-lane kernel off,
+evict-normal table loads, PDL off). Python and torch are used only here, on the GPU machine: never in
+the build or in CI.
 
 Every entry point of runtime/native/include/graphfuse_kernels.h is called through ctypes on fresh random
 inputs (never zeros). The reference follows the header's definition in float64, from the very same
@@ -716,7 +718,8 @@ def check_dependent_launch(lib, stream, rounds=4):
     first (QkNormRope over T tokens) writes the last tokens last and the second (QkNorm over just those) is
     small enough to be placed at once: its results, with no synchronisation between the launches, must be
     bitwise those of the two launches run one at a time. Checked on our stream and on the legacy NULL
-    stream (what a caller without a stream of its own uses)."""
+    stream (what a caller without a stream of its own uses). Its negative control: a library built with
+    -DGF_PDL_NO_WAIT (runtime/native/src/config.h: the kernels skip griddepcontrol.wait) must fail it."""
     T, tail, hd = 32768, 64, 128
     W = 48 * hd
     keep = []

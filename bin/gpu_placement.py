@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Does where the buffers lie change our kernels' speed? (issue 6, docs/kernel-notes.md "Placement")
+"""Does where the buffers lie change our kernels' speed? (issue 6; engineering log, 2026-11-22, "Placement")
 
 For each op at T tokens, times our kernel and the in-place Triton copy of the same elements (gpu_bench's
 "same pattern") over the same instances, with the instances' qkv buffers placed in several ways, in one

@@ -12,7 +12,7 @@
  *    graph's own type codes.
  *  - All element offsets and strides are int64 and counted in elements, not bytes. The innermost
  *    (head_dim / normalized) axis is always contiguous.
- *  - Math is fp32 with one rounding at the store (fused-exact mode, ../shared/reference/fused-ops.md §1).
+ *  - Math is fp32 with one rounding at the store (docs/ops.md#conventions, "Precision").
  *  - Kernels launch asynchronously on the given stream (NULL = the legacy default stream) and return
  *    the launch status. Errors found on the device (a position outside the cos/sin table) are written
  *    to *status (a device int the caller zeroes and reads after synchronising); such a token's outputs

@@ -2,8 +2,8 @@
 // for per-head widths (64, 128, 256) in 16-bit types; otherwise a warp per row for narrow rows, a block
 // per row for wide ones (hidden-size norms).
 #include <cuda_runtime.h>
-#include <stdlib.h>
 
+#include "config.h"
 #include "dtype.cuh"
 #include "launch.cuh"
 #include "vec.cuh"
@@ -11,13 +11,6 @@
 
 namespace gf {
 namespace {
-
-#ifndef GF_NORM_ROWS
-#define GF_NORM_ROWS 4 // rows per warp in the fast path, their loads issued together
-#endif
-#ifndef GF_NORM_DECODE_ROWS
-#define GF_NORM_DECODE_ROWS 1024 // launches of at most this many rows take one row per warp
-#endif
 
 constexpr int64_t kWarpRowMax = 1024; // widest row still given to a single warp
 
@@ -155,13 +148,14 @@ void launch_norm_fast_rows(const gf_norm_args& a, cudaStream_t stream) {
 }
 
 // Few rows (a decode step's heads): a row per warp in two-warp blocks, so the launch spreads over many
-// SMs and each warp's chain is one row long; many rows: GF_NORM_ROWS per warp, their loads issued together.
+// SMs and each warp's chain is one row long; many rows: kNormRows per warp, their loads issued together
+// (config.h).
 template <typename T>
 void launch_norm_fast(const gf_norm_args& a, cudaStream_t stream) {
-    if (a.rows <= GF_NORM_DECODE_ROWS) {
+    if (a.rows <= kNormDecodeRows) {
         launch_norm_fast_rows<T, 1, 2>(a, stream);
     } else {
-        launch_norm_fast_rows<T, GF_NORM_ROWS, kWarps>(a, stream);
+        launch_norm_fast_rows<T, kNormRows, kWarps>(a, stream);
     }
 }
 
@@ -189,11 +183,8 @@ int launch_norm(const gf_norm_args* args, NormOp op, void* stream) {
     if (args->rows == 0) return 0;
     const cudaStream_t s = static_cast<cudaStream_t>(stream);
     clear_last_error();
-    static const bool general_only = [] {
-        const char* e = getenv("GF_GENERAL_KERNEL"); // the benchmark's baseline, as for the rope family
-        return e != nullptr && e[0] == '1';
-    }();
-    if (norm_fast_fits(*args) && !general_only) {
+    // a build with GF_ONLY_GENERAL_KERNEL=1 (config.h) takes the general kernel: the fast path's cross-check
+    if (!kOnlyGeneralKernel && norm_fast_fits(*args)) {
         if (args->dtype == GF_DTYPE_BF16) {
             launch_norm_fast<__nv_bfloat16>(*args, s);
         } else {

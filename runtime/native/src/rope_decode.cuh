@@ -1,10 +1,21 @@
-// Decode path of the rope family, included by rope.cu after rope_fast.cuh: a launch with few (token, head)
+// Decode path of the rope family: a launch with few (token, head)
 // items, such as one decode step. Such a launch moves a few kilobytes; its time is the length of one warp's
 // dependent chain (head and position loads, then the cos / sin loads, then the math and the store) plus how
 // soon its blocks start, not bandwidth. So: one warp per (token, head), two-warp blocks spread over as many
 // SMs as there are head pairs (the grid sized for the heads), no loop, no software pipeline, no L2 prefetch,
 // no occupancy query at launch; every independent load of a warp (head, position, norm weights) is issued
 // before the first of them is used.
+#pragma once
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "dtype.cuh"
+#include "launch.cuh"
+#include "rope_common.cuh"
+#include "vec.cuh"
+
+namespace gf::rope {
 
 constexpr int kDecodeWarps = 2;
 constexpr int kDecodeThreads = 32 * kDecodeWarps;
@@ -70,3 +81,5 @@ void launch_decode(const RopeLaunch& L, cudaStream_t stream) {
     default: launch(rope_decode_kernel<T, 256>, blocks, kDecodeThreads, 0, stream, L); break;
     }
 }
+
+} // namespace gf::rope

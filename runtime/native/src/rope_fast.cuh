@@ -1,6 +1,6 @@
-// Fast path of the rope family, included by rope.cu: one warp per (token, group of heads), each lane holding
+// Register fast path of the rope family: one warp per (token, group of heads), each lane holding
 // EPL = head_dim / 32 contiguous elements of every head of its group, loaded as one vector. Why it is faster
-// than the general kernel (notes: docs/kernel-notes.md):
+// than the general kernel:
 //  - all heads of the group are loaded before any is used, and before the position and cos/sin loads
 //    that depend on each other, so a warp has G x 256 B (hd 128) in flight instead of 256 B, which a
 //    memory-bound kernel needs to approach the copy bandwidth;
@@ -10,6 +10,17 @@
 //  - in place without a norm, lanes that hold only pass-through dims neither load nor store (Qwen3.5's
 //    MRope touches 64 of 256 dims).
 // Every shuffle is executed by all 32 lanes: control flow depends on the work item only.
+#pragma once
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "dtype.cuh"
+#include "launch.cuh"
+#include "rope_common.cuh"
+#include "vec.cuh"
+
+namespace gf::rope {
 
 // One work item: a token and G consecutive heads of Q ∪ K, with their (warp-uniform) addresses.
 struct FastItem {
@@ -33,57 +44,6 @@ __device__ __forceinline__ void fast_load(const RopeLaunch& L, const FastItem& i
                       (is_q ? it.b * a.q_stride[0] + it.s * a.q_stride[1] + hh * a.q_stride[2]
                             : it.b * a.k_stride[0] + it.s * a.k_stride[1] + hh * a.k_stride[2]);
         x[g].v = __ldcs(reinterpret_cast<const typename Packed<T, HD / 32>::V*>(in + i0));
-    }
-}
-
-// The lane's norm weights for Q and K heads, with the weight offset (Gemma's 1) already added.
-template <int EPL>
-__device__ __forceinline__ void load_norm_weights(const gf_rope_args& a, int i0, float (&wq)[EPL], float (&wk)[EPL]) {
-    if (!a.has_norm) return;
-#pragma unroll
-    for (int e = 0; e < EPL; e++) {
-        wq[e] = load_f32(a.q_weight, i0 + e, a.weight_dtype) + a.weight_offset;
-        wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
-    }
-}
-
-// The math both fast kernels share, on the EPL values a lane holds of one head: the per-head RMSNorm
-// (wq / wk already hold w + weight_offset) and the rotation with the lane's cos / sin. Every lane calls it with
-// the same arguments apart from its own values: the shuffles inside are reached by the whole warp.
-template <int HD, int EPL>
-__device__ __forceinline__ void norm_and_rotate(const gf_rope_args& a, float (&y)[EPL], bool is_q,
-                                                const float (&wq)[EPL], const float (&wk)[EPL], const float (&c)[EPL],
-                                                const float (&sn)[EPL], int off, bool first, bool rotates) {
-    if (a.has_norm) {
-        float ss = 0.f;
-#pragma unroll
-        for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
-        ss = warp_sum(ss);
-        // rsqrtf (2 ulp) is far inside the one-rounding budget of a 16-bit output, and is one instruction
-        // where the IEEE sqrt and divide are dozens
-        const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
-#pragma unroll
-        for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
-    }
-    if (a.rotary_dim > 0) {
-        float o[EPL];
-        if (a.interleaved) {
-#pragma unroll
-            for (int e = 0; e < EPL; e += 2) {
-                o[e] = y[e] * c[e] - y[e + 1] * sn[e];
-                o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
-            }
-        } else {
-#pragma unroll
-            for (int e = 0; e < EPL; e++) {
-                const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
-                o[e] = first ? y[e] * c[e] - yp * sn[e] : y[e] * c[e] + yp * sn[e];
-            }
-        }
-        if (rotates) {
-#pragma unroll
-            for (int e = 0; e < EPL; e++) y[e] = o[e];
-        }
     }
 }
 
@@ -231,3 +191,5 @@ void launch_fast(const RopeLaunch& L, cudaStream_t stream) {
         launch_fast_hd<T, 4>(L, stream);
     }
 }
+
+} // namespace gf::rope

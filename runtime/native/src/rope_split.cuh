@@ -1,7 +1,6 @@
-// Split-lane path of the rope family, included by rope.cu after rope_tiled.cuh. It exists because the
-// profile of the earlier fast paths (docs/kernel-notes.md, versions 4-10) showed them bound by instruction
-// issue, not memory: 150-195 warp instructions per head, most of them integer address arithmetic and the
-// shuffles of the neox partner exchange. Here:
+// Split-lane path of the rope family. It exists because a profile of the earlier fast paths (rope_fast.cuh,
+// rope_tiled.cuh) showed them bound by instruction issue, not memory: 150-195 warp instructions per head, most
+// of them integer address arithmetic and the shuffles of the neox partner exchange. Here:
 //  - a head of width W (head_dim, or only the rotary dims when nothing else changes) is spread over
 //    W / 8 lanes, and each lane holds 4 elements of the first half and the 4 elements W / 2 further on:
 //    the neox partner of every element sits in the same lane (no shuffle), gpt-j pairs too, and one
@@ -14,7 +13,21 @@
 //    sin chain) and reads the token's angles once for all its steps;
 //  - a position outside the table still loads (from row 0) and computes, and only its stores are dropped:
 //    the head loads never wait for the position check.
-// Every shuffle is reached by all 32 lanes: control flow depends on the item and step only.
+// Every shuffle is reached by all 32 lanes: control flow depends on the item and step only. The tuned
+// constants (kSplit*) are in config.h, each with the measurement behind it.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "dtype.cuh"
+#include "launch.cuh"
+#include "rope_common.cuh"
+
+namespace gf::rope {
 
 struct SplitShape {
     int width;           // W: elements of a head the kernel reads and writes
@@ -23,88 +36,18 @@ struct SplitShape {
     int steps_per_item;  // steps a warp takes of one token before the next item (split tokens)
     int items_per_token; // ceil((q_steps + k_steps) / steps_per_item) (split tokens)
     int64_t whole_tokens; // tokens before whole_tokens are one item each; the rest are split as above ...
-    int64_t head_tokens;  // ... and so are the first head_tokens (GF_SPLIT_HEAD)
+    int64_t head_tokens;  // ... and so are the first head_tokens (kSplitHeadPct)
     int table_keep;       // cos / sin loads evict-last in L2 (table_policy)
     int64_t pos_bytes;    // size of a contiguous positions tensor, prefetched into L2 (0: none)
     int angles;          // kAngles*: how a token's cos / sin reach the lanes
 };
 
-// Blocks per SM the register allocation must allow: 3 (80 registers) with a norm, 4 (64) for a rotation
-// alone, whose per-token chain needs more warps to hide (docs/kernel-notes.md, version 12).
-#ifndef GF_SPLIT_MIN_BLOCKS
-#define GF_SPLIT_MIN_BLOCKS 3
-#endif
-#ifndef GF_SPLIT_MIN_BLOCKS_ROT
-#define GF_SPLIT_MIN_BLOCKS_ROT 4
-#endif
-
-// U: steps whose loads are issued together, with a norm and for a rotation alone (kernel-notes, version 12:
-// 2 and 8 both measured slower).
-#ifndef GF_SPLIT_UNROLL
-#define GF_SPLIT_UNROLL 4
-#endif
-#ifndef GF_SPLIT_UNROLL_ROT
-#define GF_SPLIT_UNROLL_ROT 4
-#endif
-// Phase pointers built once per token before the angles (1: in the norm kernels, 2: all, 0: none) or
-// where each phase starts.
-#ifndef GF_SPLIT_EAGER
-#define GF_SPLIT_EAGER 1
-#endif
-// 0: tables go through the shared-memory staging as inv_freq does (the version 12 baseline).
-#ifndef GF_SPLIT_TABLE_PATH
-#define GF_SPLIT_TABLE_PATH 1
-#endif
-// Work granularity for many tokens (kernel-notes, version 14). A warp takes a whole token, so that its
-// angle chain is paid once per token; the kernels without a rotation have no chain and split tokens until
-// each resident warp has GF_SPLIT_ROUNDS_NOROT items (0: never), which shortens the last wave.
-#ifndef GF_SPLIT_ROUNDS_NOROT
-#define GF_SPLIT_ROUNDS_NOROT 8
-#endif
-// The same for the kernels with a rotation (0: whole tokens, the grid's ends split as below; kernel-notes,
-// version 17: 8 and 16 measured slower, with or without the angle chain, at 80 registers).
-#ifndef GF_SPLIT_ROUNDS_ROT
-#define GF_SPLIT_ROUNDS_ROT 0
-#endif
-// GF_SPLIT_TAIL % of one wave of resident warps' worth of tokens, at the end of the grid, go in
-// GF_SPLIT_TAIL_ITEMS items each (0: none): whole tokens first, the short items last, so that the grid
-// ends evenly with few repeated angle chains.
-#ifndef GF_SPLIT_TAIL
-#define GF_SPLIT_TAIL 25
-#endif
-#ifndef GF_SPLIT_TAIL_ITEMS
-#define GF_SPLIT_TAIL_ITEMS 2
-#endif
-// GF_SPLIT_HEAD % of one wave's worth of tokens at the start of the grid are split as the tail's are (the
-// norm kernels; GF_SPLIT_HEAD_ROT for a rotation alone): at 25 %, half the first wave's warps take half a
-// token, so that the first wave does not end all at once and the warps that follow start staggered
-// (kernel-notes, version 15: -1.3 % QkNormRope time at 16,384; MRope measured no gain).
-#ifndef GF_SPLIT_HEAD
-#define GF_SPLIT_HEAD 25
-#endif
-#ifndef GF_SPLIT_HEAD_ROT
-#define GF_SPLIT_HEAD_ROT 0
-#endif
-#ifndef GF_SPLIT_POS_PREFETCH
-#define GF_SPLIT_POS_PREFETCH 1
-#endif
-// Warps per block (the register budget of GF_SPLIT_MIN_BLOCKS is per 8 warps: it scales with this). 4: a
-// block frees its SM slot when its slowest of 4 warps is done, not of 8 (kernel-notes, version 14e).
-#ifndef GF_SPLIT_BLOCK_WARPS
-#define GF_SPLIT_BLOCK_WARPS 4
-#endif
-constexpr int kSplitWarps = GF_SPLIT_BLOCK_WARPS;
 constexpr int kSplitThreads = 32 * kSplitWarps;
-// GF_SPLIT_MIN_WARPS_NORM, if set: resident warps per SM the norm kernels' registers must allow, directly
-#ifdef GF_SPLIT_MIN_WARPS_NORM
-constexpr int kSplitMinBlocksNorm = GF_SPLIT_MIN_WARPS_NORM / kSplitWarps;
-#else
-constexpr int kSplitMinBlocksNorm = GF_SPLIT_MIN_BLOCKS * 8 / kSplitWarps;
-#endif
-// Blocks launched per resident block (0: one warp per item, no cap).
-#ifndef GF_SPLIT_WAVES
-#define GF_SPLIT_WAVES 0
-#endif
+// __launch_bounds__'s minimum blocks per SM, from the resident warps config.h asks for
+constexpr int kSplitMinBlocksNorm = kSplitMinWarpsNorm / kSplitWarps;
+constexpr int kSplitMinBlocksRot = kSplitMinWarpsRot / kSplitWarps;
+static_assert(kSplitMinBlocksNorm * kSplitWarps == kSplitMinWarpsNorm && kSplitMinBlocksRot * kSplitWarps == kSplitMinWarpsRot,
+              "resident warps: a whole number of blocks");
 
 // Four 16-bit values <-> fp32, as one 8-byte word: bf16 widens by a shift, and two values narrow in one
 // instruction (cvt.rn.bf16x2.f32 / cvt.rn.f16x2.f32), round-to-nearest-even as from_f32.
@@ -133,22 +76,12 @@ template <> struct Quad<__half> {
     }
 };
 
-// A head's 8-byte piece, streamed (evict-first). GF_SPLIT_L2_256B=1 also asks L2 to fetch the whole 256-byte
-// sector group from DRAM (an experiment: docs/kernel-notes.md).
-__device__ __forceinline__ uint2 load_quad(const void* p) {
-#if defined(GF_SPLIT_L2_256B) && GF_SPLIT_L2_256B
-    uint2 v;
-    asm volatile("ld.global.cs.L2::256B.v2.u32 {%0, %1}, [%2];" : "=r"(v.x), "=r"(v.y) : "l"(p));
-    return v;
-#else
-    return __ldcs(reinterpret_cast<const uint2*>(p));
-#endif
-}
+// A head's 8-byte piece, streamed (evict-first).
+__device__ __forceinline__ uint2 load_quad(const void* p) { return __ldcs(reinterpret_cast<const uint2*>(p)); }
 
 // cos / sin table loads carry an L2 policy: evict-last by default, so that the table (reused by every
 // token and, in a model, by every layer) outlives the streamed Q / K lines, which are loaded and stored
-// evict-first. GF_TABLE_EVICT_LAST=0 at run time makes it evict-normal, for a model whose other kernels
-// want that L2 space more (the fp32 table of 40,960 x 128 is 21 MB of the H200's 50 MB).
+// evict-first. A build with GF_TABLE_EVICT_LAST=0 makes it evict-normal (config.h).
 __device__ __forceinline__ uint64_t table_policy(bool keep) {
     uint64_t pol;
     if (keep) {
@@ -182,9 +115,6 @@ constexpr int kAnglesVec = 0, kAnglesTable = 1, kAnglesInvFreq = 2;
 // lane's two chunks share their 4 angles: 8 registers fewer than kRotNeox holds for a full-width table.
 constexpr int kRotNone = 0, kRotNeox = 1, kRotGptj = 2, kRotNeoxHalf = 3;
 __host__ __device__ constexpr bool rot_neox(int rot) { return rot == kRotNeox || rot == kRotNeoxHalf; }
-#ifndef GF_SPLIT_NEOX_HALF
-#define GF_SPLIT_NEOX_HALF 1
-#endif
 
 // One phase (the Q heads or the K heads of a token): its pointers, already offset to the lane's head of
 // step 0 and to the lane's first chunk, and how far a step moves them.
@@ -290,7 +220,7 @@ __device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bo
         const float4 sv = load_table4(static_cast<const float*>(a.sin) + row + oa, pol);
         c[0] = c[4] = cv.x, c[1] = c[5] = cv.y, c[2] = c[6] = cv.z, c[3] = c[7] = cv.w;
         sn[0] = sn[4] = sv.x, sn[1] = sn[5] = sv.y, sn[2] = sn[6] = sv.z, sn[3] = sn[7] = sv.w;
-    } else if (GF_SPLIT_TABLE_PATH && angles == kAnglesTable) {
+    } else if (angles == kAnglesTable) {
         // straight from the table into registers, an entry per element (its own position row for
         // MRoPE); a half-width neox table gives chunk b the entries of chunk a
         const bool shared = ROT == kRotNeoxHalf || (ROT == kRotNeox && a.table_width != a.rotary_dim);
@@ -336,12 +266,12 @@ __device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bo
 }
 
 template <typename T, int W, bool NORM, int ROT>
-__global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : GF_SPLIT_MIN_BLOCKS_ROT * 8 / kSplitWarps) rope_split_kernel(const __grid_constant__ RopeLaunch L, const SplitShape sh) {
+__global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kSplitMinBlocksRot) rope_split_kernel(const __grid_constant__ RopeLaunch L, const SplitShape sh) {
     pdl_enter(); // before any global read: launch.cuh
     constexpr int LPH = W / 8;    // lanes per head
     constexpr int HPS = 32 / LPH; // heads per step
     constexpr int HALF = W / 2;
-    constexpr int U = NORM ? GF_SPLIT_UNROLL : GF_SPLIT_UNROLL_ROT;
+    constexpr int U = kSplitUnroll;
     const gf_rope_args& a = L.a;
     const int lane = threadIdx.x & 31;
     const int warp = threadIdx.x >> 5;
@@ -364,7 +294,7 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : GF
 
     // the grid's first threads pull the positions (contiguous, a few hundred KB at most) into L2, so that
     // the position -> cos / sin chain of every later block starts with an L2 hit
-    if (GF_SPLIT_POS_PREFETCH && sh.pos_bytes > 0) {
+    if (sh.pos_bytes > 0) {
         // every 128-byte line the tensor touches (+ 1: its base need not be aligned), each address inside
         // it (the last one clamped to its last byte)
         const int64_t line = static_cast<int64_t>(blockIdx.x) * kSplitThreads + threadIdx.x;
@@ -430,8 +360,11 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : GF
             return ph;
         };
 
-        // the first group's loads go out before the position -> cos / sin chain below waits on anything
-        constexpr bool eager = GF_SPLIT_EAGER == 2 || (GF_SPLIT_EAGER == 1 && NORM);
+        // the first group's loads go out before the position -> cos / sin chain below waits on anything. With a
+        // norm, both phases' pointers are built here too, before the chain's stall, where that work is free
+        // (QkNormRope 353 us against 364 building them where each phase starts); a rotation alone builds
+        // each where its phase starts
+        constexpr bool eager = NORM;
         Phase<T> eq{}, ek{};
         if (eager) {
             eq = make_phase(true);
@@ -529,15 +462,6 @@ inline int64_t contiguous_position_bytes(const gf_rope_args& a) {
     return contiguous ? rows * n * (a.position_dtype == GF_DTYPE_I32 ? 4 : 8) : 0;
 }
 
-// GF_TABLE_EVICT_LAST=0: the cos / sin loads take the evict-normal L2 policy (table_policy).
-inline int table_evict_last() {
-    static const int v = [] {
-        const char* e = getenv("GF_TABLE_EVICT_LAST");
-        return e != nullptr && e[0] == '0' ? 0 : 1;
-    }();
-    return v;
-}
-
 template <typename T, int W, bool NORM, int ROT>
 void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream) {
     auto k = rope_split_kernel<T, W, NORM, ROT>;
@@ -551,35 +475,34 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     int64_t spi = tokens * total / (want > 0 ? want : 1);
     // at least a token per warp: without a rotation, split further until each warp has several items (not
     // below that: at a few tokens per warp, one-step items measured 1.6x slower)
-    constexpr int rounds = ROT == kRotNone ? GF_SPLIT_ROUNDS_NOROT : GF_SPLIT_ROUNDS_ROT;
+    constexpr int rounds = ROT == kRotNone ? kSplitRoundsNoRot : kSplitRoundsRot;
     if (rounds > 0 && tokens >= want) spi = tokens * total / (want * rounds);
     spi = spi < 1 ? 1 : (spi > total ? total : spi);
     sh.items_per_token = static_cast<int>((total + spi - 1) / spi);
     sh.whole_tokens = 0;
-    if (sh.items_per_token == 1 && GF_SPLIT_TAIL > 0) {
-        // many tokens: whole tokens, but the last GF_SPLIT_TAIL % of a wave's worth split in
-        // GF_SPLIT_TAIL_ITEMS, so that the grid's last blocks are short
-        const int64_t tail = want * GF_SPLIT_TAIL / 100;
+    if (sh.items_per_token == 1 && kSplitTailPct > 0) {
+        // many tokens: whole tokens, but the last kSplitTailPct % of a wave's worth split in
+        // kSplitTailItems, so that the grid's last blocks are short
+        const int64_t tail = want * kSplitTailPct / 100;
         sh.whole_tokens = tokens > tail ? tokens - tail : 0;
-        sh.items_per_token = GF_SPLIT_TAIL_ITEMS < total ? GF_SPLIT_TAIL_ITEMS : total;
+        sh.items_per_token = kSplitTailItems < total ? kSplitTailItems : total;
     }
     sh.head_tokens = 0;
-    const int head_pct = NORM ? GF_SPLIT_HEAD : GF_SPLIT_HEAD_ROT;
+    const int head_pct = NORM ? kSplitHeadPct : kSplitHeadPctRot;
     if (head_pct > 0 && sh.whole_tokens > 0) {
         const int64_t head = want * head_pct / 100;
         sh.head_tokens = head < sh.whole_tokens ? head : sh.whole_tokens;
     }
     sh.steps_per_item = (total + sh.items_per_token - 1) / sh.items_per_token;
-    sh.table_keep = table_evict_last();
+    sh.table_keep = kTableEvictLast ? 1 : 0;
     // many tokens only: a decode launch reads its few positions once anyway
     sh.pos_bytes = tokens >= want ? contiguous_position_bytes(L.a) : 0;
     const int64_t items = sh.head_tokens * sh.items_per_token + (sh.whole_tokens - sh.head_tokens) +
                           (tokens - sh.whole_tokens) * sh.items_per_token;
-    // one item per warp unless GF_SPLIT_WAVES caps the grid (a persistent grid measured no better, and
-    // dynamic block scheduling keeps the warps at work on neighbouring tokens)
+    // one item per warp (a persistent grid measured no better, and dynamic block scheduling keeps the warps
+    // at work on neighbouring tokens)
     const int64_t need = (items + kSplitWarps - 1) / kSplitWarps;
-    const int64_t cap = GF_SPLIT_WAVES > 0 ? resident * GF_SPLIT_WAVES : kMaxBlocks;
-    const unsigned blocks = static_cast<unsigned>(need < cap ? need : cap);
+    const unsigned blocks = static_cast<unsigned>(need < kMaxBlocks ? need : kMaxBlocks);
     launch(k, blocks, kSplitThreads, 0, stream, L, sh);
 }
 
@@ -596,7 +519,7 @@ void launch_split_w(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stre
 template <typename T, bool NORM>
 void launch_split_rot(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stream) {
     // a half-width table (or inv_freq, staged as one) gives both chunks of a lane the same angles
-    const bool half = GF_SPLIT_NEOX_HALF && (L.a.angle_source != GF_ANGLES_TABLE || 2 * L.a.table_width == L.a.rotary_dim);
+    const bool half = L.a.angle_source != GF_ANGLES_TABLE || 2 * L.a.table_width == L.a.rotary_dim;
     if (L.a.interleaved != 0) {
         launch_split_w<T, NORM, kRotGptj>(L, sh, stream);
     } else if (half) {
@@ -616,3 +539,5 @@ void launch_split(const RopeLaunch& L, const SplitShape& sh, cudaStream_t stream
         launch_split_rot<T, false>(L, sh, stream);
     }
 }
+
+} // namespace gf::rope

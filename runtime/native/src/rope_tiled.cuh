@@ -1,17 +1,24 @@
-// Tiled fast path of the rope family for many tokens, included by rope.cu after rope_fast.cuh. A block
-// owns tiles of TT consecutive tokens; the Q and K heads of a tile are copied to shared memory with
-// cp.async, STAGES tiles ahead of the one being computed, so the bytes in flight per SM are bounded by
-// shared memory (tens of KB) rather than by registers — what a memory-bound kernel needs to approach the
-// copy bandwidth (notes: docs/kernel-notes.md). The math is rope_fast_kernel's, reading heads from shared
-// memory: one warp per head, EPL = head_dim / 32 elements per lane, neox partner one xor shuffle away,
-// angles of the tile's tokens computed once into shared memory. Every shuffle and barrier is reached by
+// Tiled fast path of the rope family for many tokens. A block owns tiles of TT consecutive tokens; the Q and
+// K heads of a tile are copied to shared memory with cp.async, kStages tiles ahead of the one being computed,
+// so the bytes in flight per SM are bounded by shared memory (tens of KB) rather than by registers — what a
+// memory-bound kernel needs to approach the copy bandwidth. The math is rope_fast_kernel's, reading heads
+// from shared memory: one warp per head, EPL = head_dim / 32 elements per lane, neox partner one xor shuffle
+// away, angles of the tile's tokens computed once into shared memory. Every shuffle and barrier is reached by
 // all lanes and threads: control flow depends on the tile and item only.
+#pragma once
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "dtype.cuh"
+#include "launch.cuh"
+#include "rope_common.cuh"
+#include "vec.cuh"
+
+namespace gf::rope {
 
 constexpr int kStages = 3;
-// Blocks per SM the register allocation must allow (a tuning knob: -DGF_TILED_MIN_BLOCKS=N).
-#ifndef GF_TILED_MIN_BLOCKS
-#define GF_TILED_MIN_BLOCKS 1
-#endif
 
 struct TiledShape {
     int tt;           // tokens per tile
@@ -29,7 +36,7 @@ __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commi
 template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
 template <typename T, int HD, bool WHOLE>
-__global__ void __launch_bounds__(kThreads, GF_TILED_MIN_BLOCKS) rope_tiled_kernel(const __grid_constant__ RopeLaunch L, TiledShape sh) {
+__global__ void __launch_bounds__(kThreads, kTiledMinBlocks) rope_tiled_kernel(const __grid_constant__ RopeLaunch L, TiledShape sh) {
     pdl_enter(); // before any global read: launch.cuh
     constexpr int EPL = HD / 32;
     using P = Packed<T, EPL>;
@@ -193,12 +200,8 @@ inline bool tiled_fits(const gf_rope_args& a, TiledShape& sh) {
                                             static_cast<const char*>(a.q) + static_cast<int64_t>(a.num_q_heads) * a.head_dim * 2 &&
                                         a.k_stride[0] == a.q_stride[0] && a.k_stride[1] == a.q_stride[1] &&
                                         a.k_stride[2] == a.head_dim));
-    // ~16 KB per stage unless GF_TILE_BYTES says otherwise (a tuning knob for bin/gpu-bench)
-    static const int tile_bytes = [] {
-        const char* e = getenv("GF_TILE_BYTES");
-        return e != nullptr && atoi(e) > 0 ? atoi(e) : 16384;
-    }();
-    sh.tt = per_token >= tile_bytes ? 1 : tile_bytes / per_token;
+    // about kTileBytes per stage (config.h)
+    sh.tt = per_token >= kTileBytes ? 1 : kTileBytes / per_token;
     if (a.rotary_dim > 0 && sh.tt * a.rotary_dim > 4096) sh.tt = 4096 / a.rotary_dim;
     if (sh.tt < 1) sh.tt = 1;
     sh.smem = static_cast<size_t>(kStages) * sh.tt * per_token + 2 * sizeof(float) * sh.tt * a.rotary_dim +
@@ -247,3 +250,5 @@ void launch_tiled(const RopeLaunch& L, const TiledShape& sh, cudaStream_t stream
     default: whole ? launch_tiled_kernel<T, 256, true>(L, sh, stream) : launch_tiled_kernel<T, 256, false>(L, sh, stream); break;
     }
 }
+
+} // namespace gf::rope

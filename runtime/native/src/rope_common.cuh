@@ -1,0 +1,180 @@
+// Definitions every kernel of the rope family (QkNorm, QkNormRope, QkNormMRope, MRope, Rope) shares: the
+// launch record, a work item and its token's positions, the angles of an element, the addresses of a head,
+// and the per-lane norm and rotation of the register-resident kernels (fast, tiled, decode). Semantics: the
+// header graphfuse_kernels.h and docs/ops.md (#conventions, #mrope-section-layouts).
+#pragma once
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "dtype.cuh"
+#include "graphfuse_kernels.h"
+#include "launch.cuh"
+#include "vec.cuh"
+
+namespace gf::rope {
+
+struct RopeLaunch {
+    gf_rope_args a;
+    int64_t work;    // batch * seq * (num_q_heads + num_k_heads) warps' worth of (token, head) items
+    int check_range; // positions must lie in [0, max_position)
+    int q_in_place;
+    int k_in_place;
+};
+
+// Positions of one token on the T, H and W axes (all equal for 1-row positions). Kept as scalars and
+// selected with ternaries: a dynamically indexed register array would live in local memory.
+struct Pos {
+    int64_t t, h, w;
+    __device__ __forceinline__ int64_t at(int axis) const { return axis == 0 ? t : (axis == 1 ? h : w); }
+};
+
+// The loads alone (a caller may issue them early and check later) ...
+__device__ __forceinline__ void fetch_positions(const RopeLaunch& L, int64_t b, int64_t s, Pos& p) {
+    const gf_rope_args& a = L.a;
+    p = Pos{0, 0, 0};
+    if (a.position_rows == 0) return;
+    const int64_t base = b * a.position_stride[1] + s * a.position_stride[2];
+    p.t = load_index(a.positions, base, a.position_dtype);
+    p.h = p.w = p.t;
+    if (a.position_rows == 3) {
+        p.h = load_index(a.positions, base + a.position_stride[0], a.position_dtype);
+        p.w = load_index(a.positions, base + 2 * a.position_stride[0], a.position_dtype);
+    }
+}
+
+// ... and the range check.
+__device__ __forceinline__ bool positions_in_range(const RopeLaunch& L, const Pos& p) {
+    if (L.a.position_rows == 0 || !L.check_range) return true;
+    const int64_t m = L.a.max_position;
+    // every row is checked, also an axis no frequency uses: a bad row means bad input either way
+    return p.t >= 0 && p.t < m && p.h >= 0 && p.h < m && p.w >= 0 && p.w < m;
+}
+
+__device__ __forceinline__ bool load_positions(const RopeLaunch& L, int64_t b, int64_t s, Pos& p) {
+    fetch_positions(L, b, s, p);
+    return positions_in_range(L, p);
+}
+
+// Which position row frequency j takes (0 = T, 1 = H, 2 = W).
+__device__ __forceinline__ int mrope_axis(const gf_rope_args& a, int j) {
+    if (a.position_rows != 3) return 0;
+    if (a.mrope_interleaved) {
+        if (j % 3 == 1 && j < 3 * a.mrope_section[1]) return 1;
+        if (j % 3 == 2 && j < 3 * a.mrope_section[2]) return 2;
+        return 0;
+    }
+    if (j < a.mrope_section[0]) return 0;
+    return j < a.mrope_section[0] + a.mrope_section[1] ? 1 : 2;
+}
+
+// cos and sin for element i of a head, whose frequency is j. A full-width table (HF's cat(freqs, freqs)
+// or gpt-j's repeat) holds an entry per element, so element i reads entry i; a half-width one entry j.
+__device__ __forceinline__ void angle(const gf_rope_args& a, int i, int j, const Pos& p, int64_t token_row,
+                                      float& c, float& s) {
+    const int axis = mrope_axis(a, j);
+    if (a.angle_source == GF_ANGLES_INV_FREQ) {
+        // f32(p) * inv_freq rounded once, then the accurate sincosf (this file is never built with
+        // --use_fast_math, which would turn it into __sincosf, exact only on [-pi, pi])
+        const float theta = static_cast<float>(p.at(axis)) * a.inv_freq[j];
+        float sn, cs;
+        sincosf(theta, &sn, &cs);
+        c = cs * a.attention_scaling;
+        s = sn * a.attention_scaling;
+        return;
+    }
+    const int64_t row = a.position_rows == 0 ? token_row : p.at(axis) * a.table_stride[1];
+    const int64_t e = row + (a.table_width == a.rotary_dim ? i : j);
+    c = load_f32(a.cos, e, a.table_dtype);
+    s = load_f32(a.sin, e, a.table_dtype);
+}
+
+// One work item: a (token, head) pair, token-major so that the warps of a block share a token's angles in L1.
+struct Item {
+    int64_t b, s;
+    bool is_q;
+    int64_t hh; // head index within q or k
+};
+
+__device__ __forceinline__ Item item_of(const gf_rope_args& a, int64_t w) {
+    const int heads = a.num_q_heads + a.num_k_heads;
+    const int64_t tok = w / heads;
+    const int h = static_cast<int>(w - tok * heads);
+    const int64_t b = tok / a.seq;
+    const bool is_q = h < a.num_q_heads;
+    return Item{b, tok - b * a.seq, is_q, is_q ? h : h - a.num_q_heads};
+}
+
+// The work item w and its token's positions; false (the status set, the token's outputs left unwritten)
+// when a position is out of range. Uniform across the warp, as the loops around it require.
+__device__ __forceinline__ bool begin_item(const RopeLaunch& L, int64_t w, int lane, Item& it, Pos& p) {
+    it = item_of(L.a, w);
+    if (load_positions(L, it.b, it.s, p)) return true;
+    if (lane == 0) atomicCAS(L.a.status, 0, GF_ERR_POSITION_RANGE);
+    return false;
+}
+
+template <typename T>
+__device__ __forceinline__ const T* head_in(const gf_rope_args& a, const Item& it) {
+    const int64_t* st = it.is_q ? a.q_stride : a.k_stride;
+    return static_cast<const T*>(it.is_q ? a.q : a.k) + it.b * st[0] + it.s * st[1] + it.hh * st[2];
+}
+
+template <typename T>
+__device__ __forceinline__ T* head_out(const gf_rope_args& a, const Item& it) {
+    const int64_t* st = it.is_q ? a.q_out_stride : a.k_out_stride;
+    return static_cast<T*>(it.is_q ? a.q_out : a.k_out) + it.b * st[0] + it.s * st[1] + it.hh * st[2];
+}
+
+// The lane's norm weights for Q and K heads, with the weight offset (Gemma's 1) already added.
+template <int EPL>
+__device__ __forceinline__ void load_norm_weights(const gf_rope_args& a, int i0, float (&wq)[EPL], float (&wk)[EPL]) {
+    if (!a.has_norm) return;
+#pragma unroll
+    for (int e = 0; e < EPL; e++) {
+        wq[e] = load_f32(a.q_weight, i0 + e, a.weight_dtype) + a.weight_offset;
+        wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
+    }
+}
+
+// The math the fast, tiled and decode kernels share, on the EPL values a lane holds of one head: the per-head RMSNorm
+// (wq / wk already hold w + weight_offset) and the rotation with the lane's cos / sin. Every lane calls it with
+// the same arguments apart from its own values: the shuffles inside are reached by the whole warp.
+template <int HD, int EPL>
+__device__ __forceinline__ void norm_and_rotate(const gf_rope_args& a, float (&y)[EPL], bool is_q,
+                                                const float (&wq)[EPL], const float (&wk)[EPL], const float (&c)[EPL],
+                                                const float (&sn)[EPL], int off, bool first, bool rotates) {
+    if (a.has_norm) {
+        float ss = 0.f;
+#pragma unroll
+        for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
+        ss = warp_sum(ss);
+        // rsqrtf (2 ulp) is far inside the one-rounding budget of a 16-bit output, and is one instruction
+        // where the IEEE sqrt and divide are dozens
+        const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon);
+#pragma unroll
+        for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (is_q ? wq[e] : wk[e]);
+    }
+    if (a.rotary_dim > 0) {
+        float o[EPL];
+        if (a.interleaved) {
+#pragma unroll
+            for (int e = 0; e < EPL; e += 2) {
+                o[e] = y[e] * c[e] - y[e + 1] * sn[e];
+                o[e + 1] = y[e + 1] * c[e + 1] + y[e] * sn[e + 1];
+            }
+        } else {
+#pragma unroll
+            for (int e = 0; e < EPL; e++) {
+                const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
+                o[e] = first ? y[e] * c[e] - yp * sn[e] : y[e] * c[e] + yp * sn[e];
+            }
+        }
+        if (rotates) {
+#pragma unroll
+            for (int e = 0; e < EPL; e++) y[e] = o[e];
+        }
+    }
+}
+
+} // namespace gf::rope
