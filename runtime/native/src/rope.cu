@@ -14,6 +14,7 @@
 #include "rope_decode.cuh"
 #include "rope_fast.cuh"
 #include "rope_general.cuh"
+#include "rope_pass_through.cuh"
 #include "rope_split.cuh"
 #include "rope_tiled.cuh"
 #include "validate.h"
@@ -51,10 +52,14 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     }
     rope::SplitShape sp{};
     if (special && kSplitKernel && rope::split_fits(L.a, sp)) {
+        // out of place with only the rotary dims in the split kernel's width: the rest is a plain copy
+        const bool pass_through = sp.width < args->head_dim && !(L.q_in_place && (args->num_k_heads == 0 || L.k_in_place));
         if (args->dtype == GF_DTYPE_BF16) {
             rope::launch_split<__nv_bfloat16>(L, sp, s);
+            if (pass_through) rope::launch_pass_through<__nv_bfloat16>(L, s);
         } else {
             rope::launch_split<__half>(L, sp, s);
+            if (pass_through) rope::launch_pass_through<__half>(L, s);
         }
         return launch_status();
     }
