@@ -3,9 +3,9 @@ package dev.graphfuse.rewrite;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Node;
 import dev.graphfuse.match.CompiledPattern;
+import dev.graphfuse.match.FailureKind;
 import dev.graphfuse.match.Match;
 import dev.graphfuse.match.MatchFailure;
-import dev.graphfuse.match.MatchResult;
 import dev.graphfuse.match.Matcher;
 import dev.graphfuse.match.OpSignature;
 import dev.graphfuse.pass.Pass;
@@ -89,7 +89,7 @@ public final class PatternPass implements Pass {
                 }
                 tried.add(p);
                 at.add(n);
-                kinds.add(f.kind());
+                kinds.add(f.label());
             }
         }
         for (int i = 0; i < tried.size(); i++) {
@@ -113,15 +113,7 @@ public final class PatternPass implements Pass {
         if (there == null || !there.contains(p)) {
             return m;
         }
-        if (matcher.matchAt(user) instanceof Match wider && wider.nodes().contains(n)) {
-            return wider;
-        }
-        // the rewriter applies the match it checked last: check m again (it matched a moment ago)
-        return switch (matcher.matchAt(n)) {
-            case Match again -> again;
-            case MatchFailure f -> throw new IllegalStateException("pattern " + p.name() + " no longer matches at "
-                    + n.name() + ": " + f.kind());
-        };
+        return matcher.matchAt(user) instanceof Match wider && wider.nodes().contains(n) ? wider : m;
     }
 
     @Override
@@ -153,20 +145,26 @@ public final class PatternPass implements Pass {
                     continue;
                 }
                 for (CompiledPattern p : candidates) {
-                    MatchResult r = matchers.get(p).matchAt(n);
-                    if (r instanceof Match m) {
-                        rewriter.apply(widest(m, n, p, matchers.get(p)));
-                        lastFailure.get(p).remove(n);
-                        rewrites.merge(p, 1L, Long::sum);
+                    boolean rewritten = switch (matchers.get(p).matchAt(n)) {
+                        case Match m -> {
+                            rewriter.apply(widest(m, n, p, matchers.get(p)));
+                            lastFailure.get(p).remove(n);
+                            rewrites.merge(p, 1L, Long::sum);
+                            yield true;
+                        }
+                        case MatchFailure f -> {
+                            String before = lastFailure.get(p).put(n, f.label());
+                            if (f.kind() == FailureKind.STEP_BUDGET && !Matcher.BUDGET_KIND.equals(before)) {
+                                context.remark("pattern " + p.name() + " skipped node " + n.name()
+                                        + ": matching gave up after " + Matcher.STEP_BUDGET + " steps of backtracking");
+                            }
+                            yield false;
+                        }
+                    };
+                    if (rewritten) {
                         changed = true;
                         break;
                     }
-                    String kind = ((MatchFailure) r).kind(); // MatchResult is sealed: the only other kind
-                    if (Matcher.BUDGET_KIND.equals(kind) && !Matcher.BUDGET_KIND.equals(lastFailure.get(p).get(n))) {
-                        context.remark("pattern " + p.name() + " skipped node " + n.name() + ": matching gave up after "
-                                + Matcher.STEP_BUDGET + " steps of backtracking");
-                    }
-                    lastFailure.get(p).put(n, kind);
                 }
             }
             if (changed && sweeps < MAX_SWEEPS && atFixedPoint(model, matchers, lastFailure)) {

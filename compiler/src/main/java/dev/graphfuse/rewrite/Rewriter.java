@@ -11,6 +11,7 @@ import dev.graphfuse.ir.Value;
 import dev.graphfuse.ir.ValueType;
 import dev.graphfuse.match.AttrEvaluator;
 import dev.graphfuse.match.CompiledPattern;
+import dev.graphfuse.match.FailureKind;
 import dev.graphfuse.match.Match;
 import dev.graphfuse.match.Matcher;
 import dev.graphfuse.match.OpSignature;
@@ -25,8 +26,8 @@ import java.util.Set;
 
 /**
  * Turns a match into one node. Everything that can fail (attribute expressions, the function body,
- * the cycle check) runs in {@link #check}, while the matcher can still backtrack; {@link #apply} then
- * cannot fail. The fused node keeps the roots' value names, so graph outputs and later consumers
+ * the cycle check) runs in {@link #check}, while the matcher can still backtrack; {@link #apply} works
+ * the same plan out again and then cannot fail. The fused node keeps the roots' value names, so graph outputs and later consumers
  * see the same names; matched nodes and anything only they used are removed.
  */
 final class Rewriter {
@@ -37,12 +38,6 @@ final class Rewriter {
     private final Model model;
     private final Graph graph;
     private final TopologicalPositions positions;
-    private Prepared prepared;
-
-    private record Prepared(Match match, Map<String, Attribute> attributes, List<Value> operands, Graph body,
-                            List<Node> ordered) {
-    }
-
     /** Canonical body text of the model's functions, printed once per rewriter instead of once per rewrite. */
     private final Map<Function, String> canonicalTexts = new IdentityHashMap<>();
 
@@ -79,42 +74,62 @@ final class Rewriter {
 
     /** The matcher's acceptor: null when {@code m} can be rewritten. */
     Matcher.Rejection check(Match m) {
+        return prepare(m, true) instanceof Refusal r ? r.rejection() : null;
+    }
+
+    /** What rewriting a match takes, or why it cannot be rewritten. */
+    private sealed interface Preparation permits Plan, Refusal {
+    }
+
+    private record Plan(Map<String, Attribute> attributes, List<Value> operands, Graph body, List<Node> ordered)
+            implements Preparation {
+    }
+
+    private record Refusal(Matcher.Rejection rejection) implements Preparation {
+    }
+
+    /** @param checkCycle whether to look for the cycle fusing would create (known absent once {@link #check} passed) */
+    private Preparation prepare(Match m, boolean checkCycle) {
         CompiledPattern.Replacement r = m.pattern().replacement();
         Map<String, Attribute> attrs = new LinkedHashMap<>();
         for (CompiledPattern.AttrAssign a : r.attributes()) {
             try {
-                Object v = AttrEvaluator.evaluate(a.value(), m.pattern(), slotsOf(m));
+                Object v = AttrEvaluator.evaluate(a.value(), m.slots());
                 attrs.put(a.name(), AttrEvaluator.toAttribute(a.kind(), v));
             } catch (AttrEvaluator.EvaluationException | ArithmeticException | ClassCastException e) {
                 String why = e.getMessage();
-                return new Matcher.Rejection("attribute-evaluation", () -> "attribute '" + a.name() + "' of "
+                return refuse(FailureKind.ATTRIBUTE_EVALUATION, () -> "attribute '" + a.name() + "' of "
                         + r.op().qualifiedName() + ": " + why);
             }
         }
         List<Value> operands = new ArrayList<>();
         for (int slot : r.inputSlots()) {
-            operands.add(slot < 0 ? null : (Value) m.binding(slot));
+            // the compiler admits only value slots as operands
+            operands.add(slot < 0 ? null : m.binding(slot) instanceof Value v ? v : null);
         }
         String typeClash = typeClash(r.op(), operands, m.roots());
         if (typeClash != null) {
-            return new Matcher.Rejection("type", () -> typeClash);
+            return refuse(FailureKind.TYPE_CLASH, () -> typeClash);
         }
         List<Node> ordered = new ArrayList<>(m.nodes());
         ordered.sort(Comparator.comparingDouble(positions::of));
-        String cycle = cycleThrough(m, ordered);
+        String cycle = checkCycle ? cycleThrough(ordered) : null;
         if (cycle != null) {
-            return new Matcher.Rejection("cycle", () -> cycle);
+            return refuse(FailureKind.CYCLE, () -> cycle);
         }
         Graph body = null;
         if (needsFunction(r.op())) {
             FunctionBody.Result b = FunctionBody.build(m, r.op(), operands, ordered, this::functionBodyOf);
             if (b.problem() != null) {
-                return new Matcher.Rejection("function-body", b::problem);
+                return refuse(FailureKind.FUNCTION_BODY, b::problem);
             }
             body = b.body();
         }
-        prepared = new Prepared(m, attrs, operands, body, ordered);
-        return null;
+        return new Plan(attrs, operands, body, ordered);
+    }
+
+    private static Refusal refuse(FailureKind kind, java.util.function.Supplier<String> reason) {
+        return new Refusal(new Matcher.Rejection(kind, reason));
     }
 
     /**
@@ -159,14 +174,6 @@ final class Rewriter {
                 ? t.elementType() : null;
     }
 
-    private static Object[] slotsOf(Match m) {
-        Object[] s = new Object[m.pattern().slots().size()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = m.binding(i);
-        }
-        return s;
-    }
-
     /** The body of the model-local function {@code call} invokes (same domain, name and overload), or null. */
     private Graph functionBodyOf(Node call) {
         for (Function f : model.functions()) {
@@ -188,7 +195,7 @@ final class Rewriter {
      * into it through nodes outside. Only values that leave (roots, shared nodes' outputs) can start
      * such a path, and nodes positioned after the match's last node cannot reach it.
      */
-    private String cycleThrough(Match m, List<Node> ordered) {
+    private String cycleThrough(List<Node> ordered) {
         Set<Node> inMatch = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         inMatch.addAll(ordered);
         double last = positions.of(ordered.get(ordered.size() - 1));
@@ -229,13 +236,13 @@ final class Rewriter {
         return null;
     }
 
-    /** Rewrites the match last accepted by {@link #check}; returns the fused node. */
+    /** Rewrites a match {@link #check} accepted; returns the fused node. */
     Node apply(Match m) {
-        if (prepared == null || prepared.match() != m) {
-            throw new IllegalStateException("apply() without a successful check() of the same match");
-        }
-        Prepared p = prepared;
-        prepared = null;
+        Plan p = switch (prepare(m, false)) {
+            case Plan plan -> plan;
+            case Refusal r -> throw new IllegalStateException("apply() of a match check() refuses: "
+                    + r.rejection().reason().get());
+        };
         CompiledPattern.Replacement r = m.pattern().replacement();
         OpSignature op = r.op();
         List<String> outputNames = new ArrayList<>();

@@ -97,7 +97,7 @@ final class DslFixture {
     static Match match(PatternLibrary lib, String pattern, Model m, String value) {
         MatchResult r = matchAt(lib, pattern, m, value);
         if (r instanceof MatchFailure f) {
-            throw new AssertionError(pattern + " did not match at " + value + ": " + f.kind() + ": " + f.reason());
+            throw new AssertionError(pattern + " did not match at " + value + ": " + f.label() + ": " + f.reason());
         }
         return assertInstanceOf(Match.class, r);
     }

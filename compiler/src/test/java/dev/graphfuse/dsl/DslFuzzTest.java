@@ -237,13 +237,9 @@ class DslFuzzTest {
                 }
                 if (matcher.matchAt(n) instanceof Match m) {
                     matches++;
-                    Object[] slots = new Object[p.slots().size()];
-                    for (int i = 0; i < slots.length; i++) {
-                        slots[i] = m.binding(i);
-                    }
                     for (CompiledPattern.AttrAssign a : p.replacement().attributes()) {
                         try {
-                            AttrEvaluator.toAttribute(a.kind(), AttrEvaluator.evaluate(a.value(), p, slots));
+                            AttrEvaluator.toAttribute(a.kind(), AttrEvaluator.evaluate(a.value(), m.slots()));
                         } catch (AttrEvaluator.EvaluationException | ArithmeticException e) {
                             // a match the rewriter would reject with "attribute-evaluation"
                         }
