@@ -9,9 +9,9 @@ import java.util.List;
 /** The matcher's checks of a node's attributes ({@code Op {axis = -1, eps = e}}), and how values compare. */
 final class AttributeChecks {
     private final CompiledPattern pattern;
-    private final MatchState state;
+    private final MatchState<?> state;
 
-    AttributeChecks(CompiledPattern pattern, MatchState state) {
+    AttributeChecks(CompiledPattern pattern, MatchState<?> state) {
         this.pattern = pattern;
         this.state = state;
     }

@@ -14,14 +14,14 @@ import java.util.Set;
  * What a structurally complete match must still pass: the {@code require} predicates, no matched value
  * escaping the match, no replacement operand computed from a root, and the caller's acceptor.
  */
-final class MatchCompletion {
+final class MatchCompletion<P> {
     private final CompiledPattern pattern;
-    private final MatchState state;
-    private final Matcher.Acceptor acceptor;
+    private final MatchState<P> state;
+    private final Matcher.Acceptor<P> acceptor;
     /** Each require's failure label, built once: a failing predicate is common and its label a concatenation. */
     private final String[] predicateLabels;
 
-    MatchCompletion(CompiledPattern pattern, MatchState state, Matcher.Acceptor acceptor) {
+    MatchCompletion(CompiledPattern pattern, MatchState<P> state, Matcher.Acceptor<P> acceptor) {
         this.pattern = pattern;
         this.state = state;
         this.acceptor = acceptor;
@@ -32,7 +32,7 @@ final class MatchCompletion {
     }
 
     /** The match, or null after recording why the complete structural match was refused. */
-    Match complete() {
+    Match<P> complete() {
         state.finishing = true;
         try {
             return checks();
@@ -41,7 +41,7 @@ final class MatchCompletion {
         }
     }
 
-    private Match checks() {
+    private Match<P> checks() {
         List<CompiledPattern.Require> requires = pattern.requires();
         for (int i = 0; i < requires.size(); i++) {
             CompiledPattern.Require r = requires.get(i);
@@ -71,13 +71,17 @@ final class MatchCompletion {
             state.fail(FailureKind.CYCLE, () -> loop);
             return null;
         }
-        Match m = new Match(pattern, state.rootValues, ordered, shared, state.slots.clone());
-        Matcher.Rejection rejection = acceptor == null ? null : acceptor.check(m);
-        if (rejection != null) {
-            state.fail(rejection.kind(), rejection.reason());
-            return null;
+        Match<P> m = new Match<>(pattern, state.rootValues, ordered, shared, state.slots.clone(), null);
+        if (acceptor == null) {
+            return m;
         }
-        return m;
+        return switch (acceptor.check(m)) {
+            case Verdict.Accepted<P> a -> m.withPlan(a.plan());
+            case Verdict.Rejected<P> r -> {
+                state.fail(r.kind(), r.reason());
+                yield null;
+            }
+        };
     }
 
     /** Why {@code r} does not hold for the current bindings, or null when it does. */

@@ -12,8 +12,10 @@ import java.util.function.Supplier;
  * The search state of one {@link Matcher} at one anchor, shared by the checks it delegates to: slot
  * bindings with an undo trail, the nodes matched so far, and the deepest failure. Reused per anchor,
  * so matching allocates nothing per step but what a failure's reason captures.
+ *
+ * @param <P> the matcher's plan type (see {@link Match#plan()})
  */
-final class MatchState {
+final class MatchState<P> {
     final Object[] slots;
     private final int[] trail;
     private int trailSize;
@@ -21,7 +23,7 @@ final class MatchState {
     final Map<Node, Integer> nodeCounts = new IdentityHashMap<>();
     final ArrayList<Node> sharedNodes = new ArrayList<>();
     final ArrayList<Value> rootValues = new ArrayList<>();
-    private MatchFailure best;
+    private MatchFailure<P> best;
     private Node anchor;
     /** Every op has matched: a failure now got further than any structural mismatch, so explain reports it. */
     boolean finishing;
@@ -48,7 +50,7 @@ final class MatchState {
     }
 
     /** The deepest failure recorded at this anchor, or null. */
-    MatchFailure best() {
+    MatchFailure<P> best() {
         return best;
     }
 
@@ -60,7 +62,7 @@ final class MatchState {
     boolean fail(FailureKind kind, String label, Supplier<String> reason) {
         int progress = nodes.size() + (finishing ? 1 : 0);
         if (best == null || progress > best.progress()) {
-            best = new MatchFailure(anchor, kind, label, progress, finishing, reason);
+            best = new MatchFailure<>(anchor, kind, label, progress, finishing, reason);
         }
         return false;
     }

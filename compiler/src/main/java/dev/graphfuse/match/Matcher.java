@@ -3,23 +3,24 @@ package dev.graphfuse.match;
 import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Value;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Matches one compiled pattern backwards from an anchor node: the first root against the anchor's
  * output, later roots against nodes reached forward from values the earlier roots bound. The search
  * backtracks through alternatives, optional ops and commuted operands; the first complete match
  * that passes the {@code require} predicates and the acceptor wins. Not thread-safe; reuse per pass.
+ *
+ * @param <P> what the acceptor hands on with a match
  */
-public final class Matcher {
-    /** Final structural checks a match must pass (e.g. the rewriter's cycle check); null accepts. */
+public final class Matcher<P> {
+    /**
+     * Final checks a structurally complete match must pass (e.g. the rewriter's cycle check), and what
+     * the caller needs to act on it (the rewriter's plan), worked out once. A null acceptor accepts all.
+     */
     @FunctionalInterface
-    public interface Acceptor {
-        Rejection check(Match match);
-    }
-
-    /** Why an otherwise complete match was rejected. */
-    public record Rejection(FailureKind kind, Supplier<String> reason) {
+    public interface Acceptor<P> {
+        /** @param candidate the complete match, its plan still null */
+        Verdict<P> check(Match<P> candidate);
     }
 
     private interface Cont {
@@ -43,23 +44,23 @@ public final class Matcher {
     }
 
     private final CompiledPattern pattern;
-    private final MatchState state;
+    private final MatchState<P> state;
     private final ValueChecks values;
     private final AttributeChecks attributes;
-    private final MatchCompletion completion;
+    private final MatchCompletion<P> completion;
     private int steps;
-    private Match result;
+    private Match<P> result;
 
-    public Matcher(CompiledPattern pattern, Acceptor acceptor) {
+    public Matcher(CompiledPattern pattern, Acceptor<P> acceptor) {
         this.pattern = pattern;
-        this.state = new MatchState(pattern.slots().size());
+        this.state = new MatchState<>(pattern.slots().size());
         this.values = new ValueChecks(pattern, state);
         this.attributes = new AttributeChecks(pattern, state);
-        this.completion = new MatchCompletion(pattern, state, acceptor);
+        this.completion = new MatchCompletion<>(pattern, state, acceptor);
     }
 
     /** A match rooted at {@code anchor} (its first root is one of {@code anchor}'s outputs), or the deepest failure. */
-    public MatchResult matchAt(Node anchor) {
+    public MatchResult<P> matchAt(Node anchor) {
         state.reset(anchor);
         result = null;
         steps = 0;
@@ -71,11 +72,11 @@ public final class Matcher {
                 }
             }
         } catch (OutOfSteps e) {
-            return new MatchFailure(anchor, FailureKind.STEP_BUDGET, BUDGET_KIND, 0, false, () -> "gave up after "
+            return new MatchFailure<>(anchor, FailureKind.STEP_BUDGET, BUDGET_KIND, 0, false, () -> "gave up after "
                     + STEP_BUDGET + " steps of backtracking (the anchor was skipped)");
         }
-        MatchFailure best = state.best();
-        return best != null ? best : new MatchFailure(anchor, FailureKind.NO_OUTPUT, FailureKind.NO_OUTPUT.label(), 0,
+        MatchFailure<P> best = state.best();
+        return best != null ? best : new MatchFailure<>(anchor, FailureKind.NO_OUTPUT, FailureKind.NO_OUTPUT.label(), 0,
                 false, () -> "node " + anchor.name() + " has no matching output");
     }
 

@@ -10,9 +10,9 @@ import java.util.List;
 /** The matcher's checks of one value: a {@link ValueCheck} on a capture, and a constant operand's values. */
 final class ValueChecks {
     private final CompiledPattern pattern;
-    private final MatchState state;
+    private final MatchState<?> state;
 
-    ValueChecks(CompiledPattern pattern, MatchState state) {
+    ValueChecks(CompiledPattern pattern, MatchState<?> state) {
         this.pattern = pattern;
         this.state = state;
     }

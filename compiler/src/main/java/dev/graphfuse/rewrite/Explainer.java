@@ -32,7 +32,7 @@ public final class Explainer {
 
     public static List<Outcome> explain(Model model, CompiledPattern pattern) {
         Rewriter rewriter = new Rewriter(model);
-        Matcher matcher = new Matcher(pattern, rewriter::check);
+        Matcher<Rewriter.Plan> matcher = new Matcher<>(pattern, rewriter::check);
         List<OpSignature> rootOps = CompiledPattern.rootOps(pattern.roots().get(0));
         List<Outcome> out = new ArrayList<>();
         for (Node n : dev.graphfuse.ir.GraphViews.topologicalOrder(model.graph())) {
@@ -42,9 +42,9 @@ public final class Explainer {
                 continue;
             }
             switch (matcher.matchAt(n)) {
-                case Match m -> out.add(new Outcome(n, true, m.nodes().stream().map(Node::name).toList(), null, "matched", "",
+                case Match<Rewriter.Plan> m -> out.add(new Outcome(n, true, m.nodes().stream().map(Node::name).toList(), null, "matched", "",
                         m.nodes().size(), true));
-                case MatchFailure f -> out.add(new Outcome(n, false, List.of(), f.kind(), f.label(), f.reason(),
+                case MatchFailure<Rewriter.Plan> f -> out.add(new Outcome(n, false, List.of(), f.kind(), f.label(), f.reason(),
                         f.complete() ? f.progress() - 1 : f.progress(), f.complete()));
             }
         }

@@ -13,8 +13,8 @@ import dev.graphfuse.match.AttrEvaluator;
 import dev.graphfuse.match.CompiledPattern;
 import dev.graphfuse.match.FailureKind;
 import dev.graphfuse.match.Match;
-import dev.graphfuse.match.Matcher;
 import dev.graphfuse.match.OpSignature;
+import dev.graphfuse.match.Verdict;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,8 +26,8 @@ import java.util.Set;
 
 /**
  * Turns a match into one node. Everything that can fail (attribute expressions, the function body,
- * the cycle check) runs in {@link #check}, while the matcher can still backtrack; {@link #apply} works
- * the same plan out again and then cannot fail. The fused node keeps the roots' value names, so graph outputs and later consumers
+ * the cycle check) runs in {@link #check}, while the matcher can still backtrack; the match then carries
+ * check's {@link Plan}, which {@link #apply} carries out and cannot fail. The fused node keeps the roots' value names, so graph outputs and later consumers
  * see the same names; matched nodes and anything only they used are removed.
  */
 final class Rewriter {
@@ -72,24 +72,12 @@ final class Rewriter {
         return positions;
     }
 
-    /** The matcher's acceptor: null when {@code m} can be rewritten. */
-    Matcher.Rejection check(Match m) {
-        return prepare(m, true) instanceof Refusal r ? r.rejection() : null;
+    /** What rewriting an accepted match takes, worked out by {@link #check}; {@link #apply} only carries it out. */
+    record Plan(Map<String, Attribute> attributes, List<Value> operands, Graph body, List<Node> ordered) {
     }
 
-    /** What rewriting a match takes, or why it cannot be rewritten. */
-    private sealed interface Preparation permits Plan, Refusal {
-    }
-
-    private record Plan(Map<String, Attribute> attributes, List<Value> operands, Graph body, List<Node> ordered)
-            implements Preparation {
-    }
-
-    private record Refusal(Matcher.Rejection rejection) implements Preparation {
-    }
-
-    /** @param checkCycle whether to look for the cycle fusing would create (known absent once {@link #check} passed) */
-    private Preparation prepare(Match m, boolean checkCycle) {
+    /** The matcher's acceptor: the plan for rewriting {@code m}, or why it cannot be rewritten. */
+    Verdict<Plan> check(Match<Plan> m) {
         CompiledPattern.Replacement r = m.pattern().replacement();
         Map<String, Attribute> attrs = new LinkedHashMap<>();
         for (CompiledPattern.AttrAssign a : r.attributes()) {
@@ -98,7 +86,7 @@ final class Rewriter {
                 attrs.put(a.name(), AttrEvaluator.toAttribute(a.kind(), v));
             } catch (AttrEvaluator.EvaluationException | ArithmeticException | ClassCastException e) {
                 String why = e.getMessage();
-                return refuse(FailureKind.ATTRIBUTE_EVALUATION, () -> "attribute '" + a.name() + "' of "
+                return new Verdict.Rejected<>(FailureKind.ATTRIBUTE_EVALUATION, () -> "attribute '" + a.name() + "' of "
                         + r.op().qualifiedName() + ": " + why);
             }
         }
@@ -109,27 +97,23 @@ final class Rewriter {
         }
         String typeClash = typeClash(r.op(), operands, m.roots());
         if (typeClash != null) {
-            return refuse(FailureKind.TYPE_CLASH, () -> typeClash);
+            return new Verdict.Rejected<>(FailureKind.TYPE_CLASH, () -> typeClash);
         }
         List<Node> ordered = new ArrayList<>(m.nodes());
         ordered.sort(Comparator.comparingDouble(positions::of));
-        String cycle = checkCycle ? cycleThrough(ordered) : null;
+        String cycle = cycleThrough(ordered);
         if (cycle != null) {
-            return refuse(FailureKind.CYCLE, () -> cycle);
+            return new Verdict.Rejected<>(FailureKind.CYCLE, () -> cycle);
         }
         Graph body = null;
         if (needsFunction(r.op())) {
             FunctionBody.Result b = FunctionBody.build(m, r.op(), operands, ordered, this::functionBodyOf);
             if (b.problem() != null) {
-                return refuse(FailureKind.FUNCTION_BODY, b::problem);
+                return new Verdict.Rejected<>(FailureKind.FUNCTION_BODY, b::problem);
             }
             body = b.body();
         }
-        return new Plan(attrs, operands, body, ordered);
-    }
-
-    private static Refusal refuse(FailureKind kind, java.util.function.Supplier<String> reason) {
-        return new Refusal(new Matcher.Rejection(kind, reason));
+        return new Verdict.Accepted<>(new Plan(attrs, operands, body, ordered));
     }
 
     /**
@@ -236,13 +220,9 @@ final class Rewriter {
         return null;
     }
 
-    /** Rewrites a match {@link #check} accepted; returns the fused node. */
-    Node apply(Match m) {
-        Plan p = switch (prepare(m, false)) {
-            case Plan plan -> plan;
-            case Refusal r -> throw new IllegalStateException("apply() of a match check() refuses: "
-                    + r.rejection().reason().get());
-        };
+    /** Rewrites a match {@link #check} accepted, by its plan; returns the fused node. */
+    Node apply(Match<Plan> m) {
+        Plan p = m.plan();
         CompiledPattern.Replacement r = m.pattern().replacement();
         OpSignature op = r.op();
         List<String> outputNames = new ArrayList<>();

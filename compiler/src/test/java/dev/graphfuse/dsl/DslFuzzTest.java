@@ -228,14 +228,14 @@ class DslFuzzTest {
     /** Matches {@code p} at every node of its root op kinds and evaluates its replacement's attributes. */
     private static int matchEverywhere(CompiledPattern p) {
         int matches = 0;
-        Matcher matcher = new Matcher(p, null);
+        Matcher<Void> matcher = new Matcher<>(p, null);
         List<OpSignature> rootOps = CompiledPattern.rootOps(p.roots().get(0));
         for (Model g : graphs) {
             for (Node n : g.graph().nodes()) {
                 if (rootOps.stream().noneMatch(s -> s.name().equals(n.opType()) && s.domain().equals(n.domain()))) {
                     continue;
                 }
-                if (matcher.matchAt(n) instanceof Match m) {
+                if (matcher.matchAt(n) instanceof Match<Void> m) {
                     matches++;
                     for (CompiledPattern.AttrAssign a : p.replacement().attributes()) {
                         try {

@@ -62,7 +62,7 @@ class DslMatchingTest {
             Run r = run(FUSE, g);
             assertEquals(0, r.stats("Square").rewritten());
             assertEquals(Map.of("capture-mismatch", 1L), r.stats("Square").rejected());
-            MatchFailure f = failure(load(FUSE), "Square", graph(g), "y");
+            MatchFailure<?> f = failure(load(FUSE), "Square", graph(g), "y");
             assertEquals("capture-mismatch", f.label());
             assertTrue(f.reason().contains("'x'"), f.reason());
         }
@@ -163,7 +163,7 @@ class DslMatchingTest {
             PatternLibrary lib = load(FUSE);
             match(lib, "Square", pow("2.0"), "y");
             match(lib, "Square", pow("2.00001"), "y");
-            MatchFailure f = failure(lib, "Square", pow("2.001"), "y");
+            MatchFailure<?> f = failure(lib, "Square", pow("2.001"), "y");
             assertEquals("constant-mismatch", f.label());
             assertTrue(f.reason().contains("expected 2.0"), f.reason());
         }
@@ -212,7 +212,7 @@ class DslMatchingTest {
             PatternLibrary lib = load(FUSE);
             match(lib, "Square", graph(g.formatted(String.join(", ", values))), "y");
             values[4500] = "3.0";
-            MatchFailure f = failure(lib, "Square", graph(g.formatted(String.join(", ", values))), "y");
+            MatchFailure<?> f = failure(lib, "Square", graph(g.formatted(String.join(", ", values))), "y");
             assertEquals("constant-mismatch", f.label());
             assertTrue(f.reason().contains("constant e element 4500 of 5000 is 3.0, expected 2.0"), f.reason());
         }
@@ -306,7 +306,7 @@ class DslMatchingTest {
                       y: f32[2,4] = Softmax(a) {axis: int = 0}
                     }
                     """);
-            MatchFailure f = failure(load(FUSE), "LastSoftmax", m, "y");
+            MatchFailure<?> f = failure(load(FUSE), "LastSoftmax", m, "y");
             assertEquals("attribute-mismatch", f.label());
             assertTrue(f.reason().contains("'axis' is 0, expected -1"), f.reason());
         }
@@ -364,7 +364,7 @@ class DslMatchingTest {
         @Test
         void sameSymbolSameDim() {
             PatternLibrary lib = load(FUSE);
-            Match m = match(lib, "SameShapeAdd", add("f32[2,4]", "f32[2,4]"), "y");
+            Match<?> m = match(lib, "SameShapeAdd", add("f32[2,4]", "f32[2,4]"), "y");
             assertEquals(2L, m.binding("T"));
             assertEquals(4L, m.binding("D"));
             match(lib, "SameShapeAdd", add("f16[2,4]", "f16[2,4]"), "y");
@@ -375,7 +375,7 @@ class DslMatchingTest {
         @Test
         void sameSymbolDifferentDims() {
             PatternLibrary lib = load(FUSE);
-            MatchFailure f = failure(lib, "SameShapeAdd", add("f32[2,4]", "f32[1,4]"), "y");
+            MatchFailure<?> f = failure(lib, "SameShapeAdd", add("f32[2,4]", "f32[1,4]"), "y");
             assertEquals("shape-mismatch", f.label());
             assertTrue(f.reason().contains("'T' is 2"), f.reason());
             assertEquals("shape-mismatch", failure(lib, "SameShapeAdd", add("f32[seq,4]", "f32[len,4]"), "y").label());
@@ -397,7 +397,7 @@ class DslMatchingTest {
                       y = Relu(a)
                     }
                     """;
-            Match m = match(lib, "LastDim", graph(g.formatted("[2,3,5,7]")), "y");
+            Match<?> m = match(lib, "LastDim", graph(g.formatted("[2,3,5,7]")), "y");
             assertEquals(2L, m.binding("B"));
             assertEquals(7L, m.binding("D"));
             match(lib, "LastDim", graph(g.formatted("[2,7]")), "y");
@@ -468,7 +468,7 @@ class DslMatchingTest {
         void presentOrAbsent() {
             PatternLibrary lib = load(FUSE);
             Model present = chain("c: f32[4] = Cast(s) {to: int = 1}\n  y: f32[4] = Relu(c)");
-            Match m = match(lib, "ReluSigmoid", present, "y");
+            Match<?> m = match(lib, "ReluSigmoid", present, "y");
             assertEquals(List.of("Relu", "Cast", "Sigmoid"), m.nodes().stream().map(n -> n.opType()).toList());
             Model absent = chain("y: f32[4] = Relu(s)");
             assertEquals(List.of("Relu", "Sigmoid"),
@@ -481,7 +481,7 @@ class DslMatchingTest {
         @Test
         void somethingElseInItsPlace() {
             PatternLibrary lib = load(FUSE);
-            MatchFailure f = failure(lib, "ReluSigmoid", chain("c: f32[4] = Tanh(s)\n  y: f32[4] = Relu(c)"), "y");
+            MatchFailure<?> f = failure(lib, "ReluSigmoid", chain("c: f32[4] = Tanh(s)\n  y: f32[4] = Relu(c)"), "y");
             assertEquals("op-mismatch", f.label());
             // a Cast whose attributes do not match is not skipped over either (the deepest failure is reported)
             Model otherCast = chain("c: f16[4] = Cast(s) {to: int = 10}\n  y: f16[4] = Relu(c)");
@@ -647,7 +647,7 @@ class DslMatchingTest {
         @Test
         void predicateFails() {
             PatternLibrary lib = load(registry(), FUSE);
-            MatchFailure f = failure(lib, "PositiveScale", scale("-1.5"), "y");
+            MatchFailure<?> f = failure(lib, "PositiveScale", scale("-1.5"), "y");
             assertEquals("predicate:Positive", f.label());
             assertTrue(f.reason().contains("scale -1.5 is not positive"), f.reason());
             assertEquals("predicate:Positive", failure(lib, "NegativeScale", scale("1.5"), "y").label());
