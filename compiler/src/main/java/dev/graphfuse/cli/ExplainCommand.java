@@ -92,7 +92,7 @@ final class ExplainCommand implements Callable<Integer> {
                 if (o.matched()) {
                     e.put("nodes", o.matchedNodes());
                 } else {
-                    e.put("kind", o.kind());
+                    e.put("kind", o.label());
                     e.put("progress", o.progress());
                     e.put("all_ops_matched", o.complete());
                     e.put("reason", o.reason());

@@ -3,6 +3,7 @@ package dev.graphfuse.cli;
 import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.io.ModelFormat;
 import dev.graphfuse.ir.Model;
+import dev.graphfuse.match.FailureKind;
 import dev.graphfuse.pass.PassContext;
 import dev.graphfuse.pass.PassManager;
 import dev.graphfuse.pass.Pipeline;
@@ -123,12 +124,6 @@ final class OptimizeCommand implements Callable<Integer> {
         return m;
     }
 
-    /** Rejections that only say the model lacks the pattern's structure (a Gemma norm in a Qwen3; a
-     * QkNormRope without the head transpose an MRoPE pattern needs: an absent attribute is another form of
-     * the op, not a refused constraint). */
-    private static final java.util.Set<String> ABSENT = java.util.Set.of("op-mismatch", "output-mismatch",
-            "no-output", "no-candidate", "missing-operand", "attribute-absent");
-
     /**
      * Some candidate got far enough to fail on a constraint (eps, a capture, a predicate, escaping
      * users, a cycle): the structure is there and the fusion was refused. A library pattern for an
@@ -136,7 +131,7 @@ final class OptimizeCommand implements Callable<Integer> {
      * would bury the remarks that matter.
      */
     private static boolean nearMiss(RuleStats s) {
-        return s.rejected().keySet().stream().anyMatch(k -> !ABSENT.contains(k));
+        return s.rejected().keySet().stream().map(FailureKind::ofLabel).anyMatch(k -> k == null || !k.structural());
     }
 
     /** The peers' most reported bug is a fusion that silently did not apply: say so, with the reason. */

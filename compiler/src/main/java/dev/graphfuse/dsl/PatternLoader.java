@@ -6,6 +6,7 @@ import dev.graphfuse.dsl.ast.Decl;
 import dev.graphfuse.dsl.ast.FuseFile;
 import dev.graphfuse.diag.SourceLocation;
 import dev.graphfuse.dsl.parse.FuseFileParser;
+import dev.graphfuse.ir.Attribute;
 import dev.graphfuse.match.CompiledPattern;
 import dev.graphfuse.match.NativePredicate;
 import dev.graphfuse.match.OpSignature;
@@ -33,8 +34,9 @@ import java.util.Set;
 public final class PatternLoader {
     /** The ONNX op signatures every file sees without importing them. */
     public static final String PRELUDE = "dev/graphfuse/dsl/onnx.fuse";
-    private static final Set<String> ATTR_KINDS = Set.of("int", "float", "string", "ints", "floats", "strings",
-            "tensor", "tensors", "graph", "graphs", "type", "types");
+    /** The attribute kinds an op declaration may use (sparse tensors are kept opaque: no pattern looks inside). */
+    private static final Set<Attribute.Kind> ATTR_KINDS = java.util.EnumSet.complementOf(java.util.EnumSet.of(
+            Attribute.Kind.SPARSE_TENSOR, Attribute.Kind.SPARSE_TENSORS));
 
     private final PredicateRegistry predicates;
     private final List<Source> requested = new ArrayList<>();
@@ -167,10 +169,14 @@ public final class PatternLoader {
         for (String n : predicates.names()) {
             impls.put(n, predicates.get(n));
         }
+        Map<String, SourceLocation> opLocations = new HashMap<>();
+        opDecls.forEach((q, op) -> opLocations.put(q, op.location()));
+        Declarations decls = new Declarations(ops, opLocations, brokenOps, defs, predicateDecls, impls);
+        Reporter reporter = new Reporter(diagnostics);
         List<CompiledPattern> compiled = new ArrayList<>();
         Set<String> usedDefs = new java.util.HashSet<>();
         for (Decl.Pattern p : patternDecls.values()) {
-            PatternCompiler c = new PatternCompiler(ops, brokenOps, defs, predicateDecls, impls, diagnostics);
+            PatternCompiler c = new PatternCompiler(decls, reporter);
             CompiledPattern cp = c.compile(p);
             usedDefs.addAll(c.usedDefs());
             if (cp != null) {
@@ -180,7 +186,7 @@ public final class PatternLoader {
         // A def no pattern uses is still checked, so a library's errors do not wait for its first user.
         for (Decl.Def def : defs.values()) {
             if (!usedDefs.contains(def.name())) {
-                PatternCompiler c = new PatternCompiler(ops, brokenOps, defs, predicateDecls, impls, diagnostics);
+                PatternCompiler c = new PatternCompiler(decls, reporter);
                 c.checkDef(def);
                 usedDefs.addAll(c.usedDefs());
             }
@@ -216,7 +222,6 @@ public final class PatternLoader {
         return true;
     }
 
-    /** @param written the import's path as the importing file spells it (null for requested files) */
     /** The folders of the .fuse files given: a file's imports must stay inside one of them. */
     private final List<Path> roots = new ArrayList<>();
 
@@ -256,6 +261,7 @@ public final class PatternLoader {
                 .collect(java.util.stream.Collectors.joining(", ")) + ")";
     }
 
+    /** @param written the import's path as the importing file spells it (null for requested files) */
     private void visit(Source s, SourceLocation importedAt, String written, Map<String, FuseFile> files,
                        Set<String> visiting, List<Diagnostic> diagnostics) {
         String key = s.key();
@@ -369,49 +375,49 @@ public final class PatternLoader {
         }
         Map<String, OpSignature.AttrSpec> attrs = new LinkedHashMap<>();
         for (Decl.AttrDecl a : op.attributes()) {
-            if (!ATTR_KINDS.contains(a.kind())) {
+            Attribute.Kind kind = Attribute.Kind.fromKeyword(a.kind());
+            if (kind == null || !ATTR_KINDS.contains(kind)) {
                 diagnostics.add(new Diagnostic(a.kindLocation(), "unknown attribute kind '" + a.kind() + "' (one of "
-                        + String.join(", ", new java.util.TreeSet<>(ATTR_KINDS)) + ")"));
+                        + String.join(", ", ATTR_KINDS.stream().map(Attribute.Kind::keyword).sorted().toList()) + ")"));
                 ok = false;
                 continue;
             }
             Object dflt = a.defaultValue();
             if (dflt != null) {
-                String problem = defaultProblem(a.kind(), dflt);
+                String problem = defaultProblem(kind, dflt);
                 if (problem != null) {
                     diagnostics.add(new Diagnostic(a.defaultLocation(), "default of '" + a.name() + "' " + problem));
                     ok = false;
                     continue;
                 }
-                dflt = normalizeDefault(a.kind(), dflt);
+                dflt = normalizeDefault(kind, dflt);
             }
-            if (attrs.put(a.name(), new OpSignature.AttrSpec(a.name(), a.kind(), a.optional(), dflt)) != null) {
+            if (attrs.put(a.name(), new OpSignature.AttrSpec(a.name(), kind, a.optional(), dflt)) != null) {
                 diagnostics.add(new Diagnostic(a.location(), "attribute '" + a.name() + "' is declared twice"));
                 ok = false;
             }
         }
-        return ok ? new OpSignature(op.domain(), op.name(), inputs, outputs, op.commutative(), attrs, op.location())
-                : null;
+        return ok ? new OpSignature(op.domain(), op.name(), inputs, outputs, op.commutative(), attrs) : null;
     }
 
-    private static String defaultProblem(String kind, Object dflt) {
+    private static String defaultProblem(Attribute.Kind kind, Object dflt) {
         boolean list = dflt instanceof List<?>;
         return switch (kind) {
-            case "int" -> dflt instanceof Double d && d == Math.rint(d) ? null : "must be an integer";
-            case "float" -> dflt instanceof Double ? null : "must be a number";
-            case "ints" -> list && ((List<?>) dflt).stream().allMatch(x -> (Double) x == Math.rint((Double) x)) ? null
+            case INT -> dflt instanceof Double d && d == Math.rint(d) ? null : "must be an integer";
+            case FLOAT -> dflt instanceof Double ? null : "must be a number";
+            case INTS -> list && ((List<?>) dflt).stream().allMatch(x -> (Double) x == Math.rint((Double) x)) ? null
                     : "must be a list of integers";
-            case "floats" -> list ? null : "must be a list of numbers";
-            case "string" -> dflt instanceof String ? null : "must be a string";
-            default -> "cannot be given for kind " + kind;
+            case FLOATS -> list ? null : "must be a list of numbers";
+            case STRING -> dflt instanceof String ? null : "must be a string";
+            default -> "cannot be given for kind " + kind.keyword();
         };
     }
 
     /** Defaults compare like node attributes: Long for ints, Double for floats. */
-    private static Object normalizeDefault(String kind, Object dflt) {
+    private static Object normalizeDefault(Attribute.Kind kind, Object dflt) {
         return switch (kind) {
-            case "int" -> (long) (double) (Double) dflt;
-            case "ints" -> ((List<?>) dflt).stream().map(x -> (long) (double) (Double) x).toList();
+            case INT -> (long) (double) (Double) dflt;
+            case INTS -> ((List<?>) dflt).stream().map(x -> (long) (double) (Double) x).toList();
             default -> dflt;
         };
     }

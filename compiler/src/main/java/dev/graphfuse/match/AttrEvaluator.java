@@ -1,6 +1,5 @@
 package dev.graphfuse.match;
 
-import dev.graphfuse.dsl.ast.AttrExpr;
 import dev.graphfuse.ir.Attribute;
 import dev.graphfuse.ir.Dim;
 import dev.graphfuse.ir.Shape;
@@ -15,10 +14,6 @@ import java.util.List;
  * attribute needs its number.
  */
 public final class AttrEvaluator {
-    /** Built-in functions usable in attribute expressions, with their arity. */
-    public static final java.util.Map<String, Integer> FUNCTIONS = java.util.Map.of(
-            "dim", 2, "rank", 1, "len", 1, "numel", 1, "int", 1, "float", 1, "nonzero_or", 2);
-
     private AttrEvaluator() {
     }
 
@@ -29,42 +24,41 @@ public final class AttrEvaluator {
         }
     }
 
-    public static Object evaluate(AttrExpr e, CompiledPattern p, Object[] slots) {
-        return switch (e) {
-            case AttrExpr.Number n -> n.integral() ? (Object) (long) n.value() : (Object) n.value();
-            case AttrExpr.Text t -> t.value();
-            case AttrExpr.Ref r -> {
-                Slot s = p.slotsByName().get(r.name());
-                Object v = s == null ? null : slots[s.index()];
+    /** The value of {@code code} under a match's bindings ({@code slots}, by slot index). */
+    public static Object evaluate(AttrCode code, Object[] slots) {
+        return switch (code) {
+            case AttrCode.Literal l -> l.value();
+            case AttrCode.SlotRef r -> {
+                Object v = r.slot() < 0 ? null : slots[r.slot()];
                 if (v == null) {
                     throw new EvaluationException("'" + r.name() + "' is not bound");
                 }
                 yield v;
             }
-            case AttrExpr.Negate n -> {
-                Object v = number(evaluate(n.operand(), p, slots));
+            case AttrCode.Negate n -> {
+                Object v = number(evaluate(n.operand(), slots));
                 yield v instanceof Long l ? (Object) (-l) : (Object) (-(Double) v);
             }
-            case AttrExpr.Binary b -> arithmetic(b.op(), number(evaluate(b.left(), p, slots)),
-                    number(evaluate(b.right(), p, slots)));
-            case AttrExpr.ListOf l -> {
-                List<Object> out = new ArrayList<>();
-                for (AttrExpr x : l.elements()) {
-                    out.add(number(evaluate(x, p, slots)));
+            case AttrCode.Operator b -> arithmetic(b.op(), number(evaluate(b.left(), slots)),
+                    number(evaluate(b.right(), slots)));
+            case AttrCode.ListOf l -> {
+                List<Object> out = new ArrayList<>(l.elements().size());
+                for (AttrCode x : l.elements()) {
+                    out.add(number(evaluate(x, slots)));
                 }
                 yield out;
             }
-            case AttrExpr.Call c -> call(c, p, slots);
+            case AttrCode.Builtin c -> call(c, slots);
         };
     }
 
-    private static Object call(AttrExpr.Call c, CompiledPattern p, Object[] slots) {
-        List<Object> args = new ArrayList<>();
-        for (AttrExpr a : c.args()) {
-            args.add(evaluate(a, p, slots));
+    private static Object call(AttrCode.Builtin c, Object[] slots) {
+        List<Object> args = new ArrayList<>(c.args().size());
+        for (AttrCode a : c.args()) {
+            args.add(evaluate(a, slots));
         }
         return switch (c.function()) {
-            case "dim" -> {
+            case DIM -> {
                 Shape s = shapeOf(args.get(0));
                 long i = (Long) integer(args.get(1));
                 long axis = i < 0 ? s.rank() + i : i;
@@ -77,29 +71,27 @@ public final class AttrEvaluator {
                 }
                 yield f.size();
             }
-            case "rank" -> (long) shapeOf(args.get(0)).rank();
-            case "numel" -> {
+            case RANK -> (long) shapeOf(args.get(0)).rank();
+            case NUMEL -> {
                 Shape s = shapeOf(args.get(0));
                 if (!s.isStatic()) {
                     throw new EvaluationException("'" + name(args.get(0)) + "' has no static shape");
                 }
                 yield s.elementCount();
             }
-            case "len" -> {
+            case LEN -> {
                 Object v = args.get(0) instanceof Value val ? constantList(val) : args.get(0);
                 if (!(v instanceof List<?> l)) {
                     throw new EvaluationException("len() needs a list");
                 }
                 yield (long) l.size();
             }
-            case "int" -> integer(args.get(0));
-            case "float" -> ((Number) number(args.get(0))).doubleValue();
-            // ONNX often spells "the default" as 0 (RotaryEmbedding's rotary_embedding_dim = 0 is all of head_dim).
-            case "nonzero_or" -> {
+            case INT -> integer(args.get(0));
+            case FLOAT -> ((Number) number(args.get(0))).doubleValue();
+            case NONZERO_OR -> {
                 Object a = number(args.get(0));
                 yield ((Number) a).doubleValue() != 0 ? a : number(args.get(1));
             }
-            default -> throw new EvaluationException("unknown function " + c.function());
         };
     }
 
@@ -202,17 +194,17 @@ public final class AttrEvaluator {
     }
 
     /** Converts an evaluated value to an attribute of {@code kind} (int, float, ints, floats, string). */
-    public static Attribute toAttribute(String kind, Object value) {
+    public static Attribute toAttribute(Attribute.Kind kind, Object value) {
         return switch (kind) {
-            case "int" -> new Attribute.IntAttr((Long) integer(value));
-            case "float" -> new Attribute.FloatAttr(((Number) number(value)).floatValue());
-            case "string" -> {
+            case INT -> new Attribute.IntAttr((Long) integer(value));
+            case FLOAT -> new Attribute.FloatAttr(((Number) number(value)).floatValue());
+            case STRING -> {
                 if (!(value instanceof String s)) {
                     throw new EvaluationException(value + " is not a string");
                 }
                 yield new Attribute.StringAttr(s.getBytes(StandardCharsets.UTF_8));
             }
-            case "ints" -> {
+            case INTS -> {
                 List<?> l = list(value);
                 long[] out = new long[l.size()];
                 for (int i = 0; i < out.length; i++) {
@@ -220,7 +212,7 @@ public final class AttrEvaluator {
                 }
                 yield new Attribute.IntsAttr(out);
             }
-            case "floats" -> {
+            case FLOATS -> {
                 List<?> l = list(value);
                 float[] out = new float[l.size()];
                 for (int i = 0; i < out.length; i++) {
@@ -228,7 +220,7 @@ public final class AttrEvaluator {
                 }
                 yield new Attribute.FloatsAttr(out);
             }
-            default -> throw new EvaluationException("attributes of kind " + kind + " cannot be computed");
+            default -> throw new EvaluationException("attributes of kind " + kind.keyword() + " cannot be computed");
         };
     }
 

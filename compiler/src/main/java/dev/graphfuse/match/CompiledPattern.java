@@ -1,7 +1,6 @@
 package dev.graphfuse.match;
 
-import dev.graphfuse.dsl.ast.AttrExpr;
-import dev.graphfuse.diag.SourceLocation;
+import dev.graphfuse.ir.Attribute;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -10,12 +9,13 @@ import java.util.stream.Stream;
  * A checked pattern ready to run: roots (the values the replacement's outputs take over), the
  * slots it binds, its {@code require} calls and its replacement.
  *
+ * @param location where the pattern is declared ({@code file:line:col})
  * @param anchors for each root after the first, the slots whose bound values lead to it by a
  *                forward walk of at most the given number of users (see {@link Anchor})
  */
 public record CompiledPattern(String name, String doc, int benefit, List<PNode> roots, List<Slot> slots,
                               Map<String, Slot> slotsByName, List<Require> requires, Replacement replacement,
-                              List<List<Anchor>> anchors, SourceLocation location) {
+                              List<List<Anchor>> anchors, String location) {
     public CompiledPattern {
         roots = List.copyOf(roots);
         slots = List.copyOf(slots);
@@ -46,16 +46,14 @@ public record CompiledPattern(String name, String doc, int benefit, List<PNode> 
     public record Anchor(int slot, int depth, int outputIndex) {
     }
 
-    public record Require(String name, NativePredicate predicate, boolean negated, List<AttrExpr> args,
-                          SourceLocation location) {
+    public record Require(String name, NativePredicate predicate, boolean negated, List<AttrCode> args) {
         public Require {
             args = List.copyOf(args);
         }
     }
 
     /** @param inputSlots a slot per operand of the new node, -1 for an omitted optional operand */
-    public record Replacement(OpSignature op, List<Integer> inputSlots, List<AttrAssign> attributes,
-                              SourceLocation location) {
+    public record Replacement(OpSignature op, List<Integer> inputSlots, List<AttrAssign> attributes) {
         public Replacement {
             inputSlots = List.copyOf(inputSlots);
             attributes = List.copyOf(attributes);
@@ -63,6 +61,6 @@ public record CompiledPattern(String name, String doc, int benefit, List<PNode> 
     }
 
     /** @param kind the attribute kind from the op's schema */
-    public record AttrAssign(String name, String kind, AttrExpr value, SourceLocation location) {
+    public record AttrAssign(String name, Attribute.Kind kind, AttrCode value) {
     }
 }

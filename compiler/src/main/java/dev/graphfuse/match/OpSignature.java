@@ -1,6 +1,6 @@
 package dev.graphfuse.match;
 
-import dev.graphfuse.diag.SourceLocation;
+import dev.graphfuse.ir.Attribute;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +9,7 @@ import java.util.Map;
  * result ports, whether the first two operands commute, and the attribute schema with defaults.
  */
 public record OpSignature(String domain, String name, List<Port> inputs, List<Port> outputs, boolean commutative,
-                          Map<String, AttrSpec> attributes, SourceLocation location) {
+                          Map<String, AttrSpec> attributes) {
     public OpSignature {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
@@ -20,8 +20,8 @@ public record OpSignature(String domain, String name, List<Port> inputs, List<Po
     public record Port(String name, String type, boolean optional, boolean variadic) {
     }
 
-    /** @param kind one of int, float, string, ints, floats, strings, tensor, graph; defaultValue may be null */
-    public record AttrSpec(String name, String kind, boolean optional, Object defaultValue) {
+    /** @param defaultValue null, or as a node's attribute compares: Long, Double, String, List */
+    public record AttrSpec(String name, Attribute.Kind kind, boolean optional, Object defaultValue) {
     }
 
     public String qualifiedName() {

@@ -1,7 +1,6 @@
 package dev.graphfuse.match;
 
 import dev.graphfuse.ir.Attribute;
-import dev.graphfuse.ir.Dim;
 import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Shape;
 import dev.graphfuse.ir.Value;
@@ -9,11 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
  * Native predicates by name. {@link #withBuiltins()} holds the general ones the pattern library
- * uses; a caller registers its own before loading the .fuse files that declare them.
+ * uses and those of every {@link PredicateProvider}; a caller registers its own before loading the
+ * .fuse files that declare them.
  */
 public final class PredicateRegistry {
     private final Map<String, NativePredicate> predicates = new LinkedHashMap<>();
@@ -24,29 +25,32 @@ public final class PredicateRegistry {
         r.register("LastAxis", PredicateRegistry::lastAxis);
         r.register("ReducesLastAxis", PredicateRegistry::reducesLastAxis);
         r.register("Equal", args -> Objects.equals(norm(args.get(0)), norm(args.get(1))) ? null
-                : describe(args.get(0)) + " differs from " + describe(args.get(1)));
-        r.register("IsEven", args -> number(args.get(0)) % 2 == 0 ? null : describe(args.get(0)) + " is odd");
+                : PredicateArgs.describe(args.get(0)) + " differs from " + PredicateArgs.describe(args.get(1)));
+        r.register("IsEven", args -> PredicateArgs.number(args.get(0)) % 2 == 0 ? null : PredicateArgs.describe(args.get(0)) + " is odd");
         r.register("HasRank", args -> {
-            Value v = value(args.get(0));
+            Value v = PredicateArgs.value(args.get(0));
             Shape s = v.shape();
-            long want = (long) number(args.get(1));
+            long want = (long) PredicateArgs.number(args.get(1));
             return s != null && s.hasRank() && s.rank() == want ? null
                     : "'" + v.name() + "' has rank " + (s == null || !s.hasRank() ? "unknown" : s.rank()) + ", not " + want;
         });
         r.register("KeepsLastAxis", PredicateRegistry::keepsLastAxis);
-        RopePredicates.registerInto(r);
         r.register("SameElementType", args -> {
-            Value a = value(args.get(0));
-            Value b = value(args.get(1));
+            Value a = PredicateArgs.value(args.get(0));
+            Value b = PredicateArgs.value(args.get(1));
             return a.elementType() != null && a.elementType() == b.elementType() ? null
                     : "'" + a.name() + "' and '" + b.name() + "' have different or unknown element types";
         });
         r.register("SameShape", args -> {
-            Value a = value(args.get(0));
-            Value b = value(args.get(1));
+            Value a = PredicateArgs.value(args.get(0));
+            Value b = PredicateArgs.value(args.get(1));
             return a.shape() != null && a.shape().hasRank() && a.shape().equals(b.shape()) ? null
                     : "'" + a.name() + "' and '" + b.name() + "' have different or unknown shapes";
         });
+        // Model-specific predicates live beside their patterns, not here: each provider on the class path adds its own.
+        for (PredicateProvider p : ServiceLoader.load(PredicateProvider.class, PredicateRegistry.class.getClassLoader())) {
+            p.registerInto(r);
+        }
         return r;
     }
 
@@ -66,16 +70,16 @@ public final class PredicateRegistry {
     // ---- builtins ----
 
     private static String inRange(List<Object> args) {
-        double v = number(args.get(0));
-        double lo = number(args.get(1));
-        double hi = number(args.get(2));
-        return v >= lo && v <= hi ? null : describe(args.get(0)) + " = " + v + " is outside [" + lo + ", " + hi + "]";
+        double v = PredicateArgs.number(args.get(0));
+        double lo = PredicateArgs.number(args.get(1));
+        double hi = PredicateArgs.number(args.get(2));
+        return v >= lo && v <= hi ? null : PredicateArgs.describe(args.get(0)) + " = " + v + " is outside [" + lo + ", " + hi + "]";
     }
 
     /** {@code axes} (a constant value, a list or a number) names exactly the last axis of {@code x}. */
     private static String lastAxis(List<Object> args) {
-        long[] axes = longs(args.get(0));
-        Value x = value(args.get(1));
+        long[] axes = PredicateArgs.longs(args.get(0));
+        Value x = PredicateArgs.value(args.get(1));
         return lastAxisOf(axes, x);
     }
 
@@ -96,7 +100,7 @@ public final class PredicateRegistry {
 
     /** {@code perm} is a permutation of 0..n-1 (n ≥ 1) that maps the last axis to itself. */
     private static String keepsLastAxis(List<Object> args) {
-        long[] perm = longs(args.get(0));
+        long[] perm = PredicateArgs.longs(args.get(0));
         if (perm == null || perm.length == 0) {
             return "the transpose has no explicit perm (it reverses every axis)";
         }
@@ -116,7 +120,7 @@ public final class PredicateRegistry {
      * whether the exporter wrote axes as an attribute (opset < 18) or as an input.
      */
     private static String reducesLastAxis(List<Object> args) {
-        Value r = value(args.get(0));
+        Value r = PredicateArgs.value(args.get(0));
         Node n = r.producer();
         if (n == null || !n.opType().startsWith("Reduce")) {
             return "'" + r.name() + "' is not produced by a Reduce op";
@@ -129,18 +133,10 @@ public final class PredicateRegistry {
         if (a instanceof Attribute.IntsAttr ints) {
             axes = ints.values();
         } else if (n.inputCount() > 1 && n.input(1) != null) {
-            axes = longs(n.input(1));
+            axes = PredicateArgs.longs(n.input(1));
         }
         String why = lastAxisOf(axes, n.input(0));
         return why == null ? null : "node " + n.name() + ": " + why;
-    }
-
-    /** A value argument; anything else fails the match (not the pass) with a message. */
-    static Value value(Object o) {
-        if (o instanceof Value v) {
-            return v;
-        }
-        throw new PredicateArgumentException(describe(o) + " is not a value");
     }
 
     private static Object norm(Object o) {
@@ -150,53 +146,5 @@ public final class PredicateRegistry {
             return d != null && d.length == 1 ? (Object) d[0] : v;
         }
         return o instanceof Number n ? (Object) n.doubleValue() : o;
-    }
-
-    static double number(Object o) {
-        if (o instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (o instanceof Value v) {
-            Constant c = Constant.of(v);
-            double[] d = c == null ? null : c.values();
-            if (d != null && d.length == 1) {
-                return d[0];
-            }
-            throw new PredicateArgumentException("'" + v.name() + "' is not a scalar constant");
-        }
-        if (o instanceof Dim.Fixed f) {
-            return f.size();
-        }
-        throw new PredicateArgumentException(describe(o) + " is not a number");
-    }
-
-    static long[] longs(Object o) {
-        if (o instanceof Value v) {
-            Constant c = Constant.of(v);
-            double[] d = c == null ? null : c.values();
-            if (d == null) {
-                return null;
-            }
-            long[] out = new long[d.length];
-            for (int i = 0; i < d.length; i++) {
-                out[i] = (long) d[i];
-            }
-            return out;
-        }
-        if (o instanceof List<?> l) {
-            long[] out = new long[l.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (long) number(l.get(i));
-            }
-            return out;
-        }
-        if (o instanceof Number n) {
-            return new long[] {n.longValue()};
-        }
-        return null;
-    }
-
-    private static String describe(Object o) {
-        return o instanceof Value v ? "'" + v.name() + "'" : String.valueOf(o);
     }
 }

@@ -1,5 +1,6 @@
 package dev.graphfuse.pipeline;
 
+import dev.graphfuse.diag.DslException;
 import dev.graphfuse.canonicalize.Canonicalize;
 import dev.graphfuse.dsl.PatternLibrary;
 import dev.graphfuse.dsl.PatternLoader;

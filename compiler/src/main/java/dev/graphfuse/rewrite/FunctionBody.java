@@ -47,7 +47,7 @@ final class FunctionBody {
      * calls unevenly: ORT 1.23 ignores the overload of a nested call, so a partial-rotary Rope whose
      * body called the full-width Rope recursed into itself.
      */
-    static Result build(Match match, OpSignature op, List<Value> operands, List<Node> matchedInOrder, Callee callee) {
+    static Result build(Match<?> match, OpSignature op, List<Value> operands, List<Node> matchedInOrder, Callee callee) {
         Graph body = new Graph(op.name());
         Map<Value, Value> inner = new IdentityHashMap<>();
         for (int i = 0; i < operands.size(); i++) {
@@ -99,7 +99,7 @@ final class FunctionBody {
      * above an operand (the projection both Q and K come from) that ties the match together but is
      * not part of what the fused node computes.
      */
-    private static List<Node> structuralOrder(Match match, Map<Node, Boolean> inMatch, Map<Value, Value> operands) {
+    private static List<Node> structuralOrder(Match<?> match, Map<Node, Boolean> inMatch, Map<Value, Value> operands) {
         List<Node> out = new ArrayList<>();
         Map<Node, Boolean> seen = new IdentityHashMap<>();
         for (Value root : match.roots()) {

@@ -3,9 +3,9 @@ package dev.graphfuse.rewrite;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Node;
 import dev.graphfuse.match.CompiledPattern;
+import dev.graphfuse.match.FailureKind;
 import dev.graphfuse.match.Match;
 import dev.graphfuse.match.MatchFailure;
-import dev.graphfuse.match.MatchResult;
 import dev.graphfuse.match.Matcher;
 import dev.graphfuse.match.OpSignature;
 import dev.graphfuse.pass.Pass;
@@ -73,7 +73,7 @@ public final class PatternPass implements Pass {
      * anchors are tried in, so insertion order serves and no topological order is computed. Returns
      * false, recording nothing, at the first match: the real sweep must find the first match in its order.
      */
-    private boolean atFixedPoint(Model model, Map<CompiledPattern, Matcher> matchers,
+    private boolean atFixedPoint(Model model, Map<CompiledPattern, Matcher<Rewriter.Plan>> matchers,
                                  Map<CompiledPattern, Map<Node, String>> lastFailure) {
         List<CompiledPattern> tried = new ArrayList<>();
         List<Node> at = new ArrayList<>();
@@ -84,12 +84,12 @@ public final class PatternPass implements Pass {
                 continue;
             }
             for (CompiledPattern p : candidates) {
-                if (!(matchers.get(p).matchAt(n) instanceof MatchFailure f)) {
+                if (!(matchers.get(p).matchAt(n) instanceof MatchFailure<Rewriter.Plan> f)) {
                     return false;
                 }
                 tried.add(p);
                 at.add(n);
-                kinds.add(f.kind());
+                kinds.add(f.label());
             }
         }
         for (int i = 0; i < tried.size(); i++) {
@@ -104,7 +104,8 @@ public final class PatternPass implements Pass {
      * is the one to rewrite. Otherwise the smaller one would take the inner nodes and leave the cast, or
      * settle for a type-correct but narrower binding (the fp32 upcast as the norm's input).
      */
-    private Match widest(Match m, Node n, CompiledPattern p, Matcher matcher) {
+    private Match<Rewriter.Plan> widest(Match<Rewriter.Plan> m, Node n, CompiledPattern p,
+                                       Matcher<Rewriter.Plan> matcher) {
         if (n.outputs().isEmpty() || n.output(0).uses().size() != 1) {
             return m;
         }
@@ -113,26 +114,18 @@ public final class PatternPass implements Pass {
         if (there == null || !there.contains(p)) {
             return m;
         }
-        if (matcher.matchAt(user) instanceof Match wider && wider.nodes().contains(n)) {
-            return wider;
-        }
-        // the rewriter applies the match it checked last: check m again (it matched a moment ago)
-        return switch (matcher.matchAt(n)) {
-            case Match again -> again;
-            case MatchFailure f -> throw new IllegalStateException("pattern " + p.name() + " no longer matches at "
-                    + n.name() + ": " + f.kind());
-        };
+        return matcher.matchAt(user) instanceof Match<Rewriter.Plan> wider && wider.nodes().contains(n) ? wider : m;
     }
 
     @Override
     public void run(Model model, PassContext context) {
         Rewriter rewriter = new Rewriter(model);
-        Map<CompiledPattern, Matcher> matchers = new IdentityHashMap<>();
+        Map<CompiledPattern, Matcher<Rewriter.Plan>> matchers = new IdentityHashMap<>();
         // Identity maps: CompiledPattern is a record whose hashCode walks the whole pattern tree.
         Map<CompiledPattern, Map<Node, String>> lastFailure = new IdentityHashMap<>();
         Map<CompiledPattern, Long> rewrites = new IdentityHashMap<>();
         for (CompiledPattern p : patterns) {
-            matchers.put(p, new Matcher(p, rewriter::check));
+            matchers.put(p, new Matcher<>(p, rewriter::check));
             lastFailure.put(p, new IdentityHashMap<>());
             rewrites.put(p, 0L);
         }
@@ -153,20 +146,26 @@ public final class PatternPass implements Pass {
                     continue;
                 }
                 for (CompiledPattern p : candidates) {
-                    MatchResult r = matchers.get(p).matchAt(n);
-                    if (r instanceof Match m) {
-                        rewriter.apply(widest(m, n, p, matchers.get(p)));
-                        lastFailure.get(p).remove(n);
-                        rewrites.merge(p, 1L, Long::sum);
+                    boolean rewritten = switch (matchers.get(p).matchAt(n)) {
+                        case Match<Rewriter.Plan> m -> {
+                            rewriter.apply(widest(m, n, p, matchers.get(p)));
+                            lastFailure.get(p).remove(n);
+                            rewrites.merge(p, 1L, Long::sum);
+                            yield true;
+                        }
+                        case MatchFailure<Rewriter.Plan> f -> {
+                            String before = lastFailure.get(p).put(n, f.label());
+                            if (f.kind() == FailureKind.STEP_BUDGET && !Matcher.BUDGET_KIND.equals(before)) {
+                                context.remark("pattern " + p.name() + " skipped node " + n.name()
+                                        + ": matching gave up after " + Matcher.STEP_BUDGET + " steps of backtracking");
+                            }
+                            yield false;
+                        }
+                    };
+                    if (rewritten) {
                         changed = true;
                         break;
                     }
-                    String kind = ((MatchFailure) r).kind(); // MatchResult is sealed: the only other kind
-                    if (Matcher.BUDGET_KIND.equals(kind) && !Matcher.BUDGET_KIND.equals(lastFailure.get(p).get(n))) {
-                        context.remark("pattern " + p.name() + " skipped node " + n.name() + ": matching gave up after "
-                                + Matcher.STEP_BUDGET + " steps of backtracking");
-                    }
-                    lastFailure.get(p).put(n, kind);
                 }
             }
             if (changed && sweeps < MAX_SWEEPS && atFixedPoint(model, matchers, lastFailure)) {

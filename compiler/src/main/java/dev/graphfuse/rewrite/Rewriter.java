@@ -12,9 +12,10 @@ import dev.graphfuse.ir.ValueNumbering;
 import dev.graphfuse.ir.ValueType;
 import dev.graphfuse.match.AttrEvaluator;
 import dev.graphfuse.match.CompiledPattern;
+import dev.graphfuse.match.FailureKind;
 import dev.graphfuse.match.Match;
-import dev.graphfuse.match.Matcher;
 import dev.graphfuse.match.OpSignature;
+import dev.graphfuse.match.Verdict;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,8 +27,8 @@ import java.util.Set;
 
 /**
  * Turns a match into one node. Everything that can fail (attribute expressions, the function body,
- * the cycle check) runs in {@link #check}, while the matcher can still backtrack; {@link #apply} then
- * cannot fail. The fused node keeps the roots' value names, so graph outputs and later consumers
+ * the cycle check) runs in {@link #check}, while the matcher can still backtrack; the match then carries
+ * check's {@link Plan}, which {@link #apply} carries out and cannot fail. The fused node keeps the roots' value names, so graph outputs and later consumers
  * see the same names; matched nodes and anything only they used are removed.
  */
 final class Rewriter {
@@ -38,12 +39,6 @@ final class Rewriter {
     private final Model model;
     private final Graph graph;
     private final TopologicalPositions positions;
-    private Prepared prepared;
-
-    private record Prepared(Match match, Map<String, Attribute> attributes, List<Value> operands, Graph body,
-                            List<Node> ordered) {
-    }
-
     /** Numbers body values across the model's functions, so equal bodies are found without printing them. */
     private final ValueNumbering numbering = new ValueNumbering();
     /** Keys of the model's function bodies, each taken once per rewriter instead of once per rewrite. */
@@ -59,44 +54,48 @@ final class Rewriter {
         return positions;
     }
 
-    /** The matcher's acceptor: null when {@code m} can be rewritten. */
-    Matcher.Rejection check(Match m) {
+    /** What rewriting an accepted match takes, worked out by {@link #check}; {@link #apply} only carries it out. */
+    record Plan(Map<String, Attribute> attributes, List<Value> operands, Graph body, List<Node> ordered) {
+    }
+
+    /** The matcher's acceptor: the plan for rewriting {@code m}, or why it cannot be rewritten. */
+    Verdict<Plan> check(Match<Plan> m) {
         CompiledPattern.Replacement r = m.pattern().replacement();
         Map<String, Attribute> attrs = new LinkedHashMap<>();
         for (CompiledPattern.AttrAssign a : r.attributes()) {
             try {
-                Object v = AttrEvaluator.evaluate(a.value(), m.pattern(), slotsOf(m));
+                Object v = AttrEvaluator.evaluate(a.value(), m.slots());
                 attrs.put(a.name(), AttrEvaluator.toAttribute(a.kind(), v));
             } catch (AttrEvaluator.EvaluationException | ArithmeticException | ClassCastException e) {
                 String why = e.getMessage();
-                return new Matcher.Rejection("attribute-evaluation", () -> "attribute '" + a.name() + "' of "
+                return new Verdict.Rejected<>(FailureKind.ATTRIBUTE_EVALUATION, () -> "attribute '" + a.name() + "' of "
                         + r.op().qualifiedName() + ": " + why);
             }
         }
         List<Value> operands = new ArrayList<>();
         for (int slot : r.inputSlots()) {
-            operands.add(slot < 0 ? null : (Value) m.binding(slot));
+            // the compiler admits only value slots as operands
+            operands.add(slot < 0 ? null : m.binding(slot) instanceof Value v ? v : null);
         }
         String typeClash = typeClash(r.op(), operands, m.roots());
         if (typeClash != null) {
-            return new Matcher.Rejection("type", () -> typeClash);
+            return new Verdict.Rejected<>(FailureKind.TYPE_CLASH, () -> typeClash);
         }
         List<Node> ordered = new ArrayList<>(m.nodes());
         ordered.sort(Comparator.comparingDouble(positions::of));
-        String cycle = cycleThrough(m, ordered);
+        String cycle = cycleThrough(ordered);
         if (cycle != null) {
-            return new Matcher.Rejection("cycle", () -> cycle);
+            return new Verdict.Rejected<>(FailureKind.CYCLE, () -> cycle);
         }
         Graph body = null;
         if (needsFunction(r.op())) {
             FunctionBody.Result b = FunctionBody.build(m, r.op(), operands, ordered, this::functionBodyOf);
             if (b.problem() != null) {
-                return new Matcher.Rejection("function-body", b::problem);
+                return new Verdict.Rejected<>(FailureKind.FUNCTION_BODY, b::problem);
             }
             body = b.body();
         }
-        prepared = new Prepared(m, attrs, operands, body, ordered);
-        return null;
+        return new Verdict.Accepted<>(new Plan(attrs, operands, body, ordered));
     }
 
     /**
@@ -141,14 +140,6 @@ final class Rewriter {
                 ? t.elementType() : null;
     }
 
-    private static Object[] slotsOf(Match m) {
-        Object[] s = new Object[m.pattern().slots().size()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = m.binding(i);
-        }
-        return s;
-    }
-
     /** The body of the model-local function {@code call} invokes (same domain, name and overload), or null. */
     private Graph functionBodyOf(Node call) {
         for (Function f : model.functions()) {
@@ -170,7 +161,7 @@ final class Rewriter {
      * into it through nodes outside. Only values that leave (roots, shared nodes' outputs) can start
      * such a path, and nodes positioned after the match's last node cannot reach it.
      */
-    private String cycleThrough(Match m, List<Node> ordered) {
+    private String cycleThrough(List<Node> ordered) {
         Set<Node> inMatch = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         inMatch.addAll(ordered);
         double last = positions.of(ordered.get(ordered.size() - 1));
@@ -211,13 +202,9 @@ final class Rewriter {
         return null;
     }
 
-    /** Rewrites the match last accepted by {@link #check}; returns the fused node. */
-    Node apply(Match m) {
-        if (prepared == null || prepared.match() != m) {
-            throw new IllegalStateException("apply() without a successful check() of the same match");
-        }
-        Prepared p = prepared;
-        prepared = null;
+    /** Rewrites a match {@link #check} accepted, by its plan; returns the fused node. */
+    Node apply(Match<Plan> m) {
+        Plan p = m.plan();
         CompiledPattern.Replacement r = m.pattern().replacement();
         OpSignature op = r.op();
         List<String> outputNames = new ArrayList<>();

@@ -90,21 +90,21 @@ final class DslFixture {
     }
 
     /** Matches {@code pattern} at the producer of {@code value}, without the rewriter's checks. */
-    static MatchResult matchAt(PatternLibrary lib, String pattern, Model m, String value) {
-        return new Matcher(lib.pattern(pattern), null).matchAt(producer(m, value));
+    static MatchResult<Void> matchAt(PatternLibrary lib, String pattern, Model m, String value) {
+        return new Matcher<Void>(lib.pattern(pattern), null).matchAt(producer(m, value));
     }
 
-    static Match match(PatternLibrary lib, String pattern, Model m, String value) {
-        MatchResult r = matchAt(lib, pattern, m, value);
-        if (r instanceof MatchFailure f) {
-            throw new AssertionError(pattern + " did not match at " + value + ": " + f.kind() + ": " + f.reason());
+    static Match<?> match(PatternLibrary lib, String pattern, Model m, String value) {
+        MatchResult<Void> r = matchAt(lib, pattern, m, value);
+        if (r instanceof MatchFailure<Void> f) {
+            throw new AssertionError(pattern + " did not match at " + value + ": " + f.label() + ": " + f.reason());
         }
         return assertInstanceOf(Match.class, r);
     }
 
-    static MatchFailure failure(PatternLibrary lib, String pattern, Model m, String value) {
-        MatchResult r = matchAt(lib, pattern, m, value);
-        if (r instanceof Match match) {
+    static MatchFailure<?> failure(PatternLibrary lib, String pattern, Model m, String value) {
+        MatchResult<Void> r = matchAt(lib, pattern, m, value);
+        if (r instanceof Match<Void> match) {
             throw new AssertionError(pattern + " unexpectedly matched at " + value + ": " + match.nodes());
         }
         return assertInstanceOf(MatchFailure.class, r);

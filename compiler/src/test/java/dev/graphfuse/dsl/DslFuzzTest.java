@@ -229,22 +229,18 @@ class DslFuzzTest {
     /** Matches {@code p} at every node of its root op kinds and evaluates its replacement's attributes. */
     private static int matchEverywhere(CompiledPattern p) {
         int matches = 0;
-        Matcher matcher = new Matcher(p, null);
+        Matcher<Void> matcher = new Matcher<>(p, null);
         List<OpSignature> rootOps = CompiledPattern.rootOps(p.roots().get(0));
         for (Model g : graphs) {
             for (Node n : g.graph().nodes()) {
                 if (rootOps.stream().noneMatch(s -> s.name().equals(n.opType()) && s.domain().equals(n.domain()))) {
                     continue;
                 }
-                if (matcher.matchAt(n) instanceof Match m) {
+                if (matcher.matchAt(n) instanceof Match<Void> m) {
                     matches++;
-                    Object[] slots = new Object[p.slots().size()];
-                    for (int i = 0; i < slots.length; i++) {
-                        slots[i] = m.binding(i);
-                    }
                     for (CompiledPattern.AttrAssign a : p.replacement().attributes()) {
                         try {
-                            AttrEvaluator.toAttribute(a.kind(), AttrEvaluator.evaluate(a.value(), p, slots));
+                            AttrEvaluator.toAttribute(a.kind(), AttrEvaluator.evaluate(a.value(), m.slots()));
                         } catch (AttrEvaluator.EvaluationException | ArithmeticException e) {
                             // a match the rewriter would reject with "attribute-evaluation"
                         }

@@ -1,20 +1,22 @@
-package dev.graphfuse.match;
+package dev.graphfuse.predicates;
 
 import dev.graphfuse.ir.Dim;
 import dev.graphfuse.ir.Shape;
 import dev.graphfuse.ir.Value;
+import dev.graphfuse.match.Constant;
+import dev.graphfuse.match.PredicateArgs;
+import dev.graphfuse.match.PredicateProvider;
+import dev.graphfuse.match.PredicateRegistry;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Native predicates of the multimodal RoPE patterns: structural facts about index constants and
- * broadcasts that a pattern cannot state with shapes and literals alone.
+ * broadcasts that a pattern cannot state with shapes and literals alone. Found by {@link java.util.ServiceLoader}.
  */
-final class RopePredicates {
-    private RopePredicates() {
-    }
-
-    static void registerInto(PredicateRegistry r) {
+public final class RopePredicates implements PredicateProvider {
+    @Override
+    public void registerInto(PredicateRegistry r) {
         r.register("StridedIndices", RopePredicates::stridedIndices);
         r.register("FrequencyVector", RopePredicates::frequencyVector);
         r.register("MRopeRows", RopePredicates::mropeRows);
@@ -26,11 +28,11 @@ final class RopePredicates {
      * step) reads from an axis of {@code size} (Slice clamps end: Qwen3.5's H section reads 1:33:3 of 32).
      */
     private static String stridedIndices(List<Object> args) {
-        Value idx = PredicateRegistry.value(args.get(0));
-        long start = (long) PredicateRegistry.number(args.get(1));
-        long end = (long) PredicateRegistry.number(args.get(2));
-        long step = (long) PredicateRegistry.number(args.get(3));
-        end = Math.min(end, (long) PredicateRegistry.number(args.get(4)));
+        Value idx = PredicateArgs.value(args.get(0));
+        long start = (long) PredicateArgs.number(args.get(1));
+        long end = (long) PredicateArgs.number(args.get(2));
+        long step = (long) PredicateArgs.number(args.get(3));
+        end = Math.min(end, (long) PredicateArgs.number(args.get(4)));
         Constant c = Constant.of(idx);
         double[] v = c == null ? null : c.values();
         if (v == null || !c.isIntegral()) {
@@ -58,8 +60,8 @@ final class RopePredicates {
      * first {@code half} elements are the frequencies.
      */
     private static String frequencyVector(List<Object> args) {
-        Value f = PredicateRegistry.value(args.get(0));
-        long half = (long) PredicateRegistry.number(args.get(1));
+        Value f = PredicateArgs.value(args.get(0));
+        long half = (long) PredicateArgs.number(args.get(1));
         Constant c = Constant.of(f);
         Shape s = c != null ? Shape.of(c.dims()) : f.shape();
         if (s == null || !s.isStatic()) {
@@ -94,10 +96,10 @@ final class RopePredicates {
      * token axes P in order (perm keeps them in order). Then token p of every head uses table row p.
      */
     private static String mropeRows(List<Object> args) {
-        Value rows = PredicateRegistry.value(args.get(0));
-        Value table = PredicateRegistry.value(args.get(1));
-        Value rotated = PredicateRegistry.value(args.get(2));
-        long[] perm = PredicateRegistry.longs(args.get(3));
+        Value rows = PredicateArgs.value(args.get(0));
+        Value table = PredicateArgs.value(args.get(1));
+        Value rotated = PredicateArgs.value(args.get(2));
+        long[] perm = PredicateArgs.longs(args.get(3));
         Shape rs = rows.shape();
         Shape ts = table.shape();
         Shape xs = rotated.shape();
