@@ -374,20 +374,21 @@ def mrope_text_spec(name, family, hf_class, model, cfg, norms, seed, opset, **ex
                 **extra)
 
 
-def qwen3vl_spec(name, seed, opset):
+def qwen3vl_spec(name, seed, opset, rope_type="default"):
     from transformers import Qwen3VLTextConfig, Qwen3VLTextModel
     seed_all(seed)
+    rope = {"rope_type": "default", "rope_theta": 5000000.0, "mrope_section": [12, 10, 10], "mrope_interleaved": True}
+    if rope_type == "yarn":  # YaRN: cos and sin scaled by attention_factor = 0.1·ln(4) + 1
+        rope.update(rope_type="yarn", factor=4.0, original_max_position_embeddings=128)
     cfg = Qwen3VLTextConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                             num_attention_heads=4, num_key_value_heads=2, head_dim=64, max_position_embeddings=512,
-                            rms_norm_eps=1e-6, use_cache=False,
-                            rope_parameters={"rope_type": "default", "rope_theta": 5000000.0,
-                                             "mrope_section": [12, 10, 10], "mrope_interleaved": True})
+                            rms_norm_eps=1e-6, use_cache=False, rope_parameters=rope)
     model = Qwen3VLTextModel(cfg).eval()
     norms = randomise_norms(model, seed + 1)
     return mrope_text_spec(name, "hf_qwen3_vl_text", "Qwen3VLTextModel", model, cfg, norms, seed, opset)
 
 
-def qwen25vl_spec(name, seed, opset):
+def qwen25vl_spec(name, seed, opset, rope_type="default"):
     """Qwen2.5-VL text: chunked MRoPE (mrope_section [4, 2, 2] of the 8 frequencies), no QK norm, biased
     q / k / v projections."""
     from transformers import Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
@@ -395,8 +396,11 @@ def qwen25vl_spec(name, seed, opset):
     cfg = Qwen2_5_VLTextConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                                num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
                                rms_norm_eps=1e-6, use_cache=False,
-                               rope_parameters={"rope_type": "default", "rope_theta": 1000000.0,
-                                                "mrope_section": [4, 2, 2]})
+                               rope_parameters=dict({"rope_type": "default", "rope_theta": 1000000.0,
+                                                     "mrope_section": [4, 2, 2]},
+                                                    **({"rope_type": "yarn", "factor": 4.0,
+                                                        "original_max_position_embeddings": 128}
+                                                       if rope_type == "yarn" else {})))
     model = Qwen2_5_VLTextModel(cfg).eval()
     norms = randomise_norms(model, seed + 1)
     biases = randomise_biases(model, seed + 2)
@@ -573,6 +577,11 @@ MODEL_BUILDERS = collections.OrderedDict([
                                                 strip_metadata_keys=["pkg.torch.onnx.stack_trace", "namespace"])),
     ("vllm_attn_dynamo_op18_f32", lambda: vllm_spec("vllm_attn_dynamo_op18_f32", 2000, 18, dynamo=True)),
     ("vllm_attn_torchscript_op17_f32", lambda: vllm_spec("vllm_attn_torchscript_op17_f32", 2000, 17, dynamo=False)),
+    # MRoPE tables with attention_scaling != 1 (YaRN): the scale multiplies cos and sin before the sections
+    ("qwen3vl_text_yarn_dynamo_op18_f32", lambda: qwen3vl_spec("qwen3vl_text_yarn_dynamo_op18_f32", 3100, 18,
+                                                                rope_type="yarn")),
+    ("qwen25vl_text_yarn_dynamo_op18_f32", lambda: qwen25vl_spec("qwen25vl_text_yarn_dynamo_op18_f32", 3200, 18,
+                                                                  rope_type="yarn")),
     # vLLM's MRotaryEmbedding: half-width rows of a cos|sin cache gathered by 3-row positions, one entry per
     # frequency from its axis' row (interleaved as Qwen3-VL, chunked as Qwen2-VL)
     ("vllm_mrope_interleaved_dynamo_op18_f32", lambda: vllm_spec("vllm_mrope_interleaved_dynamo_op18_f32", 2200, 18,

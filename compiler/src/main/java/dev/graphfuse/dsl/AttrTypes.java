@@ -43,6 +43,9 @@ final class AttrTypes {
                 if (f == null) {
                     yield null;
                 }
+                if (f == BuiltinFunction.BOUND_OR) {
+                    yield boundOrType(c, matchedSlots);
+                }
                 for (AttrExpr a : c.args()) {
                     checkRefs(a, matchedSlots);
                 }
@@ -50,6 +53,26 @@ final class AttrTypes {
             }
             case AttrExpr.Ref r -> refType(r, matchedSlots);
         };
+    }
+
+    /** bound_or(name, default): the name's number where it is bound, the default's elsewhere. */
+    private AttrType boundOrType(AttrExpr.Call c, Set<Integer> matchedSlots) {
+        if (!(c.args().get(0) instanceof AttrExpr.Ref)) {
+            reporter.error(c.args().get(0).location(), "bound_or takes a name first (a capture that an alternative "
+                    + "may leave unbound), then its default");
+            return null;
+        }
+        AttrType a = typeOf(c.args().get(0), matchedSlots);
+        AttrType d = typeOf(c.args().get(1), matchedSlots);
+        if (a == null || d == null) {
+            return null;
+        }
+        if (!a.scalar() || !d.scalar()) {
+            reporter.error(c.location(), "bound_or works on numbers");
+            return null;
+        }
+        return a == AttrType.INT && d == AttrType.INT ? AttrType.INT
+                : a == AttrType.FLOAT || d == AttrType.FLOAT ? AttrType.FLOAT : AttrType.NUMBER;
     }
 
     private AttrType listType(AttrExpr.ListOf l, Set<Integer> matchedSlots) {

@@ -53,6 +53,12 @@ public final class AttrEvaluator {
     }
 
     private static Object call(AttrCode.Builtin c, Object[] slots) {
+        if (c.function() == BuiltinFunction.BOUND_OR) {
+            // the first argument is a name (the compiler checks it); only the branch taken is evaluated
+            AttrCode.SlotRef r = (AttrCode.SlotRef) c.args().get(0);
+            boolean bound = r.slot() >= 0 && slots[r.slot()] != null;
+            return number(evaluate(bound ? r : c.args().get(1), slots));
+        }
         List<Object> args = new ArrayList<>(c.args().size());
         for (AttrCode a : c.args()) {
             args.add(evaluate(a, slots));
@@ -92,6 +98,7 @@ public final class AttrEvaluator {
                 Object a = number(args.get(0));
                 yield ((Number) a).doubleValue() != 0 ? a : number(args.get(1));
             }
+            case BOUND_OR -> throw new IllegalStateException("bound_or is evaluated before its arguments");
         };
     }
 

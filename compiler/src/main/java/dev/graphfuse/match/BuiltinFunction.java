@@ -7,7 +7,10 @@ import java.util.stream.Stream;
 public enum BuiltinFunction {
     DIM("dim", 2), RANK("rank", 1), LEN("len", 1), NUMEL("numel", 1), INT("int", 1), FLOAT("float", 1),
     // ONNX often spells "the default" as 0 (RotaryEmbedding's rotary_embedding_dim = 0 is all of head_dim).
-    NONZERO_OR("nonzero_or", 2);
+    NONZERO_OR("nonzero_or", 2),
+    // A capture bound in only some alternatives (an optional Mul by a scale): its value where the match bound
+    // it, else the default — the neutral value that the absent op stood for.
+    BOUND_OR("bound_or", 2);
 
     private final String word;
     private final int arity;

@@ -134,6 +134,12 @@ class LibraryCountsTest {
             // Qwen2.5-VL text: the chunked MRoPE table (sections [4, 2, 2]: split, row i of section i, concat)
             // becomes one MRopeCosSin {section_layout = "chunked"}; no QK norm, so each RoPE over it becomes an
             // MRope of its own on position_ids and inv_freq, and the table node is gone.
+            // YaRN MRoPE tables: cos and sin times attention_scaling (one constant) before the sections; the
+            // table raise takes the factor into MRopeCosSin's attention_scaling, the rest is as without it.
+            Map.entry("qwen3vl_text_yarn_dynamo_op18_f32", new Expected(
+                    QWEN3_2L + " RaiseMRopeCosSin=1 QkNormMRope=2", "RmsNorm=5 QkNormMRope=2")),
+            Map.entry("qwen25vl_text_yarn_dynamo_op18_f32", new Expected(
+                    "RaiseRmsNorm=5 RaiseRopeNeox=4 RaiseMRopeCosSinChunked=1 MRopeTransposed=4", "RmsNorm=5 MRope=4")),
             Map.entry("qwen25vl_text_dynamo_op18_f32", new Expected(
                     "RaiseRmsNorm=5 RaiseRopeNeox=4 RaiseMRopeCosSinChunked=1 MRopeTransposed=4", "RmsNorm=5 MRope=4")),
             // YaRN (attention_scaling ≈ 1.139 inside the cos / sin the graph computes for a dynamic sequence):
