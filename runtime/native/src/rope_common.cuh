@@ -140,6 +140,20 @@ __device__ __forceinline__ void load_norm_weights(const gf_rope_args& a, int i0,
 // The math the fast, tiled and decode kernels share, on the EPL values a lane holds of one head: the per-head RMSNorm
 // (wq / wk already hold w + weight_offset) and the rotation with the lane's cos / sin. Every lane calls it with
 // the same arguments apart from its own values: the shuffles inside are reached by the whole warp.
+// The cos / sin a lane needs for its EPL elements starting at i0 (frequency j of element i: i / 2 for gpt-j
+// pairs, i mod rot / 2 for neox halves), for token (b, s) at positions p.
+template <int EPL>
+__device__ __forceinline__ void lane_angles(const gf_rope_args& a, int i0, int64_t b, int64_t s, const Pos& p,
+                                            float (&c)[EPL], float (&sn)[EPL]) {
+    const int half = a.rotary_dim >> 1;
+    const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
+#pragma unroll
+    for (int e = 0; e < EPL; e++) {
+        const int i = i0 + e;
+        angle(a, i, a.interleaved ? i >> 1 : (i < half ? i : i - half), p, token_row, c[e], sn[e]);
+    }
+}
+
 template <int HD, int EPL>
 __device__ __forceinline__ void norm_and_rotate(const gf_rope_args& a, float (&y)[EPL], bool is_q,
                                                 const float (&wq)[EPL], const float (&wk)[EPL], const float (&c)[EPL],

@@ -53,14 +53,7 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
         return;
     }
     float c[EPL], sn[EPL];
-    if (rotates) {
-        const int64_t token_row = it.b * a.table_stride[0] + it.s * a.table_stride[1];
-#pragma unroll
-        for (int e = 0; e < EPL; e++) {
-            const int i = i0 + e;
-            angle(a, i, a.interleaved ? i >> 1 : (i < half ? i : i - half), p, token_row, c[e], sn[e]);
-        }
-    }
+    if (rotates) lane_angles<EPL>(a, i0, it.b, it.s, p, c, sn);
     float y[EPL];
 #pragma unroll
     for (int e = 0; e < EPL; e++) y[e] = to_f32(x.e[e]);

@@ -93,15 +93,7 @@ __global__ void __launch_bounds__(kThreads) rope_fast_kernel(const __grid_consta
         Pos p;
         if (load_positions(L, it.b, it.s, p)) {
             float c[EPL], sn[EPL];
-            if (rotates) {
-                const int64_t token_row = it.b * a.table_stride[0] + it.s * a.table_stride[1];
-#pragma unroll
-                for (int e = 0; e < EPL; e++) {
-                    const int i = i0 + e;
-                    const int j = a.interleaved ? i >> 1 : (i < half ? i : i - half);
-                    angle(a, i, j, p, token_row, c[e], sn[e]);
-                }
-            }
+            if (rotates) lane_angles<EPL>(a, i0, it.b, it.s, p, c, sn);
 #pragma unroll
             for (int g = 0; g < G; g++) {
                 const int h = it.h0 + g;
