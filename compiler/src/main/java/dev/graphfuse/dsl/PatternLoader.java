@@ -1,6 +1,6 @@
 package dev.graphfuse.dsl;
 
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.diag.Diagnostic;
 import dev.graphfuse.dsl.ast.Decl;
 import dev.graphfuse.dsl.ast.FuseFile;
@@ -28,7 +28,7 @@ import java.util.Set;
 
 /**
  * Loads .fuse files (from disk or the classpath) with their imports, checks every declaration and
- * compiles the patterns. All problems are collected and thrown together as one {@link DslException},
+ * compiles the patterns. All problems are collected and thrown together as one {@link BadInputException},
  * sorted by location; nothing is checked later, at match time.
  */
 public final class PatternLoader {
@@ -196,7 +196,7 @@ public final class PatternLoader {
             List<Diagnostic> sorted = new ArrayList<>(new LinkedHashSet<>(diagnostics));
             sorted.sort(Comparator.comparing((Diagnostic d) -> d.location().file())
                     .thenComparingInt(d -> d.location().line()).thenComparingInt(d -> d.location().column()));
-            throw new DslException(sorted);
+            throw new BadInputException(sorted);
         }
         return new PatternLibrary(ops, compiled, fileOf);
     }
@@ -280,7 +280,7 @@ public final class PatternLoader {
         FuseFile f;
         try {
             f = FuseFileParser.parse(text, s.name());
-        } catch (DslException e) {
+        } catch (BadInputException e) {
             diagnostics.addAll(e.diagnostics());
             return;
         }

@@ -1,7 +1,7 @@
 package dev.graphfuse.dsl.parse;
 
 import dev.graphfuse.diag.Diagnostic;
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.dsl.ast.FuseFile;
 import dev.graphfuse.diag.SourceLocation;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ public final class FuseFileParser {
                             + previous.getText().length() + 1);
                     message = "missing ';' after " + quote(previous.getText());
                 }
-                throw new DslException(List.of(new Diagnostic(at, message)));
+                throw new BadInputException(List.of(new Diagnostic(at, message)));
             }
         };
         lexer.removeErrorListeners();
@@ -78,7 +78,7 @@ public final class FuseFileParser {
             tree = parser.file();
         } catch (RecognitionException e) {
             // Reported through the listener first; reaching here means the listener did not throw.
-            throw new DslException(List.of(new Diagnostic(new SourceLocation(file, e.getOffendingToken().getLine(),
+            throw new BadInputException(List.of(new Diagnostic(new SourceLocation(file, e.getOffendingToken().getLine(),
                     e.getOffendingToken().getCharPositionInLine() + 1), "syntax error")));
         }
         checkDepth(tree, file);
@@ -102,7 +102,7 @@ public final class FuseFileParser {
             }
             minuses = text.equals("-") ? minuses + 1 : 0;
             if (depth > MAX_NESTING || minuses > MAX_NESTING) {
-                throw new DslException(List.of(new Diagnostic(new SourceLocation(file, t.getLine(),
+                throw new BadInputException(List.of(new Diagnostic(new SourceLocation(file, t.getLine(),
                         t.getCharPositionInLine() + 1), "nested too deeply (more than " + MAX_NESTING + " levels)")));
             }
         }
@@ -119,7 +119,7 @@ public final class FuseFileParser {
             int d = depths.pop();
             if (d > MAX_TREE_DEPTH) {
                 Token t = c.getStart();
-                throw new DslException(List.of(new Diagnostic(new SourceLocation(file, t.getLine(),
+                throw new BadInputException(List.of(new Diagnostic(new SourceLocation(file, t.getLine(),
                         t.getCharPositionInLine() + 1), "expression nested too deeply (more than " + MAX_TREE_DEPTH
                         + " levels)")));
             }
