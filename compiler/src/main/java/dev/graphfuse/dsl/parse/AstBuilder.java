@@ -1,6 +1,7 @@
 package dev.graphfuse.dsl.parse;
 
 import dev.graphfuse.diag.Diagnostic;
+import dev.graphfuse.diag.Quote;
 import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.dsl.ast.AttrExpr;
 import dev.graphfuse.dsl.ast.AttrPattern;
@@ -409,8 +410,8 @@ final class AstBuilder {
                     // Strings are one line, so the column of the backslash is the token's plus its index.
                     default -> throw new BadInputException(List.of(new Diagnostic(new SourceLocation(file,
                             t.getSymbol().getLine(), t.getSymbol().getCharPositionInLine() + i),
-                            "unknown escape '\\" + (next < 0x20 || next == 0x7f ? String.format("\\u%04x", (int) next)
-                                    : String.valueOf(next)) + "' in string (use \\n, \\t, \\\" or \\\\)")));
+                            "unknown escape '\\" + Quote.oneLine(String.valueOf(next), Quote.Notation.UNICODE)
+                                    + "' in string (use \\n, \\t, \\\" or \\\\)")));
                 }
             } else {
                 sb.append(ch);
