@@ -2,6 +2,7 @@ package dev.graphfuse.dsl;
 
 import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.diag.Diagnostic;
+import dev.graphfuse.diag.Quote;
 import dev.graphfuse.dsl.ast.Decl;
 import dev.graphfuse.dsl.ast.FuseFile;
 import dev.graphfuse.diag.SourceLocation;
@@ -273,7 +274,7 @@ public final class PatternLoader {
             text = read(s);
         } catch (IOException e) {
             SourceLocation at = importedAt != null ? importedAt : new SourceLocation(s.name(), 1, 1);
-            diagnostics.add(new Diagnostic(at, importedAt != null ? "cannot read imported file '" + printable(written) + "': "
+            diagnostics.add(new Diagnostic(at, importedAt != null ? "cannot read imported file '" + Quote.oneLine(written, Quote.Notation.UNICODE) + "': "
                     + reason(e) : "cannot read '" + s.name() + "': " + reason(e)));
             return;
         }
@@ -291,13 +292,13 @@ public final class PatternLoader {
                 try {
                     imported = s.resolve(i.path());
                 } catch (java.nio.file.InvalidPathException e) {
-                    diagnostics.add(new Diagnostic(i.location(), "cannot read imported file '" + printable(i.path())
+                    diagnostics.add(new Diagnostic(i.location(), "cannot read imported file '" + Quote.oneLine(i.path(), Quote.Notation.UNICODE)
                             + "': not a valid path"));
                     continue;
                 }
                 String outside = s.resource() == null ? outsideRoots(i.path(), imported) : null;
                 if (outside != null) {
-                    diagnostics.add(new Diagnostic(i.location(), "cannot import '" + printable(i.path()) + "': " + outside));
+                    diagnostics.add(new Diagnostic(i.location(), "cannot import '" + Quote.oneLine(i.path(), Quote.Notation.UNICODE) + "': " + outside));
                     continue;
                 }
                 visit(imported, i.location(), i.path(), files, visiting, diagnostics);
@@ -305,16 +306,6 @@ public final class PatternLoader {
         }
         visiting.remove(key);
         files.put(key, f);
-    }
-
-    /** Control characters escaped, so that a diagnostic stays one line. */
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return sb.toString();
     }
 
     private static String reason(IOException e) {
