@@ -1,7 +1,6 @@
 package dev.graphfuse.cli;
 
 import dev.graphfuse.diag.BadInputException;
-import dev.graphfuse.diag.DslException;
 import dev.graphfuse.pass.FallbackException;
 import dev.graphfuse.runtime.kernels.KernelException;
 import java.io.PrintWriter;
@@ -105,10 +104,10 @@ public final class GraphfuseCli implements java.util.concurrent.Callable<Integer
         exitCodesInEveryHelp(cl);
         cl.setParameterExceptionHandler(GraphfuseCli::usageError);
         cl.setExecutionStrategy(GraphfuseCli::execute);
-        cl.setExitCodeExceptionMapper(e -> e instanceof BadInputException || e instanceof DslException
+        cl.setExitCodeExceptionMapper(e -> e instanceof BadInputException
                 || e instanceof picocli.CommandLine.ParameterException ? EXIT_BAD_INPUT : 1);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof BadInputException || e instanceof DslException) {
+            if (e instanceof BadInputException) {
                 commandLine.getErr().println(e.getMessage());
                 return EXIT_BAD_INPUT;
             }

@@ -3,8 +3,10 @@ package dev.graphfuse.diag;
 import java.util.List;
 
 /**
- * One problem in an input file, printed as {@code file:line:col: error: message} followed by one
- * {@code file:line:col: note: …} line per note (e.g. where a conflicting name was declared).
+ * One problem in an input, printed as {@code LOCATION: error: message} followed by one
+ * {@code LOCATION: note: …} line per note (e.g. where a conflicting name was declared). Each line
+ * stays one line whatever the input held ({@link Quote#oneLine}), so a terminal or a log reads it
+ * as written.
  */
 public record Diagnostic(Severity severity, SourceLocation location, String message, List<Note> notes) {
     public enum Severity {
@@ -37,14 +39,18 @@ public record Diagnostic(Severity severity, SourceLocation location, String mess
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(location).append(": ").append(severity.word()).append(": ").append(message);
+        line(sb, location, severity.word(), message);
         for (Note n : notes) {
-            sb.append('\n');
-            if (n.location() != null) {
-                sb.append(n.location()).append(": ");
-            }
-            sb.append("note: ").append(n.message());
+            line(sb.append('\n'), n.location(), "note", n.message());
         }
         return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, SourceLocation at, String word, String message) {
+        String where = at == null ? "" : at.toString();
+        if (!where.isEmpty()) {
+            sb.append(where).append(": ");
+        }
+        sb.append(word).append(": ").append(Quote.oneLine(message));
     }
 }

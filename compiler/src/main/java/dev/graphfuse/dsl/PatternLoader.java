@@ -1,7 +1,8 @@
 package dev.graphfuse.dsl;
 
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.diag.Diagnostic;
+import dev.graphfuse.diag.Quote;
 import dev.graphfuse.dsl.ast.Decl;
 import dev.graphfuse.dsl.ast.FuseFile;
 import dev.graphfuse.diag.SourceLocation;
@@ -28,7 +29,7 @@ import java.util.Set;
 
 /**
  * Loads .fuse files (from disk or the classpath) with their imports, checks every declaration and
- * compiles the patterns. All problems are collected and thrown together as one {@link DslException},
+ * compiles the patterns. All problems are collected and thrown together as one {@link BadInputException},
  * sorted by location; nothing is checked later, at match time.
  */
 public final class PatternLoader {
@@ -196,7 +197,7 @@ public final class PatternLoader {
             List<Diagnostic> sorted = new ArrayList<>(new LinkedHashSet<>(diagnostics));
             sorted.sort(Comparator.comparing((Diagnostic d) -> d.location().file())
                     .thenComparingInt(d -> d.location().line()).thenComparingInt(d -> d.location().column()));
-            throw new DslException(sorted);
+            throw new BadInputException(sorted);
         }
         return new PatternLibrary(ops, compiled, fileOf);
     }
@@ -273,14 +274,14 @@ public final class PatternLoader {
             text = read(s);
         } catch (IOException e) {
             SourceLocation at = importedAt != null ? importedAt : new SourceLocation(s.name(), 1, 1);
-            diagnostics.add(new Diagnostic(at, importedAt != null ? "cannot read imported file '" + printable(written) + "': "
+            diagnostics.add(new Diagnostic(at, importedAt != null ? "cannot read imported file '" + Quote.oneLine(written, Quote.Notation.UNICODE) + "': "
                     + reason(e) : "cannot read '" + s.name() + "': " + reason(e)));
             return;
         }
         FuseFile f;
         try {
             f = FuseFileParser.parse(text, s.name());
-        } catch (DslException e) {
+        } catch (BadInputException e) {
             diagnostics.addAll(e.diagnostics());
             return;
         }
@@ -291,13 +292,13 @@ public final class PatternLoader {
                 try {
                     imported = s.resolve(i.path());
                 } catch (java.nio.file.InvalidPathException e) {
-                    diagnostics.add(new Diagnostic(i.location(), "cannot read imported file '" + printable(i.path())
+                    diagnostics.add(new Diagnostic(i.location(), "cannot read imported file '" + Quote.oneLine(i.path(), Quote.Notation.UNICODE)
                             + "': not a valid path"));
                     continue;
                 }
                 String outside = s.resource() == null ? outsideRoots(i.path(), imported) : null;
                 if (outside != null) {
-                    diagnostics.add(new Diagnostic(i.location(), "cannot import '" + printable(i.path()) + "': " + outside));
+                    diagnostics.add(new Diagnostic(i.location(), "cannot import '" + Quote.oneLine(i.path(), Quote.Notation.UNICODE) + "': " + outside));
                     continue;
                 }
                 visit(imported, i.location(), i.path(), files, visiting, diagnostics);
@@ -305,16 +306,6 @@ public final class PatternLoader {
         }
         visiting.remove(key);
         files.put(key, f);
-    }
-
-    /** Control characters escaped, so that a diagnostic stays one line. */
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return sb.toString();
     }
 
     private static String reason(IOException e) {

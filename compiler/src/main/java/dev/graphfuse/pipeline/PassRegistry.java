@@ -1,6 +1,6 @@
 package dev.graphfuse.pipeline;
 
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.canonicalize.Canonicalize;
 import dev.graphfuse.dsl.PatternLibrary;
 import dev.graphfuse.dsl.PatternLoader;
@@ -25,7 +25,7 @@ import java.util.Objects;
 /**
  * The Java API for building pipelines: the built-in stages (canonicalize, raise, fuse, tables), plus passes,
  * pattern files and native predicates a caller registers. Pattern files are loaded and checked
- * together, once, on first use; a problem in any of them is a {@link dev.graphfuse.diag.DslException}.
+ * together, once, on first use; a problem in any of them is a {@link BadInputException}.
  *
  * <pre>{@code
  * PassRegistry r = PassRegistry.standard()
@@ -134,19 +134,19 @@ public final class PassRegistry {
             PatternLoader builtin = new PatternLoader(predicates);
             builtinStages.values().forEach(files -> files.forEach(builtin::resource));
             parts.add(builtin.load());
-            List<dev.graphfuse.diag.DslException> failures = new ArrayList<>();
+            List<BadInputException> failures = new ArrayList<>();
             for (List<Path> files : userPatternPasses.values()) {
                 PatternLoader user = new PatternLoader(predicates);
                 DECLARATIONS.forEach(user::resource);
                 files.forEach(user::file);
                 try {
                     parts.add(user.load());
-                } catch (dev.graphfuse.diag.DslException e) {
+                } catch (BadInputException e) {
                     failures.add(e);
                 }
             }
             if (!failures.isEmpty()) {
-                throw dev.graphfuse.diag.DslException.combine(failures);
+                throw BadInputException.combine(failures);
             }
             library = PatternLibrary.combine(parts);
         }

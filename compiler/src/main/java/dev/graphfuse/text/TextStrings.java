@@ -36,6 +36,7 @@ final class TextStrings {
         return isIdentifier(s) && !KEYWORDS.contains(s) ? s : quote(s);
     }
 
+    /** A STRING literal of the text format, which {@link #unquote} reads back: its syntax, not a diagnostic's (that is {@code diag.Quote}). */
     static String quote(String s) {
         return quote(s.getBytes(StandardCharsets.UTF_8));
     }

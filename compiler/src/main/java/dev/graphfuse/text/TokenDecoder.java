@@ -1,6 +1,7 @@
 package dev.graphfuse.text;
 
 import dev.graphfuse.diag.BadInputException;
+import dev.graphfuse.diag.Diagnostic;
 import dev.graphfuse.diag.Quote;
 import dev.graphfuse.diag.SourceLocation;
 import dev.graphfuse.ir.Dim;
@@ -32,7 +33,7 @@ final class TokenDecoder {
     }
 
     BadInputException error(SourceLocation at, String msg) {
-        return new BadInputException(file, at.lineColumn(), msg);
+        return new BadInputException(new Diagnostic(new SourceLocation(file, at.line(), at.column()), msg));
     }
 
     String string(Lexeme t) {

@@ -1,6 +1,6 @@
 package dev.graphfuse.dsl;
 
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.BadInputException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -19,7 +19,7 @@ class DefDepthTest {
             sb.append("def d").append(i).append("(x) { return d").append(i - 1).append("(x); }\n");
         }
         sb.append("pattern Deep { let y = d2999(x); replace y with t.Leaf(x); }\n");
-        DslException e = assertThrows(DslException.class,
+        BadInputException e = assertThrows(BadInputException.class,
                 () -> new PatternLoader(PredicateRegistry.withBuiltins()).source("deep.fuse", sb.toString()).load());
         assertEquals("deep.fuse:3:20: error: defs nest more than 64 deep here (d64 → … → d0)",
                 e.diagnostics().get(0).toString().lines().findFirst().orElseThrow());

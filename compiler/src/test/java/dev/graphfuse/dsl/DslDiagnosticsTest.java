@@ -1,6 +1,6 @@
 package dev.graphfuse.dsl;
 
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.diag.Diagnostic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * One dynamic test per {@code testdata/dsl/<area>/<case>.fuse}: the file is loaded with
- * {@link PatternLoader} and the full text of the {@link DslException} (every diagnostic and note, in
+ * {@link PatternLoader} and the full text of the {@link BadInputException} (every diagnostic and note, in
  * order) must equal the file's leading {@code // CHECK: } lines. A case without CHECK lines must load
  * cleanly. Files under a folder named {@code lib} are only imported by cases, not cases themselves.
  * The format is described in {@code testdata/dsl/README.md}.
@@ -82,7 +82,7 @@ class DslDiagnosticsTest {
     }
 
     /**
-     * What the loader reports for {@code file}: the DslException's text, with the case file's own name
+     * What the loader reports for {@code file}: the BadInputException's text, with the case file's own name
      * left out ({@code 6:12: error: …}) and other files named relative to {@code testdata/dsl}; empty when
      * it loads.
      */
@@ -90,7 +90,7 @@ class DslDiagnosticsTest {
         try {
             new PatternLoader(PredicateRegistry.withBuiltins()).file(file).load();
             return "";
-        } catch (DslException e) {
+        } catch (BadInputException e) {
             List<String> lines = new ArrayList<>();
             for (Diagnostic d : e.diagnostics()) {
                 lines.addAll(List.of(d.toString().split("\n")));

@@ -1,6 +1,6 @@
 package dev.graphfuse.dsl;
 
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.BadInputException;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * character-level (delete, duplicate, insert characters including quotes, backslashes and control
  * characters; delete, duplicate or swap lines; truncate). The result is loaded with
  * {@link PatternLoader#source(String, String)} under the seed file's path (so its imports resolve).
- * The only acceptable outcomes are a library, or a {@link DslException} whose every line reads
+ * The only acceptable outcomes are a library, or a {@link BadInputException} whose every line reads
  * {@code FILE:LINE:COL: error|note: MESSAGE}. A library that loads is then matched against a small
  * real model and a graph of common ops, evaluating the replacement's attributes of every match, which
  * may fail a match but must not throw anything else; when anything matched, fresh copies of both are
@@ -89,7 +89,7 @@ class DslFuzzTest {
             try {
                 new PatternLoader(PredicateRegistry.withBuiltins()).source(name, text).load();
                 loads = true;
-            } catch (DslException e) {
+            } catch (BadInputException e) {
                 loads = false;
             }
             out.add(new SeedFile(name, text, tokenize(text), loads ? 8 : 1));
@@ -184,9 +184,9 @@ class DslFuzzTest {
         PatternLibrary lib;
         try {
             lib = new PatternLoader(PredicateRegistry.withBuiltins()).source(it.seedFile.name(), it.text).load();
-        } catch (DslException e) {
+        } catch (BadInputException e) {
             if (e.diagnostics().isEmpty()) {
-                return Outcome.failure("bad-diagnostic", new AssertionError("DslException without diagnostics"));
+                return Outcome.failure("bad-diagnostic", new AssertionError("BadInputException without diagnostics"));
             }
             for (String line : e.getMessage().split("\n", -1)) {
                 if (!DIAGNOSTIC_LINE.matcher(line).matches()) {
@@ -395,7 +395,7 @@ class DslFuzzTest {
         String failureReport() {
             StringBuilder sb = new StringBuilder();
             sb.append(failures.size()).append(" distinct failure signature(s): the loader threw something other "
-                    + "than a well-formed DslException, or matching a loaded library threw.\n"
+                    + "than a well-formed BadInputException, or matching a loaded library threw.\n"
                     + "Re-run one with -Ddsl.fuzz.replay=SEED (mvn -o -pl compiler test -Dtest=DslFuzzTest "
                     + "-Ddsl.fuzz.replay=0x...); its text is in target/dsl-fuzz-findings/SEED.fuse.\n");
             int n = 0;

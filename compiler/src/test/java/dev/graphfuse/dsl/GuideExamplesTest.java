@@ -1,6 +1,6 @@
 package dev.graphfuse.dsl;
 
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.BadInputException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +67,7 @@ class GuideExamplesTest {
                 op graphfuse.RmsNorm(X, scale, extra) {epsilon: float};
                 """);
         PassRegistry r = PassRegistry.standard().registerPatterns("mine", file);
-        DslException e = org.junit.jupiter.api.Assertions.assertThrows(DslException.class, r::library);
+        BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, r::library);
         assertTrue(e.getMessage().startsWith(file + ":1:4: error: op 'graphfuse.RmsNorm' is already declared"), e.getMessage());
     }
 }

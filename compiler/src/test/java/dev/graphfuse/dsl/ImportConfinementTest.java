@@ -1,11 +1,10 @@
 package dev.graphfuse.dsl;
 
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.BadInputException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.match.PredicateRegistry;
 import dev.graphfuse.onnx.OnnxImporter;
 import java.nio.file.Files;
@@ -22,7 +21,7 @@ class ImportConfinementTest {
     Path tmp;
 
     private String check(Path fuse) {
-        DslException e = assertThrows(DslException.class, () -> new PatternLoader(PredicateRegistry.withBuiltins()).file(fuse).load());
+        BadInputException e = assertThrows(BadInputException.class, () -> new PatternLoader(PredicateRegistry.withBuiltins()).file(fuse).load());
         return e.getMessage();
     }
 

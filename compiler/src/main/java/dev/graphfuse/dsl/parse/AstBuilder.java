@@ -1,7 +1,8 @@
 package dev.graphfuse.dsl.parse;
 
 import dev.graphfuse.diag.Diagnostic;
-import dev.graphfuse.diag.DslException;
+import dev.graphfuse.diag.Quote;
+import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.dsl.ast.AttrExpr;
 import dev.graphfuse.dsl.ast.AttrPattern;
 import dev.graphfuse.dsl.ast.Constraint;
@@ -185,7 +186,7 @@ final class AstBuilder {
         try {
             return Integer.parseInt(t.getText());
         } catch (NumberFormatException e) {
-            throw new DslException(List.of(new Diagnostic(loc(t), "integer " + t.getText() + " is too large")));
+            throw new BadInputException(List.of(new Diagnostic(loc(t), "integer " + t.getText() + " is too large")));
         }
     }
 
@@ -193,7 +194,7 @@ final class AstBuilder {
         try {
             return Long.parseLong(t.getText());
         } catch (NumberFormatException e) {
-            throw new DslException(List.of(new Diagnostic(loc(t), "integer " + t.getText() + " is too large")));
+            throw new BadInputException(List.of(new Diagnostic(loc(t), "integer " + t.getText() + " is too large")));
         }
     }
 
@@ -245,7 +246,7 @@ final class AstBuilder {
             for (var a : c.arg()) {
                 if (a.rest != null) {
                     if (a != c.arg(c.arg().size() - 1)) {
-                        throw new DslException(List.of(new Diagnostic(loc(a), "'...' must be the last operand")));
+                        throw new BadInputException(List.of(new Diagnostic(loc(a), "'...' must be the last operand")));
                     }
                     rest = true;
                 } else {
@@ -265,7 +266,7 @@ final class AstBuilder {
             String what = p instanceof FuseParser.CaptureContext ? "a captured value"
                     : p instanceof FuseParser.WildcardContext ? "'_'"
                     : p instanceof FuseParser.LiteralContext ? "a constant" : "parentheses; write it before the operation";
-            throw new DslException(List.of(new Diagnostic(loc(t), "'shared' applies to an operation, not to " + what)));
+            throw new BadInputException(List.of(new Diagnostic(loc(t), "'shared' applies to an operation, not to " + what)));
         }
         if (p instanceof FuseParser.CaptureContext c) {
             return new Expr.Capture(c.IDENT().getText(), constraint(c.constraint()), loc(c));
@@ -387,10 +388,10 @@ final class AstBuilder {
         String text = n.getText();
         double v = Double.parseDouble(text);
         if (Double.isInfinite(v)) {
-            throw new DslException(List.of(new Diagnostic(loc(n), "number " + text + " is out of range")));
+            throw new BadInputException(List.of(new Diagnostic(loc(n), "number " + text + " is out of range")));
         }
         if (n.INT() != null && Math.abs(v) > 9.007199254740992E15) {
-            throw new DslException(List.of(new Diagnostic(loc(n), "integer " + text + " is too large")));
+            throw new BadInputException(List.of(new Diagnostic(loc(n), "integer " + text + " is too large")));
         }
         return v;
     }
@@ -407,10 +408,10 @@ final class AstBuilder {
                     case 't' -> sb.append('\t');
                     case '"', '\\' -> sb.append(next);
                     // Strings are one line, so the column of the backslash is the token's plus its index.
-                    default -> throw new DslException(List.of(new Diagnostic(new SourceLocation(file,
+                    default -> throw new BadInputException(List.of(new Diagnostic(new SourceLocation(file,
                             t.getSymbol().getLine(), t.getSymbol().getCharPositionInLine() + i),
-                            "unknown escape '\\" + (next < 0x20 || next == 0x7f ? String.format("\\u%04x", (int) next)
-                                    : String.valueOf(next)) + "' in string (use \\n, \\t, \\\" or \\\\)")));
+                            "unknown escape '\\" + Quote.oneLine(String.valueOf(next), Quote.Notation.UNICODE)
+                                    + "' in string (use \\n, \\t, \\\" or \\\\)")));
                 }
             } else {
                 sb.append(ch);
