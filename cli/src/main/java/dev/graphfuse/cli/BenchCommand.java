@@ -3,12 +3,12 @@ package dev.graphfuse.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graphfuse.diag.BadInputException;
-import dev.graphfuse.dispatch.EndToEndBench;
-import dev.graphfuse.dispatch.ExecutionProvider;
-import dev.graphfuse.dispatch.GraphfuseSession;
-import dev.graphfuse.dispatch.ModelInputs;
-import dev.graphfuse.dispatch.ModelSource;
-import dev.graphfuse.dispatch.SessionOptionsSpec;
+import dev.graphfuse.runtime.dispatch.EndToEndBench;
+import dev.graphfuse.runtime.dispatch.ExecutionProvider;
+import dev.graphfuse.runtime.dispatch.GraphfuseSession;
+import dev.graphfuse.runtime.dispatch.ModelInputs;
+import dev.graphfuse.runtime.dispatch.ModelSource;
+import dev.graphfuse.runtime.dispatch.SessionOptionsSpec;
 import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Tensor;
@@ -168,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
             try (GraphfuseSession s = src.open(spec0.withOpLibrary(side == 1).withProfile(true))) {
                 s.run(in);
                 s.run(in);
-                for (dev.graphfuse.dispatch.NodePlacement p : s.placements()) {
+                for (dev.graphfuse.runtime.dispatch.NodePlacement p : s.placements()) {
                     byOp.computeIfAbsent(p.opType(), k -> new long[2])[side] += p.micros() / Math.max(1, p.calls());
                 }
             }

@@ -45,7 +45,7 @@ public final class GraphfuseCli implements java.util.concurrent.Callable<Integer
             quiet |= leaf.hasMatchedOption("--quiet");
             verbose |= leaf.hasMatchedOption("--verbose");
         }
-        dev.graphfuse.dispatch.GraphfuseSession.setVerbose(verbose);
+        dev.graphfuse.runtime.dispatch.GraphfuseSession.setVerbose(verbose);
         // a boolean --json prints the product to standard output: quiet keeps it
         boolean jsonToStdout = leaf.hasMatchedOption("--json") && leaf.matchedOption("--json").typeInfo().isBoolean();
         if (quiet && QUIETABLE.contains(leaf.commandSpec().name()) && !jsonToStdout) {

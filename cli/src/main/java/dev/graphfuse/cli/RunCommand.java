@@ -1,12 +1,12 @@
 package dev.graphfuse.cli;
 
 import dev.graphfuse.diag.BadInputException;
-import dev.graphfuse.dispatch.ExecutionProvider;
-import dev.graphfuse.dispatch.FusedPlacement;
-import dev.graphfuse.dispatch.GraphfuseSession;
-import dev.graphfuse.dispatch.ModelInputs;
-import dev.graphfuse.dispatch.ModelSource;
-import dev.graphfuse.dispatch.SessionOptionsSpec;
+import dev.graphfuse.runtime.dispatch.ExecutionProvider;
+import dev.graphfuse.runtime.dispatch.FusedPlacement;
+import dev.graphfuse.runtime.dispatch.GraphfuseSession;
+import dev.graphfuse.runtime.dispatch.ModelInputs;
+import dev.graphfuse.runtime.dispatch.ModelSource;
+import dev.graphfuse.runtime.dispatch.SessionOptionsSpec;
 import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.io.ModelFormat;
 import dev.graphfuse.io.Npy;

@@ -1,7 +1,7 @@
 package dev.graphfuse.cli;
 
-import dev.graphfuse.dispatch.ExecutionProvider;
-import dev.graphfuse.dispatch.ProviderChoice;
+import dev.graphfuse.runtime.dispatch.ExecutionProvider;
+import dev.graphfuse.runtime.dispatch.ProviderChoice;
 import dev.graphfuse.runtime.kernels.DeviceChoice;
 import dev.graphfuse.runtime.kernels.Fallbacks;
 import java.io.PrintWriter;

@@ -1,11 +1,11 @@
 package dev.graphfuse.cli;
 
-import dev.graphfuse.dispatch.ExecutionProvider;
-import dev.graphfuse.dispatch.ModelInputs;
-import dev.graphfuse.dispatch.ModelSource;
-import dev.graphfuse.dispatch.OutputComparison;
-import dev.graphfuse.dispatch.Tolerance;
-import dev.graphfuse.dispatch.Verification;
+import dev.graphfuse.runtime.dispatch.ExecutionProvider;
+import dev.graphfuse.runtime.dispatch.ModelInputs;
+import dev.graphfuse.runtime.dispatch.ModelSource;
+import dev.graphfuse.runtime.dispatch.OutputComparison;
+import dev.graphfuse.runtime.dispatch.Tolerance;
+import dev.graphfuse.runtime.dispatch.Verification;
 import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.io.ModelFormat;
 import dev.graphfuse.ir.Model;

@@ -27,9 +27,9 @@ final class ConstantEvaluator {
     }
 
     /** The single output of {@code n} given its inputs ({@code null} for an omitted one). */
-    static HostTensor evaluate(Node n, List<HostTensor> in) {
+    static UnpackedConstant evaluate(Node n, List<UnpackedConstant> in) {
         try {
-            HostTensor out = switch (n.opType()) {
+            UnpackedConstant out = switch (n.opType()) {
                 case "Identity" -> required(in.get(0));
                 case "Cast" -> cast(required(in.get(0)), n);
                 case "Neg" -> neg(required(in.get(0)));
@@ -67,14 +67,14 @@ final class ConstantEvaluator {
         }
     }
 
-    private static HostTensor required(HostTensor t) {
+    private static UnpackedConstant required(UnpackedConstant t) {
         if (t == null) {
             throw new NotFoldable("missing-input");
         }
         return t;
     }
 
-    private static long[] intsOf(HostTensor t) {
+    private static long[] intsOf(UnpackedConstant t) {
         long[] v = required(t).longsOrNull();
         if (v == null) {
             throw new NotFoldable("bad-operand");
@@ -94,16 +94,16 @@ final class ConstantEvaluator {
         return v;
     }
 
-    private static HostTensor cast(HostTensor x, Node n) {
+    private static UnpackedConstant cast(UnpackedConstant x, Node n) {
         ElementType to = ElementType.fromCode((int) n.intAttribute("to", -1));
-        if (to == null || !HostTensor.supports(to)) {
+        if (to == null || !UnpackedConstant.supports(to)) {
             throw new NotFoldable("unsupported-type");
         }
-        HostTensor r = HostTensor.allocate(to, x.dims);
+        UnpackedConstant r = UnpackedConstant.allocate(to, x.dims);
         for (int i = 0; i < x.count(); i++) {
             if (x.isReal()) {
                 double v = x.getDouble(i);
-                if (HostTensor.isReal(to)) {
+                if (UnpackedConstant.isReal(to)) {
                     r.setDouble(i, round(to, v));
                 } else if (to == ElementType.BOOL) {
                     r.setLong(i, v != 0 || Double.isNaN(v) ? 1 : 0);
@@ -130,11 +130,11 @@ final class ConstantEvaluator {
         return r;
     }
 
-    private static HostTensor neg(HostTensor x) {
+    private static UnpackedConstant neg(UnpackedConstant x) {
         if (x.type == ElementType.BOOL) {
             throw new NotFoldable("unsupported-type");
         }
-        HostTensor r = HostTensor.allocate(x.type, x.dims);
+        UnpackedConstant r = UnpackedConstant.allocate(x.type, x.dims);
         for (int i = 0; i < x.count(); i++) {
             if (x.isReal()) {
                 r.setDouble(i, -x.getDouble(i));
@@ -145,7 +145,7 @@ final class ConstantEvaluator {
         return r;
     }
 
-    private static void sameType(HostTensor a, HostTensor b) {
+    private static void sameType(UnpackedConstant a, UnpackedConstant b) {
         if (a.type != b.type) {
             throw new NotFoldable("mixed-types");
         }
@@ -160,14 +160,14 @@ final class ConstantEvaluator {
         return out;
     }
 
-    private static HostTensor binary(String op, HostTensor a, HostTensor b) {
+    private static UnpackedConstant binary(String op, UnpackedConstant a, UnpackedConstant b) {
         sameType(required(a), required(b));
         boolean compare = op.equals("Equal");
         if (a.type == ElementType.BOOL && !compare) {
             throw new NotFoldable("unsupported-type");
         }
         long[] out = broadcastOrFail(a.dims, b.dims);
-        HostTensor r = HostTensor.allocate(compare ? ElementType.BOOL : a.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(compare ? ElementType.BOOL : a.type, out);
         for (int i = 0; i < r.count(); i++) {
             int ia = ShapeMath.broadcastSource(i, out, a.dims);
             int ib = ShapeMath.broadcastSource(i, out, b.dims);
@@ -221,22 +221,22 @@ final class ConstantEvaluator {
         return x / y;
     }
 
-    private static HostTensor where(HostTensor c, HostTensor x, HostTensor y) {
+    private static UnpackedConstant where(UnpackedConstant c, UnpackedConstant x, UnpackedConstant y) {
         sameType(required(x), required(y));
         if (required(c).type != ElementType.BOOL) {
             throw new NotFoldable("bad-operand");
         }
         long[] out = broadcastOrFail(c.dims, x.dims, y.dims);
-        HostTensor r = HostTensor.allocate(x.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(x.type, out);
         for (int i = 0; i < r.count(); i++) {
             boolean pick = c.getLong(ShapeMath.broadcastSource(i, out, c.dims)) != 0;
-            HostTensor src = pick ? x : y;
+            UnpackedConstant src = pick ? x : y;
             r.set(i, src, ShapeMath.broadcastSource(i, out, src.dims));
         }
         return r;
     }
 
-    private static HostTensor gather(HostTensor data, HostTensor indices, long axis) {
+    private static UnpackedConstant gather(UnpackedConstant data, UnpackedConstant indices, long axis) {
         required(data);
         if (required(indices).isReal() || indices.type == ElementType.BOOL) {
             throw new NotFoldable("bad-operand");
@@ -251,7 +251,7 @@ final class ConstantEvaluator {
         long outer = ShapeMath.count(Arrays.copyOfRange(data.dims, 0, ax));
         long inner = ShapeMath.count(Arrays.copyOfRange(data.dims, ax + 1, data.dims.length));
         int nIdx = indices.count();
-        HostTensor r = HostTensor.allocate(data.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(data.type, out);
         for (long o = 0; o < outer; o++) {
             for (int k = 0; k < nIdx; k++) {
                 long j = indices.getLong(k);
@@ -270,8 +270,8 @@ final class ConstantEvaluator {
     }
 
     /** Slice parameters come from inputs since opset 10, from attributes before. */
-    private static HostTensor slice(Node n, List<HostTensor> in) {
-        HostTensor data = required(in.get(0));
+    private static UnpackedConstant slice(Node n, List<UnpackedConstant> in) {
+        UnpackedConstant data = required(in.get(0));
         long[] starts;
         long[] ends;
         long[] axes;
@@ -295,7 +295,7 @@ final class ConstantEvaluator {
         long[] out = spec.counts();
         checkSize(out);
         long[] inStrides = ShapeMath.strides(data.dims);
-        HostTensor r = HostTensor.allocate(data.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(data.type, out);
         int rank = out.length;
         long[] idx = new long[rank];
         for (int i = 0; i < r.count(); i++) {
@@ -311,12 +311,12 @@ final class ConstantEvaluator {
         return r;
     }
 
-    private static HostTensor concat(Node n, List<HostTensor> in) {
+    private static UnpackedConstant concat(Node n, List<UnpackedConstant> in) {
         if (!(n.attribute("axis") instanceof Attribute.IntAttr axisAttr)) {
             throw new NotFoldable("bad-operand");
         }
-        List<HostTensor> parts = new ArrayList<>();
-        for (HostTensor t : in) {
+        List<UnpackedConstant> parts = new ArrayList<>();
+        for (UnpackedConstant t : in) {
             parts.add(required(t));
             sameType(parts.get(0), t);
         }
@@ -329,10 +329,10 @@ final class ConstantEvaluator {
         int ax = ShapeMath.axis(axisAttr.value(), out.length);
         long outer = ShapeMath.count(Arrays.copyOfRange(out, 0, ax));
         long inner = ShapeMath.count(Arrays.copyOfRange(out, ax + 1, out.length));
-        HostTensor r = HostTensor.allocate(parts.get(0).type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(parts.get(0).type, out);
         int k = 0;
         for (long o = 0; o < outer; o++) {
-            for (HostTensor p : parts) {
+            for (UnpackedConstant p : parts) {
                 long chunk = p.dims[ax] * inner;
                 for (long e = 0; e < chunk; e++) {
                     r.set(k++, p, (int) (o * chunk + e));
@@ -343,15 +343,15 @@ final class ConstantEvaluator {
     }
 
     /** Axes are an input since opset 13 and an attribute before. */
-    static long[] axesOf(Node n, List<HostTensor> in) {
+    static long[] axesOf(Node n, List<UnpackedConstant> in) {
         if (in.size() > 1 && in.get(1) != null) {
             return intsOf(in.get(1));
         }
         return n.attribute("axes") instanceof Attribute.IntsAttr a ? a.values() : null;
     }
 
-    private static HostTensor unsqueeze(Node n, List<HostTensor> in) {
-        HostTensor data = required(in.get(0));
+    private static UnpackedConstant unsqueeze(Node n, List<UnpackedConstant> in) {
+        UnpackedConstant data = required(in.get(0));
         long[] axes = axesOf(n, in);
         long[] out = axes == null ? null : ShapeMath.unsqueeze(data.dims, axes);
         if (out == null) {
@@ -360,8 +360,8 @@ final class ConstantEvaluator {
         return data.withDims(out);
     }
 
-    private static HostTensor squeeze(Node n, List<HostTensor> in) {
-        HostTensor data = required(in.get(0));
+    private static UnpackedConstant squeeze(Node n, List<UnpackedConstant> in) {
+        UnpackedConstant data = required(in.get(0));
         long[] out = ShapeMath.squeeze(data.dims, axesOf(n, in));
         if (out == null) {
             throw new NotFoldable("bad-axis");
@@ -369,8 +369,8 @@ final class ConstantEvaluator {
         return data.withDims(out);
     }
 
-    private static HostTensor reshape(Node n, List<HostTensor> in) {
-        HostTensor data = required(in.get(0));
+    private static UnpackedConstant reshape(Node n, List<UnpackedConstant> in) {
+        UnpackedConstant data = required(in.get(0));
         long[] out = ShapeMath.reshape(data.dims, intsOf(in.get(1)), n.intAttribute("allowzero", 0) != 0);
         if (out == null) {
             throw new NotFoldable("bad-operand");
@@ -378,7 +378,7 @@ final class ConstantEvaluator {
         return data.withDims(out);
     }
 
-    private static HostTensor range(HostTensor start, HostTensor limit, HostTensor delta) {
+    private static UnpackedConstant range(UnpackedConstant start, UnpackedConstant limit, UnpackedConstant delta) {
         sameType(required(start), required(limit));
         sameType(start, required(delta));
         if (start.count() != 1 || limit.count() != 1 || delta.count() != 1 || start.type == ElementType.BOOL) {
@@ -402,7 +402,7 @@ final class ConstantEvaluator {
                     throw new NotFoldable("inexact-float-range");
                 }
             }
-            return HostTensor.ofDoubles(start.type, new long[]{n}, v);
+            return UnpackedConstant.ofDoubles(start.type, new long[]{n}, v);
         }
         long s = start.getLong(0);
         long l = limit.getLong(0);
@@ -417,14 +417,14 @@ final class ConstantEvaluator {
         for (int i = 0; i < n; i++) {
             v[i] = checkRange(start.type, s + i * d);
         }
-        return HostTensor.ofLongs(start.type, new long[]{n}, v);
+        return UnpackedConstant.ofLongs(start.type, new long[]{n}, v);
     }
 
     private static boolean exactInteger(double v) {
         return v == Math.rint(v) && Math.abs(v) <= (1 << 24);
     }
 
-    private static HostTensor constantOfShape(Node n, HostTensor shape) {
+    private static UnpackedConstant constantOfShape(Node n, UnpackedConstant shape) {
         long[] dims = intsOf(shape);
         if (shape.dims.length != 1) {
             throw new NotFoldable("bad-operand");
@@ -435,29 +435,29 @@ final class ConstantEvaluator {
             }
         }
         checkSize(dims);
-        HostTensor fill;
+        UnpackedConstant fill;
         Attribute value = n.attribute("value");
         if (value == null) {
-            fill = HostTensor.ofDoubles(ElementType.FLOAT, new long[]{1}, new double[]{0});
+            fill = UnpackedConstant.ofDoubles(ElementType.FLOAT, new long[]{1}, new double[]{0});
         } else if (value instanceof Attribute.TensorAttr t && t.value().elementCount() == 1) {
-            fill = HostTensor.of(t.value());
+            fill = UnpackedConstant.of(t.value());
             if (fill == null) {
                 throw new NotFoldable("unsupported-type");
             }
         } else {
             throw new NotFoldable("bad-operand");
         }
-        HostTensor r = HostTensor.allocate(fill.type, dims);
+        UnpackedConstant r = UnpackedConstant.allocate(fill.type, dims);
         for (int i = 0; i < r.count(); i++) {
             r.set(i, fill, 0);
         }
         return r;
     }
 
-    private static HostTensor expand(HostTensor data, HostTensor shape) {
+    private static UnpackedConstant expand(UnpackedConstant data, UnpackedConstant shape) {
         required(data);
         long[] out = broadcastOrFail(data.dims, intsOf(shape));
-        HostTensor r = HostTensor.allocate(data.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(data.type, out);
         for (int i = 0; i < r.count(); i++) {
             r.set(i, data, ShapeMath.broadcastSource(i, out, data.dims));
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graphfuse.dispatch.ExecutionProvider;
+import dev.graphfuse.runtime.dispatch.ExecutionProvider;
 import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.io.Npy;
 import dev.graphfuse.ir.Model;

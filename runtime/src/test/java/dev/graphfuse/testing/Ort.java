@@ -5,7 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.graphfuse.dispatch.OrtTypes;
+import dev.graphfuse.runtime.dispatch.OrtTypes;
 import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.ir.Tensor;
 import java.nio.ByteBuffer;

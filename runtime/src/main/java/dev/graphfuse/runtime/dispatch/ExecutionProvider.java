@@ -1,4 +1,4 @@
-package dev.graphfuse.dispatch;
+package dev.graphfuse.runtime.dispatch;
 
 /** The ONNX Runtime execution providers a model runs on, with ORT's own names for them. */
 public enum ExecutionProvider {

@@ -1,4 +1,4 @@
-package dev.graphfuse.dispatch;
+package dev.graphfuse.runtime.dispatch;
 
 import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.ir.Tensor;

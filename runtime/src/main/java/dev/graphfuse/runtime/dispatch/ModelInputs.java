@@ -1,4 +1,4 @@
-package dev.graphfuse.dispatch;
+package dev.graphfuse.runtime.dispatch;
 
 import dev.graphfuse.diag.BadInputException;
 import dev.graphfuse.io.Npy;

@@ -1,4 +1,4 @@
-package dev.graphfuse.dispatch;
+package dev.graphfuse.runtime.dispatch;
 
 /**
  * Where one node ran during a profiled run: its op type and the execution provider ORT gave it, how often

@@ -1,4 +1,4 @@
-package dev.graphfuse.dispatch;
+package dev.graphfuse.runtime.dispatch;
 
 /**
  * How {@link GraphfuseSession} sets up ONNX Runtime: the execution provider, whether graphfuse's op library

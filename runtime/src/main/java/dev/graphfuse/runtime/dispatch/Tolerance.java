@@ -1,4 +1,4 @@
-package dev.graphfuse.dispatch;
+package dev.graphfuse.runtime.dispatch;
 
 /**
  * What `verify` accepts as equal. By default each floating-point output is judged against its element type's

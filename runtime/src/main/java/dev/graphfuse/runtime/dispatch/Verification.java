@@ -1,4 +1,4 @@
-package dev.graphfuse.dispatch;
+package dev.graphfuse.runtime.dispatch;
 
 import ai.onnxruntime.OrtException;
 import dev.graphfuse.ir.Model;

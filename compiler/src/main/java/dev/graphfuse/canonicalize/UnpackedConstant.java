@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
  * exactly the value of the element type (a float32 is stored already rounded to float). Only the
  * element types shape arithmetic uses are supported; anything else stays unfolded.
  */
-final class HostTensor {
+final class UnpackedConstant {
     /** Inputs larger than this are not read: folding is for shape arithmetic, not for weights. */
     static final long MAX_INPUT_ELEMENTS = 1 << 20;
 
@@ -19,7 +19,7 @@ final class HostTensor {
     private final long[] ints;
     private final double[] reals;
 
-    private HostTensor(ElementType type, long[] dims, long[] ints, double[] reals) {
+    private UnpackedConstant(ElementType type, long[] dims, long[] ints, double[] reals) {
         this.type = type;
         this.dims = dims;
         this.ints = ints;
@@ -36,7 +36,7 @@ final class HostTensor {
     }
 
     /** Unpacks {@code t}, or returns null for an unsupported type or a tensor too large to read. */
-    static HostTensor of(Tensor t) {
+    static UnpackedConstant of(Tensor t) {
         if (!supports(t.elementType()) || t.elementCount() > MAX_INPUT_ELEMENTS) {
             return null;
         }
@@ -51,53 +51,53 @@ final class HostTensor {
                 for (int i = 0; i < n; i++) {
                     r[i] = b.getFloat(i * 4);
                 }
-                yield new HostTensor(ElementType.FLOAT, t.dims(), null, r);
+                yield new UnpackedConstant(ElementType.FLOAT, t.dims(), null, r);
             }
             case DOUBLE -> {
                 double[] r = new double[n];
                 for (int i = 0; i < n; i++) {
                     r[i] = b.getDouble(i * 8);
                 }
-                yield new HostTensor(ElementType.DOUBLE, t.dims(), null, r);
+                yield new UnpackedConstant(ElementType.DOUBLE, t.dims(), null, r);
             }
             case INT64 -> {
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = b.getLong(i * 8);
                 }
-                yield new HostTensor(ElementType.INT64, t.dims(), v, null);
+                yield new UnpackedConstant(ElementType.INT64, t.dims(), v, null);
             }
             case INT32 -> {
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = b.getInt(i * 4);
                 }
-                yield new HostTensor(ElementType.INT32, t.dims(), v, null);
+                yield new UnpackedConstant(ElementType.INT32, t.dims(), v, null);
             }
             case BOOL -> {
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = b.get(i) != 0 ? 1 : 0;
                 }
-                yield new HostTensor(ElementType.BOOL, t.dims(), v, null);
+                yield new UnpackedConstant(ElementType.BOOL, t.dims(), v, null);
             }
             default -> null;
         };
     }
 
-    static HostTensor ofLongs(ElementType type, long[] dims, long[] values) {
-        return new HostTensor(type, dims.clone(), values, null);
+    static UnpackedConstant ofLongs(ElementType type, long[] dims, long[] values) {
+        return new UnpackedConstant(type, dims.clone(), values, null);
     }
 
-    static HostTensor ofDoubles(ElementType type, long[] dims, double[] values) {
-        return new HostTensor(type, dims.clone(), null, values);
+    static UnpackedConstant ofDoubles(ElementType type, long[] dims, double[] values) {
+        return new UnpackedConstant(type, dims.clone(), null, values);
     }
 
     /** An uninitialised tensor of {@code type} and {@code dims} to be filled with {@link #set}. */
-    static HostTensor allocate(ElementType type, long[] dims) {
+    static UnpackedConstant allocate(ElementType type, long[] dims) {
         int n = Math.toIntExact(ShapeMath.count(dims));
-        return isReal(type) ? new HostTensor(type, dims.clone(), null, new double[n])
-                : new HostTensor(type, dims.clone(), new long[n], null);
+        return isReal(type) ? new UnpackedConstant(type, dims.clone(), null, new double[n])
+                : new UnpackedConstant(type, dims.clone(), new long[n], null);
     }
 
     boolean isReal() {
@@ -117,7 +117,7 @@ final class HostTensor {
     }
 
     /** Copies element {@code from} of {@code src} (same type) into element {@code to}. */
-    void set(int to, HostTensor src, int from) {
+    void set(int to, UnpackedConstant src, int from) {
         if (isReal()) {
             reals[to] = src.reals[from];
         } else {
@@ -133,8 +133,8 @@ final class HostTensor {
         reals[i] = v;
     }
 
-    HostTensor withDims(long[] newDims) {
-        return new HostTensor(type, newDims.clone(), ints, reals);
+    UnpackedConstant withDims(long[] newDims) {
+        return new UnpackedConstant(type, newDims.clone(), ints, reals);
     }
 
     /** The values of a 1-D or scalar integer tensor, or null. */
