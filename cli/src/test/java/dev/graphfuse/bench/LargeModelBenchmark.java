@@ -16,7 +16,7 @@ import java.util.List;
  * reads and writes, not arithmetic. Run it in its own JVM with the heap it must fit in:
  *
  * <pre>
- * java -Xmx1g -cp "$(cat compiler/target/test-classpath.txt):compiler/target/test-classes:compiler/target/classes" \
+ * java -Xmx1g -cp "$(cat cli/target/test-classpath.txt):cli/target/test-classes:cli/target/classes" \
  *     dev.graphfuse.bench.LargeModelBenchmark DIR [GIB] [--copy] [--verify-layers N]
  * </pre>
  *
