@@ -1,17 +1,17 @@
 package dev.graphfuse.cli;
 
 import dev.graphfuse.diag.BadInputException;
+import dev.graphfuse.io.ModelFiles;
+import dev.graphfuse.io.ModelFormat;
+import dev.graphfuse.io.Npy;
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.runtime.dispatch.ExecutionProvider;
 import dev.graphfuse.runtime.dispatch.FusedPlacement;
 import dev.graphfuse.runtime.dispatch.GraphfuseSession;
 import dev.graphfuse.runtime.dispatch.ModelInputs;
 import dev.graphfuse.runtime.dispatch.ModelSource;
 import dev.graphfuse.runtime.dispatch.SessionOptionsSpec;
-import dev.graphfuse.io.ModelFiles;
-import dev.graphfuse.io.ModelFormat;
-import dev.graphfuse.io.Npy;
-import dev.graphfuse.ir.Model;
-import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.runtime.kernels.Fallbacks;
 import dev.graphfuse.runtime.rope.MropePositions;
 import dev.graphfuse.runtime.rope.RopeIndexException;

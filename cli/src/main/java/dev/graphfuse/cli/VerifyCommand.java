@@ -1,15 +1,15 @@
 package dev.graphfuse.cli;
 
+import dev.graphfuse.io.ModelFiles;
+import dev.graphfuse.io.ModelFormat;
+import dev.graphfuse.ir.Model;
+import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.runtime.dispatch.ExecutionProvider;
 import dev.graphfuse.runtime.dispatch.ModelInputs;
 import dev.graphfuse.runtime.dispatch.ModelSource;
 import dev.graphfuse.runtime.dispatch.OutputComparison;
 import dev.graphfuse.runtime.dispatch.Tolerance;
 import dev.graphfuse.runtime.dispatch.Verification;
-import dev.graphfuse.io.ModelFiles;
-import dev.graphfuse.io.ModelFormat;
-import dev.graphfuse.ir.Model;
-import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.runtime.kernels.Fallbacks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
