@@ -19,16 +19,16 @@ final class ArithmeticEvaluator {
     private ArithmeticEvaluator() {
     }
 
-    static HostTensor cast(HostTensor x, Node n) {
+    static UnpackedConstant cast(UnpackedConstant x, Node n) {
         ElementType to = ElementType.fromCode((int) n.intAttribute("to", -1));
-        if (to == null || !HostTensor.supports(to)) {
+        if (to == null || !UnpackedConstant.supports(to)) {
             throw new NotFoldable("unsupported-type");
         }
-        HostTensor r = HostTensor.allocate(to, x.dims);
+        UnpackedConstant r = UnpackedConstant.allocate(to, x.dims);
         for (int i = 0; i < x.count(); i++) {
             if (x.isReal()) {
                 double v = x.getDouble(i);
-                if (HostTensor.isReal(to)) {
+                if (UnpackedConstant.isReal(to)) {
                     r.setDouble(i, round(to, v));
                 } else if (to == ElementType.BOOL) {
                     r.setLong(i, v != 0 || Double.isNaN(v) ? 1 : 0);
@@ -55,11 +55,11 @@ final class ArithmeticEvaluator {
         return r;
     }
 
-    static HostTensor neg(HostTensor x) {
+    static UnpackedConstant neg(UnpackedConstant x) {
         if (x.type == ElementType.BOOL) {
             throw new NotFoldable("unsupported-type");
         }
-        HostTensor r = HostTensor.allocate(x.type, x.dims);
+        UnpackedConstant r = UnpackedConstant.allocate(x.type, x.dims);
         for (int i = 0; i < x.count(); i++) {
             if (x.isReal()) {
                 r.setDouble(i, -x.getDouble(i));
@@ -70,14 +70,14 @@ final class ArithmeticEvaluator {
         return r;
     }
 
-    static HostTensor binary(String op, HostTensor a, HostTensor b) {
+    static UnpackedConstant binary(String op, UnpackedConstant a, UnpackedConstant b) {
         sameType(required(a), required(b));
         boolean compare = op.equals("Equal");
         if (a.type == ElementType.BOOL && !compare) {
             throw new NotFoldable("unsupported-type");
         }
         long[] out = broadcastOrFail(a.dims, b.dims);
-        HostTensor r = HostTensor.allocate(compare ? ElementType.BOOL : a.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(compare ? ElementType.BOOL : a.type, out);
         for (int i = 0; i < r.count(); i++) {
             int ia = ShapeMath.broadcastSource(i, out, a.dims);
             int ib = ShapeMath.broadcastSource(i, out, b.dims);
@@ -131,22 +131,22 @@ final class ArithmeticEvaluator {
         return x / y;
     }
 
-    static HostTensor where(HostTensor c, HostTensor x, HostTensor y) {
+    static UnpackedConstant where(UnpackedConstant c, UnpackedConstant x, UnpackedConstant y) {
         sameType(required(x), required(y));
         if (required(c).type != ElementType.BOOL) {
             throw new NotFoldable("bad-operand");
         }
         long[] out = broadcastOrFail(c.dims, x.dims, y.dims);
-        HostTensor r = HostTensor.allocate(x.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(x.type, out);
         for (int i = 0; i < r.count(); i++) {
             boolean pick = c.getLong(ShapeMath.broadcastSource(i, out, c.dims)) != 0;
-            HostTensor src = pick ? x : y;
+            UnpackedConstant src = pick ? x : y;
             r.set(i, src, ShapeMath.broadcastSource(i, out, src.dims));
         }
         return r;
     }
 
-    static HostTensor range(HostTensor start, HostTensor limit, HostTensor delta) {
+    static UnpackedConstant range(UnpackedConstant start, UnpackedConstant limit, UnpackedConstant delta) {
         sameType(required(start), required(limit));
         sameType(start, required(delta));
         if (start.count() != 1 || limit.count() != 1 || delta.count() != 1 || start.type == ElementType.BOOL) {
@@ -170,7 +170,7 @@ final class ArithmeticEvaluator {
                     throw new NotFoldable("inexact-float-range");
                 }
             }
-            return HostTensor.ofDoubles(start.type, new long[]{n}, v);
+            return UnpackedConstant.ofDoubles(start.type, new long[]{n}, v);
         }
         long s = start.getLong(0);
         long l = limit.getLong(0);
@@ -185,7 +185,7 @@ final class ArithmeticEvaluator {
         for (int i = 0; i < n; i++) {
             v[i] = checkRange(start.type, s + i * d);
         }
-        return HostTensor.ofLongs(start.type, new long[]{n}, v);
+        return UnpackedConstant.ofLongs(start.type, new long[]{n}, v);
     }
 
     private static boolean exactInteger(double v) {

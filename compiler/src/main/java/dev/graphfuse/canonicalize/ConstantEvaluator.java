@@ -25,9 +25,9 @@ final class ConstantEvaluator {
     }
 
     /** The single output of {@code n} given its inputs ({@code null} for an omitted one). */
-    static HostTensor evaluate(Node n, List<HostTensor> in) {
+    static UnpackedConstant evaluate(Node n, List<UnpackedConstant> in) {
         try {
-            HostTensor out = switch (n.opType()) {
+            UnpackedConstant out = switch (n.opType()) {
                 case "Identity" -> Operands.required(in.get(0));
                 case "Cast" -> ArithmeticEvaluator.cast(Operands.required(in.get(0)), n);
                 case "Neg" -> ArithmeticEvaluator.neg(Operands.required(in.get(0)));

@@ -131,12 +131,12 @@ public final class ConstantFoldingPass implements Pass {
                 }
                 dims[i - start] = f.size();
             }
-            HostTensor result;
+            UnpackedConstant result;
             if (n.is("Shape")) {
-                result = HostTensor.ofLongs(ElementType.INT64, new long[]{dims.length}, dims);
+                result = UnpackedConstant.ofLongs(ElementType.INT64, new long[]{dims.length}, dims);
             } else {
                 try {
-                    result = HostTensor.ofLongs(ElementType.INT64, new long[0], new long[]{ShapeMath.count(dims)});
+                    result = UnpackedConstant.ofLongs(ElementType.INT64, new long[0], new long[]{ShapeMath.count(dims)});
                 } catch (ArithmeticException e) {
                     s.countRejected("overflow");
                     return false;
@@ -185,7 +185,7 @@ public final class ConstantFoldingPass implements Pass {
                 }
                 picked[i] = f.size();
             }
-            return replace(n, HostTensor.ofLongs(ElementType.INT64, k.dims(), picked), s);
+            return replace(n, UnpackedConstant.ofLongs(ElementType.INT64, k.dims(), picked), s);
         }
 
         private static long normalize(long i, int rank) {
@@ -200,7 +200,7 @@ public final class ConstantFoldingPass implements Pass {
                     return false;   // not a constant computation; not a candidate
                 }
             }
-            List<HostTensor> inputs = new ArrayList<>(n.inputCount());
+            List<UnpackedConstant> inputs = new ArrayList<>(n.inputCount());
             List<Tensor> constants = new ArrayList<>(n.inputCount());
             for (Value in : n.inputs()) {
                 Tensor t = in == null ? null : in.constant();
@@ -219,14 +219,14 @@ public final class ConstantFoldingPass implements Pass {
                     s.countRejected("float-tensor");
                     return false;
                 }
-                HostTensor h = t == null ? null : HostTensor.of(t);
+                UnpackedConstant h = t == null ? null : UnpackedConstant.of(t);
                 if (t != null && h == null) {
                     s.countRejected("unsupported-type");
                     return false;
                 }
                 inputs.add(h);
             }
-            HostTensor result;
+            UnpackedConstant result;
             try {
                 result = ConstantEvaluator.evaluate(n, inputs);
             } catch (NotFoldable e) {
@@ -245,7 +245,7 @@ public final class ConstantFoldingPass implements Pass {
             return t != null && !t.isFloatingPoint();
         }
 
-        private boolean replace(Node n, HostTensor result, RuleStats s) {
+        private boolean replace(Node n, UnpackedConstant result, RuleStats s) {
             s.countMatched();
             if (n.output().isGraphOutput()) {
                 s.countRejected("graph-output");

@@ -17,7 +17,7 @@ final class Constants {
     static long[] longs(Value v) {
         Tensor t = v == null ? null : v.constant();
         if (t == null || t.rank() > 1 || (t.elementType() != ElementType.INT64 && t.elementType() != ElementType.INT32)
-                || t.elementCount() > HostTensor.MAX_INPUT_ELEMENTS) {
+                || t.elementCount() > UnpackedConstant.MAX_INPUT_ELEMENTS) {
             return null;
         }
         ByteBuffer b = t.bytes();

@@ -22,7 +22,7 @@ final class LayoutEvaluator {
     private LayoutEvaluator() {
     }
 
-    static HostTensor gather(HostTensor data, HostTensor indices, long axis) {
+    static UnpackedConstant gather(UnpackedConstant data, UnpackedConstant indices, long axis) {
         required(data);
         if (required(indices).isReal() || indices.type == ElementType.BOOL) {
             throw new NotFoldable("bad-operand");
@@ -37,7 +37,7 @@ final class LayoutEvaluator {
         long outer = ShapeMath.count(Arrays.copyOfRange(data.dims, 0, ax));
         long inner = ShapeMath.count(Arrays.copyOfRange(data.dims, ax + 1, data.dims.length));
         int nIdx = indices.count();
-        HostTensor r = HostTensor.allocate(data.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(data.type, out);
         for (long o = 0; o < outer; o++) {
             for (int k = 0; k < nIdx; k++) {
                 long j = indices.getLong(k);
@@ -56,8 +56,8 @@ final class LayoutEvaluator {
     }
 
     /** Slice parameters come from inputs since opset 10, from attributes before. */
-    static HostTensor slice(Node n, List<HostTensor> in) {
-        HostTensor data = required(in.get(0));
+    static UnpackedConstant slice(Node n, List<UnpackedConstant> in) {
+        UnpackedConstant data = required(in.get(0));
         long[] starts;
         long[] ends;
         long[] axes;
@@ -81,7 +81,7 @@ final class LayoutEvaluator {
         long[] out = spec.counts();
         checkSize(out);
         long[] inStrides = ShapeMath.strides(data.dims);
-        HostTensor r = HostTensor.allocate(data.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(data.type, out);
         int rank = out.length;
         long[] idx = new long[rank];
         for (int i = 0; i < r.count(); i++) {
@@ -97,12 +97,12 @@ final class LayoutEvaluator {
         return r;
     }
 
-    static HostTensor concat(Node n, List<HostTensor> in) {
+    static UnpackedConstant concat(Node n, List<UnpackedConstant> in) {
         if (!(n.attribute("axis") instanceof Attribute.IntAttr axisAttr)) {
             throw new NotFoldable("bad-operand");
         }
-        List<HostTensor> parts = new ArrayList<>();
-        for (HostTensor t : in) {
+        List<UnpackedConstant> parts = new ArrayList<>();
+        for (UnpackedConstant t : in) {
             parts.add(required(t));
             sameType(parts.get(0), t);
         }
@@ -115,10 +115,10 @@ final class LayoutEvaluator {
         int ax = ShapeMath.axis(axisAttr.value(), out.length);
         long outer = ShapeMath.count(Arrays.copyOfRange(out, 0, ax));
         long inner = ShapeMath.count(Arrays.copyOfRange(out, ax + 1, out.length));
-        HostTensor r = HostTensor.allocate(parts.get(0).type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(parts.get(0).type, out);
         int k = 0;
         for (long o = 0; o < outer; o++) {
-            for (HostTensor p : parts) {
+            for (UnpackedConstant p : parts) {
                 long chunk = p.dims[ax] * inner;
                 for (long e = 0; e < chunk; e++) {
                     r.set(k++, p, (int) (o * chunk + e));
@@ -129,15 +129,15 @@ final class LayoutEvaluator {
     }
 
     /** Axes are an input since opset 13 and an attribute before. */
-    private static long[] axesOf(Node n, List<HostTensor> in) {
+    private static long[] axesOf(Node n, List<UnpackedConstant> in) {
         if (in.size() > 1 && in.get(1) != null) {
             return intsOf(in.get(1));
         }
         return n.attribute("axes") instanceof Attribute.IntsAttr a ? a.values() : null;
     }
 
-    static HostTensor unsqueeze(Node n, List<HostTensor> in) {
-        HostTensor data = required(in.get(0));
+    static UnpackedConstant unsqueeze(Node n, List<UnpackedConstant> in) {
+        UnpackedConstant data = required(in.get(0));
         long[] axes = axesOf(n, in);
         long[] out = axes == null ? null : ShapeMath.unsqueeze(data.dims, axes);
         if (out == null) {
@@ -146,8 +146,8 @@ final class LayoutEvaluator {
         return data.withDims(out);
     }
 
-    static HostTensor squeeze(Node n, List<HostTensor> in) {
-        HostTensor data = required(in.get(0));
+    static UnpackedConstant squeeze(Node n, List<UnpackedConstant> in) {
+        UnpackedConstant data = required(in.get(0));
         long[] out = ShapeMath.squeeze(data.dims, axesOf(n, in));
         if (out == null) {
             throw new NotFoldable("bad-axis");
@@ -155,8 +155,8 @@ final class LayoutEvaluator {
         return data.withDims(out);
     }
 
-    static HostTensor reshape(Node n, List<HostTensor> in) {
-        HostTensor data = required(in.get(0));
+    static UnpackedConstant reshape(Node n, List<UnpackedConstant> in) {
+        UnpackedConstant data = required(in.get(0));
         long[] out = ShapeMath.reshape(data.dims, intsOf(in.get(1)), n.intAttribute("allowzero", 0) != 0);
         if (out == null) {
             throw new NotFoldable("bad-operand");
@@ -164,7 +164,7 @@ final class LayoutEvaluator {
         return data.withDims(out);
     }
 
-    static HostTensor constantOfShape(Node n, HostTensor shape) {
+    static UnpackedConstant constantOfShape(Node n, UnpackedConstant shape) {
         long[] dims = intsOf(shape);
         if (shape.dims.length != 1) {
             throw new NotFoldable("bad-operand");
@@ -175,29 +175,29 @@ final class LayoutEvaluator {
             }
         }
         checkSize(dims);
-        HostTensor fill;
+        UnpackedConstant fill;
         Attribute value = n.attribute("value");
         if (value == null) {
-            fill = HostTensor.ofDoubles(ElementType.FLOAT, new long[]{1}, new double[]{0});
+            fill = UnpackedConstant.ofDoubles(ElementType.FLOAT, new long[]{1}, new double[]{0});
         } else if (value instanceof Attribute.TensorAttr t && t.value().elementCount() == 1) {
-            fill = HostTensor.of(t.value());
+            fill = UnpackedConstant.of(t.value());
             if (fill == null) {
                 throw new NotFoldable("unsupported-type");
             }
         } else {
             throw new NotFoldable("bad-operand");
         }
-        HostTensor r = HostTensor.allocate(fill.type, dims);
+        UnpackedConstant r = UnpackedConstant.allocate(fill.type, dims);
         for (int i = 0; i < r.count(); i++) {
             r.set(i, fill, 0);
         }
         return r;
     }
 
-    static HostTensor expand(HostTensor data, HostTensor shape) {
+    static UnpackedConstant expand(UnpackedConstant data, UnpackedConstant shape) {
         required(data);
         long[] out = broadcastOrFail(data.dims, intsOf(shape));
-        HostTensor r = HostTensor.allocate(data.type, out);
+        UnpackedConstant r = UnpackedConstant.allocate(data.type, out);
         for (int i = 0; i < r.count(); i++) {
             r.set(i, data, ShapeMath.broadcastSource(i, out, data.dims));
         }

@@ -23,14 +23,14 @@ final class Operands {
         }
     }
 
-    static HostTensor required(HostTensor t) {
+    static UnpackedConstant required(UnpackedConstant t) {
         if (t == null) {
             throw new NotFoldable("missing-input");
         }
         return t;
     }
 
-    static long[] intsOf(HostTensor t) {
+    static long[] intsOf(UnpackedConstant t) {
         long[] v = required(t).longsOrNull();
         if (v == null) {
             throw new NotFoldable("bad-operand");
@@ -50,7 +50,7 @@ final class Operands {
         return v;
     }
 
-    static void sameType(HostTensor a, HostTensor b) {
+    static void sameType(UnpackedConstant a, UnpackedConstant b) {
         if (a.type != b.type) {
             throw new NotFoldable("mixed-types");
         }

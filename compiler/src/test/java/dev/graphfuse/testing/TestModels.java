@@ -1,7 +1,9 @@
 package dev.graphfuse.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.graphfuse.testing.MiniJson.array;
+import static dev.graphfuse.testing.MiniJson.object;
+import static dev.graphfuse.testing.MiniJson.text;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,28 +18,29 @@ public final class TestModels {
     private TestModels() {
     }
 
-    /** One committed model. */
-    public record Entry(String name, Path file, String dtype, JsonNode json) {
+    /** One committed model; {@code json} is its manifest entry as {@link MiniJson} reads it. */
+    public record Entry(String name, Path file, String dtype, Map<String, Object> json) {
         /** Reference input files by input name. */
         public Map<String, Path> referenceInputs() {
-            return files(json.path("reference").path("inputs"));
+            return files(object(object(json, "reference"), "inputs"));
         }
 
         /** Reference output files by output name. */
         public Map<String, Path> referenceOutputs() {
-            return files(json.path("reference").path("outputs"));
+            return files(object(object(json, "reference"), "outputs"));
         }
 
-        private Map<String, Path> files(JsonNode node) {
+        @SuppressWarnings("unchecked")
+        private static Map<String, Path> files(Map<String, Object> node) {
             Map<String, Path> out = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> out.put(e.getKey(), modelsDir().resolve(e.getValue().path("file").asText())));
+            node.forEach((k, v) -> out.put(k, modelsDir().resolve(text((Map<String, Object>) v, "file"))));
             return out;
         }
 
         /** Op counts of the main graph as the generator computed them with the onnx package. */
         public Map<String, Integer> opHistogram() {
             Map<String, Integer> out = new LinkedHashMap<>();
-            json.path("op_histogram").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+            object(json, "op_histogram").forEach((k, v) -> out.put(k, ((Number) v).intValue()));
             return out;
         }
 
@@ -64,13 +67,15 @@ public final class TestModels {
         return repoRoot().resolve("testdata").resolve("models");
     }
 
+    @SuppressWarnings("unchecked")
     public static List<Entry> all() {
         try {
-            JsonNode root = new ObjectMapper().readTree(modelsDir().resolve("manifest.json").toFile());
+            Map<String, Object> root = (Map<String, Object>) MiniJson.parse(
+                    Files.readString(modelsDir().resolve("manifest.json")));
             List<Entry> out = new ArrayList<>();
-            for (JsonNode m : root.path("models")) {
-                out.add(new Entry(m.path("name").asText(), modelsDir().resolve(m.path("file").asText()),
-                        m.path("dtype").asText(), m));
+            for (Object o : array(root, "models")) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                out.add(new Entry(text(m, "name"), modelsDir().resolve(text(m, "file")), text(m, "dtype"), m));
             }
             if (out.isEmpty()) {
                 throw new IllegalStateException("manifest lists no models");

@@ -1,12 +1,6 @@
 package dev.graphfuse.examples;
 
 import ai.onnxruntime.OrtException;
-import dev.graphfuse.dispatch.ExecutionProvider;
-import dev.graphfuse.dispatch.FusedPlacement;
-import dev.graphfuse.dispatch.GraphfuseSession;
-import dev.graphfuse.dispatch.ModelSource;
-import dev.graphfuse.dispatch.ProviderChoice;
-import dev.graphfuse.dispatch.SessionOptionsSpec;
 import dev.graphfuse.io.ModelFiles;
 import dev.graphfuse.io.Npy;
 import dev.graphfuse.ir.Model;
@@ -15,6 +9,12 @@ import dev.graphfuse.ir.Value;
 import dev.graphfuse.pass.PassContext;
 import dev.graphfuse.pass.PassManager;
 import dev.graphfuse.pipeline.PassRegistry;
+import dev.graphfuse.runtime.dispatch.ExecutionProvider;
+import dev.graphfuse.runtime.dispatch.FusedPlacement;
+import dev.graphfuse.runtime.dispatch.GraphfuseSession;
+import dev.graphfuse.runtime.dispatch.ModelSource;
+import dev.graphfuse.runtime.dispatch.ProviderChoice;
+import dev.graphfuse.runtime.dispatch.SessionOptionsSpec;
 import dev.graphfuse.runtime.kernels.DeviceChoice;
 import dev.graphfuse.runtime.kernels.Fallbacks;
 import java.nio.file.Path;
