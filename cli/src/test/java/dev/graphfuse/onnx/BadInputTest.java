@@ -22,6 +22,7 @@ import dev.graphfuse.onnx.wire.OnnxWire.TensorProto;
 import dev.graphfuse.onnx.wire.OnnxWire.TensorShapeProto;
 import dev.graphfuse.onnx.wire.OnnxWire.TypeProto;
 import dev.graphfuse.onnx.wire.OnnxWire.ValueInfoProto;
+import dev.graphfuse.testing.TestModels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -203,7 +204,7 @@ class BadInputTest {
     }
 
     private static Path committedModel() throws IOException {
-        Path models = repoRoot().resolve("testdata").resolve("models");
+        Path models = TestModels.modelsDir();
         Path preferred = models.resolve("qwen3_torchscript_op17_f32.onnx");
         if (Files.isRegularFile(preferred)) {
             return preferred;
@@ -212,19 +213,6 @@ class BadInputTest {
             return s.filter(p -> p.getFileName().toString().endsWith(".onnx")).sorted().findFirst()
                     .orElseThrow(() -> new IllegalStateException("no .onnx model in " + models));
         }
-    }
-
-    static Path repoRoot() {
-        String prop = System.getProperty("graphfuse.repoRoot");
-        if (prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop, "testdata", "models"))) {
-            return Path.of(prop);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("testdata").resolve("models"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("cannot find testdata/models above " + Path.of("").toAbsolutePath());
     }
 
     // ------------------------------------------------------------------ positive controls

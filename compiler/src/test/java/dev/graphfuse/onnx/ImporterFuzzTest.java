@@ -9,6 +9,7 @@ import dev.graphfuse.ir.GraphVerifier;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.text.GraphTextReader;
 import dev.graphfuse.text.GraphTextWriter;
+import dev.graphfuse.testing.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,7 +68,7 @@ class ImporterFuzzTest {
 
     @BeforeAll
     static void loadModels() throws IOException {
-        modelsDir = repoRoot().resolve("testdata").resolve("models");
+        modelsDir = TestModels.modelsDir();
         List<SeedModel> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(modelsDir)) {
             for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".onnx")).sorted().toList()) {
@@ -84,19 +85,6 @@ class ImporterFuzzTest {
         }
         assertFalse(out.isEmpty(), "no committed .onnx models in " + modelsDir);
         seeds = out;
-    }
-
-    static Path repoRoot() {
-        String prop = System.getProperty("graphfuse.repoRoot");
-        if (prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop, "testdata", "models"))) {
-            return Path.of(prop);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("testdata").resolve("models"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("cannot find testdata/models above " + Path.of("").toAbsolutePath());
     }
 
     // ====================================================================== the test
