@@ -69,9 +69,9 @@ final class ValueCheckCompiler {
         if (!c.elementTypes().isEmpty()) {
             types = EnumSet.noneOf(ElementType.class);
             for (String t : c.elementTypes()) {
+                // names are case-insensitive, as the load-time check reads them ('F32' is f32)
                 ElementType et = ElementType.fromShortName(t);
-                // a name in another case ('F32') is accepted when loading but, as written, names no type
-                if (et != null && et.shortName().equals(t)) {
+                if (et != null) {
                     types.add(et);
                 }
             }

@@ -389,6 +389,20 @@ class DslMatchingTest {
             assertEquals("shape-unknown", failure(lib, "SameShapeAdd", add("f32", "f32"), "y").label());
         }
 
+        /** Element type names are case-insensitive when matching too, as when the file loads. */
+        @Test
+        void elementTypeNamesInAnyCase() {
+            PatternLibrary lib = load("""
+                    pattern UpperCase {
+                        let y = Add(x: Tensor<F32|BF16>[T, D], z: Tensor<F32|BF16>[T, D]);
+                        replace y with Sub(x, z);
+                    }
+                    """);
+            match(lib, "UpperCase", add("f32[2,4]", "f32[2,4]"), "y");
+            match(lib, "UpperCase", add("bf16[2,4]", "bf16[2,4]"), "y");
+            assertEquals("type-mismatch", failure(lib, "UpperCase", add("f16[2,4]", "f16[2,4]"), "y").label());
+        }
+
         @Test
         void restDims() {
             PatternLibrary lib = load(FUSE);
