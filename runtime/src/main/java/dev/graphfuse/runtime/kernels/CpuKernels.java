@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The CPU backend and the Java reference kernels: fp32 math, one rounding at the store, exactly the
- * semantics of ../shared/reference/fused-ops.md that the CUDA kernels implement. Works on heap or
+ * semantics of docs/ops.md that the CUDA kernels implement. Works on heap or
  * native segments; a head is read whole before it is written, so in-place views are fine.
  */
 public final class CpuKernels implements KernelBackend {

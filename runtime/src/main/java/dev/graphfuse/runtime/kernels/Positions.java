@@ -27,7 +27,7 @@ public record Positions(DType dtype, MemorySegment data, int rows, long axisStri
         return new Positions(dtype, data, 3, batch * seq, seq, 1, maxPosition, section, interleaved);
     }
 
-    /** Which row (0 T, 1 H, 2 W) frequency j takes its position from (fused-ops.md, QkNormMRope). */
+    /** Which row (0 T, 1 H, 2 W) frequency j takes its position from (docs/ops.md, MRoPE section layouts). */
     int axisOf(int j) {
         if (rows != 3) {
             return 0;

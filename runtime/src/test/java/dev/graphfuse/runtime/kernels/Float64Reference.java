@@ -3,7 +3,7 @@ package dev.graphfuse.runtime.kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The fused ops computed in float64 straight from the definition in ../shared/reference/fused-ops.md,
+ * The fused ops computed in float64 straight from the definition in docs/ops.md,
  * written independently of {@link CpuKernels}: the oracle both backends are checked against. Besides
  * each value it returns a magnitude (Σ|terms|), so a tolerance can be relative to the size of what was
  * summed rather than to a result that cancellation made small.
@@ -110,7 +110,7 @@ final class Float64Reference {
         };
     }
 
-    /** Written out from fused-ops.md rather than calling Positions.axisOf, so a slip there is caught. */
+    /** Written out from docs/ops.md rather than calling Positions.axisOf, so a slip there is caught. */
     private static int axis(Positions p, int j) {
         if (p.rows() == 1) {
             return 0;
