@@ -24,8 +24,11 @@ For kernel experiments only: --ours-only skips the copies of each row, and GF_BE
 op every token's angles from table row 0 without positions (the kernel without its position -> cos / sin
 chain, to measure what that chain costs; its results are not the op's: engineering log, 2026-11-22).
 
+--seeds times the seeds' own kernels beside ours (bin/gpu_bench_seeds.py: from the git-ignored .peers/,
+each checked against float64 first) and prints the ours / seed ratio table.
+
 usage: gpu_bench.py --lib LIB [--kernels LABEL] [--ops a,b] [--tokens 1,32,...] [--peers eager,compiled]
-                    [--compile static|dynamic]
+                    [--compile static|dynamic] [--seeds]
 """
 import argparse
 import ctypes
