@@ -70,6 +70,11 @@ constexpr bool kTableEvictLast = GF_TABLE_EVICT_LAST != 0;
 // Tuned constants (H200, 2026-11-22 unless said otherwise). Changing one is a kernel experiment: edit it here
 // and time the result with bin/gpu-sweep against the default build.
 
+// Rope dispatch (rope.cu). Launches of at most this many (token, head) items take the decode kernel
+// (rope_decode.cuh): a decode step of up to 32 sequences at Qwen3-8B's 32 + 8 heads, a launch whose time is
+// one warp's dependent load chain, not bandwidth.
+constexpr int64_t kDecodeMaxItems = 1280;
+
 // Tiled path (rope_tiled.cuh). About 16 KB of heads per pipeline stage: three stages and the tile's angles
 // stay within the 96 KB of shared memory a block may take.
 constexpr int kTileBytes = 16384;
@@ -109,5 +114,8 @@ constexpr int kSplitHeadPctRot = 0;
 // Norm family (norm.cu). Rows per warp in the fast path, their loads issued together (RmsNormGated at 87 % of
 // the copy bandwidth).
 constexpr int kNormRows = 4;
+// Launches of at most this many rows (a decode step's per-head norms) take one row per warp in two-warp
+// blocks, spread over many SMs: the time of such a launch is one row's load chain, not bandwidth.
+constexpr int64_t kNormDecodeRows = 1024;
 
 } // namespace gf

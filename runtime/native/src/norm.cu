@@ -147,10 +147,16 @@ void launch_norm_fast_rows(const gf_norm_args& a, cudaStream_t stream) {
     }
 }
 
-// kNormRows per warp, their loads issued together (config.h).
+// Few rows (a decode step's heads): a row per warp in two-warp blocks, so the launch spreads over many
+// SMs and each warp's chain is one row long; many rows: kNormRows per warp, their loads issued together
+// (config.h).
 template <typename T>
 void launch_norm_fast(const gf_norm_args& a, cudaStream_t stream) {
-    launch_norm_fast_rows<T, kNormRows, kWarps>(a, stream);
+    if (a.rows <= kNormDecodeRows) {
+        launch_norm_fast_rows<T, 1, 2>(a, stream);
+    } else {
+        launch_norm_fast_rows<T, kNormRows, kWarps>(a, stream);
+    }
 }
 
 template <typename TI, typename TO>

@@ -1,5 +1,6 @@
 // The rope family (QkNorm, QkNormRope, QkNormMRope, MRope, Rope): the entry points, and which kernel takes
 // a launch. Semantics: the header graphfuse_kernels.h and docs/ops.md. The kernels, each in its own header:
+//  - rope_decode.cuh: few (token, head) items, such as one decode step;
 //  - rope_split.cuh:  the split-lane kernel, for 16-bit Q/K whose changed width is 64, 128 or 256;
 //  - rope_tiled.cuh:  many tokens through shared memory;
 //  - rope_fast.cuh:   the register fast path;
@@ -10,8 +11,10 @@
 #include "config.h"
 #include "launch.cuh"
 #include "rope_common.cuh"
+#include "rope_decode.cuh"
 #include "rope_fast.cuh"
 #include "rope_general.cuh"
+#include "rope_pass_through.cuh"
 #include "rope_split.cuh"
 #include "rope_tiled.cuh"
 #include "validate.h"
@@ -39,12 +42,24 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     clear_last_error();
     // the specialised kernels are instantiated for these head sizes; any other takes the general kernel
     const bool special = !kOnlyGeneralKernel && (args->head_dim == 64 || args->head_dim == 128 || args->head_dim == 256);
+    if (special && rope::fast_path_fits(L.a) && L.work <= kDecodeMaxItems) {
+        if (args->dtype == GF_DTYPE_BF16) {
+            rope::launch_decode<__nv_bfloat16>(L, s);
+        } else {
+            rope::launch_decode<__half>(L, s);
+        }
+        return launch_status();
+    }
     rope::SplitShape sp{};
     if (special && kSplitKernel && rope::split_fits(L.a, sp)) {
+        // out of place with only the rotary dims in the split kernel's width: the rest is a plain copy
+        const bool pass_through = sp.width < args->head_dim && !(L.q_in_place && (args->num_k_heads == 0 || L.k_in_place));
         if (args->dtype == GF_DTYPE_BF16) {
             rope::launch_split<__nv_bfloat16>(L, sp, s);
+            if (pass_through) rope::launch_pass_through<__nv_bfloat16>(L, s);
         } else {
             rope::launch_split<__half>(L, sp, s);
+            if (pass_through) rope::launch_pass_through<__half>(L, s);
         }
         return launch_status();
     }

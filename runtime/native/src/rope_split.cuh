@@ -420,14 +420,14 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kS
 
 // Whether the split-lane kernel takes these arguments, and its shape. W is head_dim when the whole head
 // changes (a norm, no rotation, or a full-width rotation), or rotary_dim when only the rotary dims change
-// (in place without a norm); a partial rotation of a normed head is left to the other paths.
+// (a rotation without a norm; out of place, rope_pass_through.cuh copies the other dims); a partial
+// rotation of a normed head is left to the other paths.
 inline bool split_fits(const gf_rope_args& a, SplitShape& sh) {
     if (a.dtype != GF_DTYPE_BF16 && a.dtype != GF_DTYPE_F16) return false;
-    const bool in_place = a.q == a.q_out && (a.num_k_heads == 0 || a.k == a.k_out);
     int w;
     if (a.rotary_dim == 0 || a.rotary_dim == a.head_dim) {
         w = a.head_dim;
-    } else if (!a.has_norm && in_place) {
+    } else if (!a.has_norm) {
         w = a.rotary_dim;
     } else {
         return false;
