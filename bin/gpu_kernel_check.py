@@ -29,12 +29,12 @@ import ctypes
 import dataclasses
 import math
 import os
+import re
 import sys
 import time
 
 import torch
 
-GF_ABI_VERSION = 1
 GF_DTYPE = {torch.float32: 1, torch.int32: 6, torch.int64: 7, torch.float16: 10, torch.bfloat16: 16}
 GF_ERR_POSITION_RANGE = 10004
 GF_ANGLES_TABLE = 1
@@ -48,69 +48,42 @@ I64x3 = ctypes.c_int64 * 3
 I32x3 = ctypes.c_int32 * 3
 
 
+# The argument structs as the header declares them: its field lists (GF_ROPE_ARGS_FIELDS, GF_NORM_ARGS_FIELDS)
+# are the one place a field is written, so the ctypes structs are read from there, not typed again here.
+# check_layout() then compares them with the compiled library's own report (gf_abi_layout).
+HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runtime", "native", "include",
+                      "graphfuse_kernels.h")
+_C_TYPES = {"int32_t": ctypes.c_int32, "int64_t": ctypes.c_int64, "float": ctypes.c_float}
+
+
+def header_fields(macro):
+    """[(name, ctypes type)] of one field list: F(type, name) and A(type, name, count) up to the first line
+    that does not continue the macro."""
+    text = re.sub(r"/\*.*?\*/", "", open(HEADER).read(), flags=re.S)
+    start = text.index("#define " + macro + "(F, A)")
+    lines = []
+    for line in text[start:].splitlines()[1:]:
+        lines.append(line)
+        if not line.rstrip().endswith("\\"):
+            break
+    fields = []
+    for kind, typ, name, count in re.findall(r"\b([FA])\(([^,()]+),\s*(\w+)(?:,\s*(\d+))?\)", "\n".join(lines)):
+        t = ctypes.c_void_p if "*" in typ else _C_TYPES[typ.strip()]
+        fields.append((name, t * int(count) if kind == "A" else t))
+    if not fields:
+        raise SystemExit(f"{HEADER}: no fields in {macro}")
+    return fields
+
+
 class RopeArgs(ctypes.Structure):
-    _fields_ = [
-        ("struct_size", ctypes.c_int64),
-        ("dtype", ctypes.c_int32),
-        ("weight_dtype", ctypes.c_int32),
-        ("batch", ctypes.c_int64),
-        ("seq", ctypes.c_int64),
-        ("num_q_heads", ctypes.c_int32),
-        ("num_k_heads", ctypes.c_int32),
-        ("head_dim", ctypes.c_int32),
-        ("rotary_dim", ctypes.c_int32),
-        ("interleaved", ctypes.c_int32),
-        ("has_norm", ctypes.c_int32),
-        ("epsilon", ctypes.c_float),
-        ("weight_offset", ctypes.c_float),
-        ("q", ctypes.c_void_p),
-        ("q_out", ctypes.c_void_p),
-        ("k", ctypes.c_void_p),
-        ("k_out", ctypes.c_void_p),
-        ("q_stride", I64x3),
-        ("q_out_stride", I64x3),
-        ("k_stride", I64x3),
-        ("k_out_stride", I64x3),
-        ("q_weight", ctypes.c_void_p),
-        ("k_weight", ctypes.c_void_p),
-        ("angle_source", ctypes.c_int32),
-        ("table_dtype", ctypes.c_int32),
-        ("cos", ctypes.c_void_p),
-        ("sin", ctypes.c_void_p),
-        ("table_stride", I64x2),
-        ("table_width", ctypes.c_int32),
-        ("position_rows", ctypes.c_int32),
-        ("position_dtype", ctypes.c_int32),
-        ("mrope_interleaved", ctypes.c_int32),
-        ("positions", ctypes.c_void_p),
-        ("position_stride", I64x3),
-        ("max_position", ctypes.c_int64),
-        ("inv_freq", ctypes.c_void_p),
-        ("attention_scaling", ctypes.c_float),
-        ("mrope_section", I32x3),
-        ("status", ctypes.c_void_p),
-    ]
+    _fields_ = header_fields("GF_ROPE_ARGS_FIELDS")
 
 
 class NormArgs(ctypes.Structure):
-    _fields_ = [
-        ("struct_size", ctypes.c_int64),
-        ("dtype", ctypes.c_int32),
-        ("out_dtype", ctypes.c_int32),
-        ("weight_dtype", ctypes.c_int32),
-        ("gated", ctypes.c_int32),
-        ("rows", ctypes.c_int64),
-        ("n", ctypes.c_int64),
-        ("epsilon", ctypes.c_float),
-        ("weight_offset", ctypes.c_float),
-        ("x", ctypes.c_void_p),
-        ("z", ctypes.c_void_p),
-        ("out", ctypes.c_void_p),
-        ("weight", ctypes.c_void_p),
-        ("x_row_stride", ctypes.c_int64),
-        ("z_row_stride", ctypes.c_int64),
-        ("out_row_stride", ctypes.c_int64),
-    ]
+    _fields_ = header_fields("GF_NORM_ARGS_FIELDS")
+
+
+GF_ABI_VERSION = int(re.search(r"#define GF_ABI_VERSION (\d+)", open(HEADER).read()).group(1))
 
 
 def load_lib(path):
@@ -144,6 +117,12 @@ def load_lib(path):
     return lib
 
 
+def _kind(t):
+    """The layout report's element kind of a ctypes field type."""
+    t = getattr(t, "_type_", t) if issubclass(t, ctypes.Array) else t
+    return {ctypes.c_void_p: "ptr", ctypes.c_int32: "i32", ctypes.c_int64: "i64", ctypes.c_float: "f32"}[t]
+
+
 def check_layout(lib):
     """The ctypes structs above agree with the library's compiled header field by field (name, offset,
     size: gf_abi_layout), so a reordered or retyped field stops the run instead of feeding the kernels
@@ -153,11 +132,11 @@ def check_layout(lib):
     lib.gf_abi_layout.restype = ctypes.c_char_p
     native = {}
     for line in lib.gf_abi_layout().decode().splitlines():
-        struct, field, offset, size = line.split()
-        native.setdefault(struct, []).append((field, int(offset), int(size)))
+        struct, field, offset, size, kind = line.split()
+        native.setdefault(struct, []).append((field, int(offset), int(size), kind))
     for struct, cls in (("gf_rope_args", RopeArgs), ("gf_norm_args", NormArgs)):
-        ours = [("sizeof", 0, ctypes.sizeof(cls))]
-        ours += [(f, getattr(cls, f).offset, getattr(cls, f).size) for f, _ in cls._fields_]
+        ours = [("sizeof", 0, ctypes.sizeof(cls), "-")]
+        ours += [(f, getattr(cls, f).offset, getattr(cls, f).size, _kind(t)) for f, t in cls._fields_]
         if ours != native.get(struct):
             raise SystemExit(f"{struct}: the ctypes layout differs from the library's:\n  ours   {ours}\n"
                              f"  native {native.get(struct)}")
