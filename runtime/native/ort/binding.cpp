@@ -278,8 +278,10 @@ void check_attrs(OpKind op, const NodeAttrs& a) {
         const float e = a.f("epsilon");
         if (!(e >= 0.0f) || e > 1e30f) throw BindError("attribute epsilon = " + std::to_string(e) + " is not a finite value >= 0");
     };
-    const bool qk = op == OpKind::QkNorm || op == OpKind::QkNormRope || op == OpKind::QkNormMRope;
-    const bool mrope = op == OpKind::MRope || op == OpKind::QkNormMRope || op == OpKind::MRopeCosSin;
+    // the op's family from what it declares (every declared attribute is set, by the node or its default):
+    // head counts make a QK op, mrope_section an MRoPE one
+    const bool qk = a.has("num_q_heads");
+    const bool mrope = a.has("mrope_section");
     if (op == OpKind::RmsNorm || op == OpKind::GemmaRmsNorm || op == OpKind::RmsNormGated) epsilon();
     if (qk) {
         epsilon();
@@ -287,7 +289,7 @@ void check_attrs(OpKind op, const NodeAttrs& a) {
         if (a.i("num_kv_heads") < 0 || a.i("num_kv_heads") > INT32_MAX)
             throw BindError("attribute num_kv_heads = " + std::to_string(a.i("num_kv_heads")) + " is negative");
         positive("head_dim");
-        zero_or_one("weight_offset");
+        if (a.has("weight_offset")) zero_or_one("weight_offset");
     }
     if (a.has("interleaved")) zero_or_one("interleaved");
     if (a.has("rotary_dim")) {
@@ -315,7 +317,7 @@ void check_attrs(OpKind op, const NodeAttrs& a) {
         const float sc = a.f("attention_scaling");
         if (!(sc == sc) || sc > 1e30f || sc < -1e30f) throw BindError("attribute attention_scaling is not finite");
     }
-    if (op == OpKind::QkNormRope) {
+    if (a.has("cos_layout")) {
         const std::string& layout = a.s("cos_layout");
         if (layout != "broadcast" && layout != "onnx")
             throw BindError("attribute cos_layout = '" + layout + "' is not 'broadcast' or 'onnx'");
@@ -325,7 +327,7 @@ void check_attrs(OpKind op, const NodeAttrs& a) {
 RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>& in) {
     RopeCall call{};
     gf_rope_args a = empty_rope_args();
-    const bool qk = op == OpKind::QkNorm || op == OpKind::QkNormRope || op == OpKind::QkNormMRope;
+    const bool qk = at.has("num_q_heads"); // as in check_attrs: a QK op declares its head counts
     const int rot = at.has("rotary_dim") ? static_cast<int>(at.i("rotary_dim")) : 0;
     a.rotary_dim = rot;
     a.interleaved = at.has("interleaved") ? static_cast<int32_t>(at.i("interleaved")) : 0;
@@ -355,7 +357,7 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
         a.head_dim = hd;
         a.has_norm = 1;
         a.epsilon = at.f("epsilon");
-        a.weight_offset = static_cast<float>(at.i("weight_offset"));
+        a.weight_offset = at.has("weight_offset") ? static_cast<float>(at.i("weight_offset")) : 0.0f;
         a.weight_dtype = qw.dtype;
         a.q_weight = qw.data;
         a.k_weight = kw.data;
@@ -367,8 +369,9 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
         std::copy(kh.out_stride, kh.out_stride + 3, a.k_out_stride);
         call.q_out_shape = qh.out_shape;
         call.k_out_shape = kh.out_shape;
-        if (op == OpKind::QkNormRope) bind_table(a, in[4], in[5], qh, rot, at.s("cos_layout"));
-        if (op == OpKind::QkNormMRope) {
+        // angles from cos / sin tables (the ops with a cos_layout) or from positions and inv_freq (MRoPE)
+        if (at.has("cos_layout")) bind_table(a, in[4], in[5], qh, rot, at.s("cos_layout"));
+        if (at.has("mrope_section")) {
             bind_inv_freq(a, in[5], rot, at);
             bind_positions(a, in[4], qh.tokens, at);
         }

@@ -1,20 +1,32 @@
 package dev.graphfuse.runtime.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.graphfuse.dsl.ast.Decl;
+import dev.graphfuse.dsl.parse.FuseFileParser;
 import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.text.GraphTextReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -48,6 +60,33 @@ class OrtOpNumericsTest {
             }
         }
         return tests.stream();
+    }
+
+    /**
+     * Every op ops/graphfuse.fuse declares has a case here, so each declared op is run through ONNX Runtime
+     * with this library's schema, binding and kernels: an op declared without them fails, not only an op
+     * whose schema differs (OrtOpContractTest).
+     */
+    @Test
+    void everyDeclaredOpHasACase() throws IOException {
+        Set<String> declared = new TreeSet<>();
+        String ops = "dev/graphfuse/patterns/ops/graphfuse.fuse";
+        try (InputStream in = OrtOpNumericsTest.class.getClassLoader().getResourceAsStream(ops)) {
+            assertNotNull(in, ops);
+            for (Decl d : FuseFileParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), ops).decls()) {
+                if (d instanceof Decl.Op op && op.domain().equals("graphfuse")) {
+                    declared.add(op.name());
+                }
+            }
+        }
+        Set<String> covered = new TreeSet<>();
+        for (Case c : cases()) {
+            Matcher m = Pattern.compile("graphfuse::(\\w+)\\(").matcher(c.graph);
+            while (m.find()) {
+                covered.add(m.group(1));
+            }
+        }
+        assertEquals(declared, covered, "ops declared in " + ops + " vs ops with a numerics case here");
     }
 
     /** One single-node model: its text (with {T} for the element type), its inputs, and the reference. */
