@@ -24,6 +24,8 @@ struct TensorArg {
     int32_t dtype; // ONNX element type
     std::vector<int64_t> shape;
     int64_t count() const;
+    // an optional input the node left out (no data, no type)
+    bool absent() const { return data == nullptr && dtype == 0; }
     std::string describe() const; // "f16[1,16,4096]"
 };
 

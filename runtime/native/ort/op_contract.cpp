@@ -99,7 +99,8 @@ std::string contract_text() {
     std::ostringstream o;
     for (const OpDecl& d : op_decls()) {
         o << "op graphfuse." << d.name << "(";
-        for (size_t i = 0; i < d.inputs.size(); i++) o << (i ? ", " : "") << d.inputs[i] << type_var(d.input_types[i]);
+        for (size_t i = 0; i < d.inputs.size(); i++)
+            o << (i ? ", " : "") << d.inputs[i] << type_var(d.input_types[i]) << (d.optional_input(i) ? "?" : "");
         o << ") -> (";
         for (size_t i = 0; i < d.outputs.size(); i++) o << (i ? ", " : "") << d.outputs[i] << type_var(d.output_types[i]);
         o << ") {";

@@ -4,6 +4,7 @@
 // gf_ort_contract()), so the two cannot drift apart silently.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ struct OpDecl {
     std::vector<const char*> outputs;
     std::vector<TypeRule> output_types;
     std::vector<AttrDecl> attrs;
+    // Inputs from this index on are optional, as `name?` in the declaration: trailing inputs a node may
+    // leave out (ONNX), which the kernel then sees as absent (TensorArg::absent()).
+    size_t required_inputs = SIZE_MAX;
+    bool optional_input(size_t i) const { return i >= required_inputs; }
 };
 
 const std::vector<OpDecl>& op_decls();

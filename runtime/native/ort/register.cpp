@@ -125,11 +125,29 @@ int io_type(const Api& api, const OrtKernelInfo* info, Slot slot, size_t i) {
     return t;
 }
 
+// Whether the node gives optional input i: it has that many inputs and the one at i is a tensor (ONNX
+// writes a left-out input in the middle as an empty name).
+bool has_input(const Api& api, const OrtKernelInfo* info, size_t i) {
+    size_t n = 0;
+    check(api.at<OrtStatus* (*)(const OrtKernelInfo*, size_t*)>(kKernelInfo_GetInputCount)(info, &n));
+    if (i >= n) return false;
+    Owned<OrtTypeInfo> ti{api, kReleaseTypeInfo};
+    OrtStatus* s = api.at<OrtStatus* (*)(const OrtKernelInfo*, size_t, OrtTypeInfo**)>(kKernelInfo_GetInputTypeInfo)(info, i, &ti.p);
+    if (s != nullptr) {
+        api.release(s);
+        return false;
+    }
+    const OrtTensorTypeAndShapeInfo* tensor = nullptr;
+    check(api.at<OrtStatus* (*)(const OrtTypeInfo*, const OrtTensorTypeAndShapeInfo**)>(kCastTypeInfoToTensorInfo)(ti.p, &tensor));
+    return tensor != nullptr;
+}
+
 // Element types against the declaration: the first input's type is shared by every SameAsFirst input.
 void check_input_types(const Kernel& k, const OrtKernelInfo* info) {
     const OpDecl& d = *k.decl;
     int first = -1;
     for (size_t i = 0; i < d.inputs.size(); i++) {
+        if (d.optional_input(i) && !has_input(k.api, info, i)) continue;
         const int t = io_type(k.api, info, kKernelInfo_GetInputTypeInfo, i);
         const TypeRule rule = d.input_types[i];
         std::string want;
@@ -230,8 +248,11 @@ OrtStatus* create_kernel(const OrtCustomOp* op, const OrtApi* ort, const OrtKern
 }
 
 TensorArg input(const Api& api, OrtKernelContext* ctx, size_t i) {
+    size_t n = 0;
+    check(api.at<OrtStatus* (*)(const OrtKernelContext*, size_t*)>(kKernelContext_GetInputCount)(ctx, &n));
     const OrtValue* v = nullptr;
-    check(api.at<OrtStatus* (*)(const OrtKernelContext*, size_t, const OrtValue**)>(kKernelContext_GetInput)(ctx, i, &v));
+    if (i < n) check(api.at<OrtStatus* (*)(const OrtKernelContext*, size_t, const OrtValue**)>(kKernelContext_GetInput)(ctx, i, &v));
+    if (v == nullptr) return TensorArg{nullptr, 0, {}}; // an optional input the node left out
     Owned<OrtTensorTypeAndShapeInfo> info{api, kReleaseTensorTypeAndShapeInfo};
     check(api.at<OrtStatus* (*)(const OrtValue*, OrtTensorTypeAndShapeInfo**)>(kGetTensorTypeAndShape)(v, &info.p));
     ONNXTensorElementDataType t = ONNX_TYPE_UNDEFINED;
@@ -368,6 +389,9 @@ const char* get_ep(const OrtCustomOp* op) { return entry(op).cuda ? kCudaEp : nu
 ONNXTensorElementDataType any_type(const OrtCustomOp*, size_t) { return ONNX_TYPE_UNDEFINED; }
 size_t input_count(const OrtCustomOp* op) { return entry(op).decl->inputs.size(); }
 size_t output_count(const OrtCustomOp* op) { return entry(op).decl->outputs.size(); }
+OrtCustomOpInputOutputCharacteristic input_kind(const OrtCustomOp* op, size_t i) {
+    return entry(op).decl->optional_input(i) ? ORT_IO_OPTIONAL : ORT_IO_REQUIRED;
+}
 OrtCustomOpInputOutputCharacteristic required(const OrtCustomOp*, size_t) { return ORT_IO_REQUIRED; }
 OrtMemType device_memory(const OrtCustomOp*, size_t) { return ORT_MEM_DEFAULT; }
 int min_arity(const OrtCustomOp*) { return 1; }
@@ -384,7 +408,7 @@ OpEntry make_entry(const OpDecl& d, bool cuda) {
     e.GetOutputType = any_type;
     e.GetOutputTypeCount = output_count;
     e.KernelDestroy = destroy;
-    e.GetInputCharacteristic = required;
+    e.GetInputCharacteristic = input_kind;
     e.GetOutputCharacteristic = required;
     e.GetInputMemoryType = device_memory;
     e.GetVariadicInputMinArity = min_arity;
