@@ -66,6 +66,10 @@ extern "C" {
 #define GF_DECLARE_FIELD(type, name) type name;
 #define GF_DECLARE_ARRAY(type, name, count) type name[count];
 
+/* The per-head norm of the rope family (gf_rope_args.has_norm), step 1 below. */
+#define GF_NORM_NONE 0
+#define GF_NORM_RMS 1 /* QkNorm, QkNormRope, QkNormMRope */
+
 /* Where the rotation angles come from. */
 #define GF_ANGLES_TABLE 1    /* cos / sin tables, one row per token or per position */
 #define GF_ANGLES_INV_FREQ 2 /* theta_j = f32(position) * inv_freq[j], computed on the fly */
@@ -76,8 +80,8 @@ extern "C" {
  * Tokens are indexed (b, s), b < batch, s < seq. Element (b, s, h, i) of q lives at
  *   q + b*q_stride[0] + s*q_stride[1] + h*q_stride[2] + i,   i < head_dim,
  * and likewise for q_out, k, k_out (in place: the same pointer and strides). For each head:
- *   1. if has_norm: y_i = x_i * r * (w_i + weight_offset), r = 1/sqrt(sum(x^2)/head_dim + epsilon),
- *      w = q_weight or k_weight ([head_dim], weight_dtype); else y_i = x_i.
+ *   1. has_norm = GF_NORM_RMS: y_i = x_i * r * (w_i + weight_offset), r = 1/sqrt(sum(x^2)/head_dim + epsilon),
+ *      w = q_weight or k_weight ([head_dim], weight_dtype). GF_NORM_NONE: y_i = x_i.
  *   2. if rotary_dim > 0: angles for j < rotary_dim/2 (below); neox (interleaved = 0) rotates
  *      (y_j, y_{j+rot/2}), gpt-j (interleaved = 1) rotates (y_{2j}, y_{2j+1}):
  *        o_a = y_a*cos_a - y_b*sin_a,  o_b = y_b*cos_b + y_a*sin_b
@@ -109,7 +113,7 @@ extern "C" {
     F(int32_t, head_dim)                                                                            \
     F(int32_t, rotary_dim)                   /* 0 = no rotation */                                  \
     F(int32_t, interleaved)                  /* 0 neox, 1 gpt-j */                                  \
-    F(int32_t, has_norm)                                                                            \
+    F(int32_t, has_norm)                     /* GF_NORM_* */                                        \
     F(float, epsilon)                                                                               \
     F(float, weight_offset)                  /* 0, or 1 for Gemma's (1 + w) */                      \
     F(const void*, q)                                                                               \
@@ -191,8 +195,8 @@ GF_API int gf_stream_create(void** stream);
 GF_API int gf_stream_destroy(void* stream);
 GF_API int gf_stream_synchronize(void* stream);
 
-/* One entry point per fused op. Each checks that args describe that op (e.g. gf_qk_norm: has_norm = 1,
- * rotary_dim = 0), then launches. */
+/* One entry point per fused op. Each checks that args describe that op (e.g. gf_qk_norm: a has_norm other
+ * than GF_NORM_NONE, rotary_dim = 0), then launches. */
 GF_API int gf_qk_norm(const gf_rope_args* args, void* stream);
 GF_API int gf_qk_norm_rope(const gf_rope_args* args, void* stream);
 GF_API int gf_qk_norm_mrope(const gf_rope_args* args, void* stream);

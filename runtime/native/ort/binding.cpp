@@ -355,7 +355,7 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
         a.num_q_heads = nq;
         a.num_k_heads = nk;
         a.head_dim = hd;
-        a.has_norm = 1;
+        a.has_norm = GF_NORM_RMS;
         a.epsilon = at.f("epsilon");
         a.weight_offset = at.has("weight_offset") ? static_cast<float>(at.i("weight_offset")) : 0.0f;
         a.weight_dtype = qw.dtype;
