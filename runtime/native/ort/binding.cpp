@@ -265,7 +265,7 @@ std::string dtype_name(int32_t dtype) {
 
 std::string TensorArg::describe() const { return dtype_name(dtype) + shape_text(shape); }
 
-void check_attrs(OpKind op, const NodeAttrs& a) {
+void check_attrs(const OpDecl& op, const NodeAttrs& a) {
     auto positive = [&](const char* name) {
         if (a.i(name) <= 0 || a.i(name) > INT32_MAX)
             throw BindError(std::string("attribute ") + name + " = " + std::to_string(a.i(name)) + " is not a positive int32");
@@ -282,7 +282,7 @@ void check_attrs(OpKind op, const NodeAttrs& a) {
     // head counts make a QK op, mrope_section an MRoPE one
     const bool qk = a.has("num_q_heads");
     const bool mrope = a.has("mrope_section");
-    if (op == OpKind::RmsNorm || op == OpKind::GemmaRmsNorm || op == OpKind::RmsNormGated) epsilon();
+    if (op.family == OpFamily::Norm) epsilon();
     if (qk) {
         epsilon();
         positive("num_q_heads");
@@ -324,7 +324,7 @@ void check_attrs(OpKind op, const NodeAttrs& a) {
     }
 }
 
-RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>& in) {
+RopeCall bind_rope_family(const OpDecl& op, const NodeAttrs& at, const std::vector<TensorArg>& in) {
     RopeCall call{};
     gf_rope_args a = empty_rope_args();
     const bool qk = at.has("num_q_heads"); // as in check_attrs: a QK op declares its head counts
@@ -375,7 +375,7 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
             bind_inv_freq(a, in[5], rot, at);
             bind_positions(a, in[4], qh.tokens, at);
         }
-    } else if (op == OpKind::Rope) {
+    } else if (op.is("Rope")) {
         const TensorArg& x = in[0];
         require_float(x, "X");
         if (x.shape.empty()) throw BindError("X is a scalar");
@@ -427,7 +427,7 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
     return call;
 }
 
-NormCall bind_norm(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>& in, int32_t out_dtype) {
+NormCall bind_norm(const OpDecl& op, const NodeAttrs& at, const std::vector<TensorArg>& in, int32_t out_dtype) {
     const TensorArg& x = in[0];
     require_float(x, "X");
     if (x.shape.empty()) throw BindError("X is a scalar");
@@ -451,12 +451,12 @@ NormCall bind_norm(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>&
     a.rows = x.count() / width;
     a.n = width;
     a.epsilon = at.f("epsilon");
-    a.weight_offset = op == OpKind::GemmaRmsNorm ? 1.0f : 0.0f;
+    a.weight_offset = op.is("GemmaRmsNorm") ? 1.0f : 0.0f;
     a.x = x.data;
     a.weight = w.data;
     a.x_row_stride = width;
     a.out_row_stride = width;
-    if (op == OpKind::RmsNormGated) {
+    if (op.is("RmsNormGated")) {
         const TensorArg& z = in[2];
         if (z.shape != x.shape || z.dtype != x.dtype)
             throw BindError("gate " + z.describe() + " is not exactly X's shape and type " + x.describe() +

@@ -55,13 +55,13 @@ struct CosSinCall {
     std::vector<int64_t> out_shape;
 };
 
-RopeCall bind_rope_family(OpKind op, const NodeAttrs& a, const std::vector<TensorArg>& in);
+RopeCall bind_rope_family(const OpDecl& op, const NodeAttrs& a, const std::vector<TensorArg>& in);
 // out_dtype: the graph's type for the output (a norm rounds once, to it, whatever X's type).
-NormCall bind_norm(OpKind op, const NodeAttrs& a, const std::vector<TensorArg>& in, int32_t out_dtype);
+NormCall bind_norm(const OpDecl& op, const NodeAttrs& a, const std::vector<TensorArg>& in, int32_t out_dtype);
 CosSinCall bind_cos_sin(const NodeAttrs& a, const std::vector<TensorArg>& in);
 
 // Attribute values a node can carry but no kernel takes (checked once, at kernel creation).
-void check_attrs(OpKind op, const NodeAttrs& a);
+void check_attrs(const OpDecl& op, const NodeAttrs& a);
 
 std::string dtype_name(int32_t dtype);
 

@@ -190,7 +190,7 @@ int64_t declared_last_dim(const Api& api, const OrtKernelInfo* info, size_t i) {
 void check_cuda_geometry(const Kernel& k, const OrtKernelInfo* info) {
     // the QkNorm family names its head size; Rope and MRope rotate their input's last dim
     int64_t hd = k.attrs.has("head_dim") ? k.attrs.i("head_dim") : -1;
-    if (k.decl->kind == OpKind::Rope || k.decl->kind == OpKind::MRope) hd = declared_last_dim(k.api, info, 0);
+    if (k.decl->is("Rope") || k.decl->is("MRope")) hd = declared_last_dim(k.api, info, 0);
     if (hd > GF_MAX_HEAD_DIM)
         throw BindError("head_dim " + std::to_string(hd) + " has no CUDA kernel (at most " +
                         std::to_string(GF_MAX_HEAD_DIM) + ")");
@@ -227,10 +227,9 @@ OrtStatus* create_kernel(const OrtCustomOp* op, const OrtApi* ort, const OrtKern
             case AttrDecl::Optional: break;
             }
         }
-        check_attrs(e.decl->kind, k->attrs);
+        check_attrs(*e.decl, k->attrs);
         check_input_types(*k, info);
-        const OpKind kind = e.decl->kind;
-        if (kind == OpKind::RmsNorm || kind == OpKind::GemmaRmsNorm || kind == OpKind::RmsNormGated) {
+        if (e.decl->family == OpFamily::Norm) {
             k->out_type = io_type(api, info, kKernelInfo_GetOutputTypeInfo, 0);
             if (!is_float(k->out_type))
                 throw BindError("output is " + dtype_name(k->out_type) + ", expected f32, f16 or bf16");
@@ -327,18 +326,16 @@ void run(Kernel& k, OrtKernelContext* ctx) {
     std::vector<TensorArg> in;
     for (size_t i = 0; i < d.inputs.size(); i++) in.push_back(input(k.api, ctx, i));
     int rc = 0;
-    switch (d.kind) {
-    case OpKind::RmsNorm:
-    case OpKind::GemmaRmsNorm:
-    case OpKind::RmsNormGated: {
-        NormCall c = bind_norm(d.kind, k.attrs, in, k.out_type);
+    switch (d.family) {
+    case OpFamily::Norm: {
+        NormCall c = bind_norm(d, k.attrs, in, k.out_type);
         c.args.out = output(k.api, ctx, 0, c.out_shape);
         if (c.args.rows == 0) return;
-        rc = launch(k, ctx, [&](void* stream) { return cuda_norm(d.kind, c.args, stream); },
+        rc = launch(k, ctx, [&](void* stream) { return cuda_norm(c.args, stream); },
                     [&](Runner* r) { return cpu_norm(c.args, for_each, r); });
         break;
     }
-    case OpKind::MRopeCosSin: {
+    case OpFamily::CosSin: {
         const CosSinCall c = bind_cos_sin(k.attrs, in);
         float* cos = static_cast<float*>(output(k.api, ctx, 0, c.out_shape));
         float* sin = static_cast<float*>(output(k.api, ctx, 1, c.out_shape));
@@ -347,12 +344,12 @@ void run(Kernel& k, OrtKernelContext* ctx) {
                     [&](Runner* r) { return cpu_cos_sin(c, cos, sin, for_each, r), 0; });
         break;
     }
-    default: {
-        RopeCall c = bind_rope_family(d.kind, k.attrs, in);
+    case OpFamily::Rope: {
+        RopeCall c = bind_rope_family(d, k.attrs, in);
         c.args.q_out = output(k.api, ctx, 0, c.q_out_shape);
         if (d.outputs.size() > 1) c.args.k_out = output(k.api, ctx, 1, c.k_out_shape);
         if (count(c.q_out_shape) == 0 && (d.outputs.size() < 2 || count(c.k_out_shape) == 0)) return;
-        rc = launch(k, ctx, [&](void* stream) { return cuda_rope(d.kind, c.args, stream); },
+        rc = launch(k, ctx, [&](void* stream) { return cuda_rope(c.args, stream); },
                     [&](Runner* r) { return cpu_rope(c.args, for_each, r); });
         break;
     }

@@ -150,21 +150,21 @@ OrtStatus* infer_output_shapes(const Api& api, const OpDecl& d, OrtShapeInferCon
             set_output(api, ctx, 1, type0, ko);
             return nullptr;
         }
-        switch (d.kind) {
-        case OpKind::MRope: set_output(api, ctx, 0, type0, permuted(x, perm)); break;
-        case OpKind::MRopeCosSin: {
+        if (d.is("MRope")) {
+            set_output(api, ctx, 0, type0, permuted(x, perm));
+        } else if (d.family == OpFamily::CosSin) {
             std::vector<int64_t> sec;
             if (x.empty() || !read_int_attr(api, ctx, "mrope_section", sec) || sec.size() != 3) return nullptr;
             std::vector<Dim> out(x.begin() + 1, x.end());
             out.push_back(Dim{sec[0] + sec[1] + sec[2], ""});
             set_output(api, ctx, 0, ONNX_TYPE_FLOAT, out);
             set_output(api, ctx, 1, ONNX_TYPE_FLOAT, out);
-            break;
-        }
-        case OpKind::Rope: set_output(api, ctx, 0, type0, x); break;
-        // norms keep X's shape; their output type is the graph's (Hugging Face's fp32 norm with a cast back
-        // to fp16 is one op with an f32 X and an f16 output), so it is left for the model's value_info
-        default: set_output(api, ctx, 0, ONNX_TYPE_UNDEFINED, x); break;
+        } else if (d.is("Rope")) {
+            set_output(api, ctx, 0, type0, x);
+        } else {
+            // norms keep X's shape; their output type is the graph's (Hugging Face's fp32 norm with a cast back
+            // to fp16 is one op with an f32 X and an f16 output), so it is left for the model's value_info
+            set_output(api, ctx, 0, ONNX_TYPE_UNDEFINED, x);
         }
         return nullptr;
     } catch (const OrtFailure& f) {
