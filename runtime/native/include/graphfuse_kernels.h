@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change of a signature, struct layout or semantics below. */
-#define GF_ABI_VERSION 1
+#define GF_ABI_VERSION 2
 
 /* Element types: ONNX TensorProto.DataType. */
 #define GF_DTYPE_F32 1
@@ -68,7 +68,8 @@ extern "C" {
 
 /* The per-head norm of the rope family (gf_rope_args.has_norm), step 1 below. */
 #define GF_NORM_NONE 0
-#define GF_NORM_RMS 1 /* QkNorm, QkNormRope, QkNormMRope */
+#define GF_NORM_RMS 1   /* QkNorm, QkNormRope, QkNormMRope */
+#define GF_NORM_LAYER 2 /* QkLayerNormRope: mean removed, then the variance of the centred values; a bias */
 
 /* Where the rotation angles come from. */
 #define GF_ANGLES_TABLE 1    /* cos / sin tables, one row per token or per position */
@@ -81,7 +82,12 @@ extern "C" {
  *   q + b*q_stride[0] + s*q_stride[1] + h*q_stride[2] + i,   i < head_dim,
  * and likewise for q_out, k, k_out (in place: the same pointer and strides). For each head:
  *   1. has_norm = GF_NORM_RMS: y_i = x_i * r * (w_i + weight_offset), r = 1/sqrt(sum(x^2)/head_dim + epsilon),
- *      w = q_weight or k_weight ([head_dim], weight_dtype). GF_NORM_NONE: y_i = x_i.
+ *      w = q_weight or k_weight ([head_dim], weight_dtype).
+ *      has_norm = GF_NORM_LAYER: m = sum(x)/head_dim, c_i = x_i - m, r = 1/sqrt(sum(c^2)/head_dim + epsilon),
+ *      y_i = c_i * r * w[h*weight_head_stride + i] + b[h*bias_head_stride + i] (b = q_bias or k_bias, in
+ *      weight_dtype; NULL = no bias; a stride of 0: one [head_dim] vector for every head, head_dim: per head
+ *      h, Cohere's [heads, head_dim]); weight_offset is 0. GF_NORM_NONE: y_i = x_i.
+ *      Only GF_NORM_LAYER reads q_bias, k_bias and the head strides; any other kind has them NULL and 0.
  *   2. if rotary_dim > 0: angles for j < rotary_dim/2 (below); neox (interleaved = 0) rotates
  *      (y_j, y_{j+rot/2}), gpt-j (interleaved = 1) rotates (y_{2j}, y_{2j+1}):
  *        o_a = y_a*cos_a - y_b*sin_a,  o_b = y_b*cos_b + y_a*sin_b
@@ -126,6 +132,10 @@ extern "C" {
     A(int64_t, k_out_stride, 3)                                                                     \
     F(const void*, q_weight)                                                                        \
     F(const void*, k_weight)                                                                        \
+    F(const void*, q_bias)                   /* GF_NORM_LAYER only; NULL = none */                  \
+    F(const void*, k_bias)                                                                          \
+    F(int64_t, weight_head_stride)           /* GF_NORM_LAYER: 0 shared, head_dim per head */       \
+    F(int64_t, bias_head_stride)                                                                    \
     F(int32_t, angle_source)                 /* GF_ANGLES_* (ignored when rotary_dim = 0) */        \
     F(int32_t, table_dtype)                  /* cos, sin */                                         \
     F(const void*, cos)                                                                             \
@@ -196,7 +206,8 @@ GF_API int gf_stream_destroy(void* stream);
 GF_API int gf_stream_synchronize(void* stream);
 
 /* One entry point per fused op. Each checks that args describe that op (e.g. gf_qk_norm: a has_norm other
- * than GF_NORM_NONE, rotary_dim = 0), then launches. */
+ * than GF_NORM_NONE, rotary_dim = 0), then launches. The norm entry points take every norm kind:
+ * gf_qk_norm_rope runs QkNormRope (GF_NORM_RMS) and QkLayerNormRope (GF_NORM_LAYER). */
 GF_API int gf_qk_norm(const gf_rope_args* args, void* stream);
 GF_API int gf_qk_norm_rope(const gf_rope_args* args, void* stream);
 GF_API int gf_qk_norm_mrope(const gf_rope_args* args, void* stream);

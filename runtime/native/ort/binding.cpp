@@ -234,6 +234,45 @@ void bind_positions(gf_rope_args& a, const TensorArg& pos, const TokenAxes& toke
     a.mrope_interleaved = at.s("section_layout") == "interleaved" ? 1 : 0;
 }
 
+// QkLayerNormRope's scale or bias rows: 0 for one [head_dim] vector shared by every head, head_dim for a
+// row per head ([heads, head_dim]: Cohere's per-head weights).
+int64_t head_rows(const TensorArg& t, const char* name, int heads, int hd) {
+    const bool rows_of_hd = !t.shape.empty() && t.shape.back() == hd;
+    if (rows_of_hd && t.count() == hd) return 0;
+    if (rows_of_hd && t.count() == static_cast<int64_t>(heads) * hd) return hd;
+    throw BindError(std::string(name) + " " + t.describe() + " is neither [head_dim " + std::to_string(hd) + "] nor [" +
+                    std::to_string(heads) + " heads, head_dim " + std::to_string(hd) + "]");
+}
+
+// One stride serves q and k: both shared or both per head (a single head reads row 0 either way).
+int64_t qk_rows(const TensorArg& qt, const TensorArg& kt, const char* what, int nq, int nk, int hd) {
+    int64_t q = head_rows(qt, (std::string("q_") + what).c_str(), nq, hd);
+    int64_t k = head_rows(kt, (std::string("k_") + what).c_str(), nk, hd);
+    if (q != k && nq == 1) q = k;
+    if (q != k && nk == 1) k = q;
+    if (q != k)
+        throw BindError(std::string("q_") + what + " " + qt.describe() + " and k_" + what + " " + kt.describe() +
+                        " are not both [head_dim] or both per head");
+    return q;
+}
+
+// QkLayerNormRope's norm: scales [head_dim] or per head, optional biases (both or neither) of the scales' type.
+void bind_layer_norm(gf_rope_args& a, const std::vector<TensorArg>& in, int nq, int nk, int hd) {
+    a.has_norm = GF_NORM_LAYER;
+    a.weight_offset = 0.0f;
+    a.weight_head_stride = qk_rows(in[2], in[3], "scale", nq, nk, hd);
+    const TensorArg& qb = in[6];
+    const TensorArg& kb = in[7];
+    if (qb.absent() && kb.absent()) return;
+    if (qb.absent() || kb.absent()) throw BindError("q_bias and k_bias are given together or not at all");
+    if (qb.dtype != in[2].dtype || kb.dtype != in[2].dtype)
+        throw BindError("biases " + qb.describe() + ", " + kb.describe() + " are not of the scales' type " +
+                        dtype_name(in[2].dtype));
+    a.bias_head_stride = qk_rows(qb, kb, "bias", nq, nk, hd);
+    a.q_bias = qb.data;
+    a.k_bias = kb.data;
+}
+
 gf_rope_args empty_rope_args() {
     gf_rope_args a{};
     a.struct_size = sizeof(gf_rope_args);
@@ -347,7 +386,8 @@ RopeCall bind_rope_family(const OpDecl& op, const NodeAttrs& at, const std::vect
         const TensorArg& kw = in[3];
         require_float(qw, "q_scale");
         if (kw.dtype != qw.dtype) throw BindError("q_scale " + qw.describe() + " and k_scale " + kw.describe() + " differ in type");
-        if (qw.count() != hd || kw.count() != hd)
+        const bool layer = op.is("QkLayerNormRope");
+        if (!layer && (qw.count() != hd || kw.count() != hd))
             throw BindError("q/k scales " + qw.describe() + ", " + kw.describe() + " are not [head_dim " + std::to_string(hd) + "]");
         a.dtype = q.dtype;
         a.batch = qh.tokens.batch;
@@ -358,6 +398,7 @@ RopeCall bind_rope_family(const OpDecl& op, const NodeAttrs& at, const std::vect
         a.has_norm = GF_NORM_RMS;
         a.epsilon = at.f("epsilon");
         a.weight_offset = at.has("weight_offset") ? static_cast<float>(at.i("weight_offset")) : 0.0f;
+        if (layer) bind_layer_norm(a, in, nq, nk, hd);
         a.weight_dtype = qw.dtype;
         a.q_weight = qw.data;
         a.k_weight = kw.data;

@@ -36,7 +36,13 @@ GF_NORM_FN bool norm_kind_has_fast_path(int kind) { return kind == GF_NORM_NONE 
 inline bool norm_args_valid(const gf_rope_args& a) {
     switch (a.has_norm) {
     case GF_NORM_NONE:
-    case GF_NORM_RMS: return true;
+    case GF_NORM_RMS:
+        // the LayerNorm's own fields stay unset: nothing reads them
+        return a.q_bias == nullptr && a.k_bias == nullptr && a.weight_head_stride == 0 && a.bias_head_stride == 0;
+    case GF_NORM_LAYER:
+        // a weight or bias row per head (stride head_dim) or one for all (0); no Gemma offset
+        return (a.weight_head_stride == 0 || a.weight_head_stride == a.head_dim) &&
+               (a.bias_head_stride == 0 || a.bias_head_stride == a.head_dim) && a.weight_offset == 0.0f;
     default: return false;
     }
 }
@@ -68,6 +74,42 @@ GF_NORM_FN void rms_norm_head(const gf_rope_args& a, const H& h, float* y, int h
         if (h.in_head(e)) y[e] = y[e] * r * (h.load(w, h.element(e), a.weight_dtype) + a.weight_offset);
 }
 
+// QkLayerNormRope's norm: the mean, then the variance of the centred values (two passes over the head, not
+// E[x^2] - mean^2, which cancels catastrophically when the mean is large next to the spread), then the head's
+// own weight and bias rows (stride head_dim, Cohere's [heads, head_dim]) or the shared ones (stride 0).
+#if defined(__CUDACC__)
+#pragma nv_exec_check_disable
+#endif
+template <class H>
+GF_NORM_FN void layer_norm_head(const gf_rope_args& a, const H& h, float* y, int held) {
+    float s = 0.f;
+    GF_NORM_UNROLL
+    for (int e = 0; e < held; e++)
+        if (h.in_head(e)) s += y[e];
+    const float mean = h.head_sum(s) / static_cast<float>(h.hd);
+    float ss = 0.f;
+    GF_NORM_UNROLL
+    for (int e = 0; e < held; e++) {
+        if (h.in_head(e)) {
+            y[e] -= mean;
+            ss += y[e] * y[e];
+        }
+    }
+    const float r = h.inv_sqrt(h.head_sum(ss) / static_cast<float>(h.hd) + a.epsilon);
+    const void* w = h.is_q ? a.q_weight : a.k_weight;
+    const void* b = h.is_q ? a.q_bias : a.k_bias;
+    const int64_t w_row = h.head * a.weight_head_stride;
+    const int64_t b_row = h.head * a.bias_head_stride;
+    GF_NORM_UNROLL
+    for (int e = 0; e < held; e++) {
+        if (h.in_head(e)) {
+            float v = y[e] * r * h.load(w, w_row + h.element(e), a.weight_dtype);
+            if (b != nullptr) v += h.load(b, b_row + h.element(e), a.weight_dtype);
+            y[e] = v;
+        }
+    }
+}
+
 // Step 1 of the header's per-head semantics: y (the head as loaded) becomes the normalized head.
 #if defined(__CUDACC__)
 #pragma nv_exec_check_disable
@@ -76,6 +118,7 @@ template <class H>
 GF_NORM_FN void norm_head(const gf_rope_args& a, const H& h, float* y, int held) {
     switch (a.has_norm) {
     case GF_NORM_RMS: rms_norm_head(a, h, y, held); return;
+    case GF_NORM_LAYER: layer_norm_head(a, h, y, held); return;
     default: return; // GF_NORM_NONE
     }
 }

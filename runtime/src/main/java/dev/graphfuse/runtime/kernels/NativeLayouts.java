@@ -17,7 +17,7 @@ import java.lang.foreign.StructLayout;
  */
 final class NativeLayouts {
     /** GF_ABI_VERSION of the header these layouts were generated from. */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
 
     static final StructLayout ROPE_ARGS = MemoryLayout.structLayout(
             JAVA_LONG.withName("struct_size"),
@@ -43,6 +43,10 @@ final class NativeLayouts {
             MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("k_out_stride"),
             ADDRESS.withName("q_weight"),
             ADDRESS.withName("k_weight"),
+            ADDRESS.withName("q_bias"),
+            ADDRESS.withName("k_bias"),
+            JAVA_LONG.withName("weight_head_stride"),
+            JAVA_LONG.withName("bias_head_stride"),
             JAVA_INT.withName("angle_source"),
             JAVA_INT.withName("table_dtype"),
             ADDRESS.withName("cos"),
