@@ -29,15 +29,16 @@ import ctypes
 import dataclasses
 import math
 import os
+import re
 import sys
 import time
 
 import torch
 
-GF_ABI_VERSION = 1
 GF_DTYPE = {torch.float32: 1, torch.int32: 6, torch.int64: 7, torch.float16: 10, torch.bfloat16: 16}
 GF_ERR_POSITION_RANGE = 10004
 GF_ANGLES_TABLE = 1
+GF_NORM_LAYER = 2
 GF_ANGLES_INV_FREQ = 2
 RTOL = 1e-5
 ROPE_BASE = 1e6
@@ -48,69 +49,42 @@ I64x3 = ctypes.c_int64 * 3
 I32x3 = ctypes.c_int32 * 3
 
 
+# The argument structs as the header declares them: its field lists (GF_ROPE_ARGS_FIELDS, GF_NORM_ARGS_FIELDS)
+# are the one place a field is written, so the ctypes structs are read from there, not typed again here.
+# check_layout() then compares them with the compiled library's own report (gf_abi_layout).
+HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runtime", "native", "include",
+                      "graphfuse_kernels.h")
+_C_TYPES = {"int32_t": ctypes.c_int32, "int64_t": ctypes.c_int64, "float": ctypes.c_float}
+
+
+def header_fields(macro):
+    """[(name, ctypes type)] of one field list: F(type, name) and A(type, name, count) up to the first line
+    that does not continue the macro."""
+    text = re.sub(r"/\*.*?\*/", "", open(HEADER).read(), flags=re.S)
+    start = text.index("#define " + macro + "(F, A)")
+    lines = []
+    for line in text[start:].splitlines()[1:]:
+        lines.append(line)
+        if not line.rstrip().endswith("\\"):
+            break
+    fields = []
+    for kind, typ, name, count in re.findall(r"\b([FA])\(([^,()]+),\s*(\w+)(?:,\s*(\d+))?\)", "\n".join(lines)):
+        t = ctypes.c_void_p if "*" in typ else _C_TYPES[typ.strip()]
+        fields.append((name, t * int(count) if kind == "A" else t))
+    if not fields:
+        raise SystemExit(f"{HEADER}: no fields in {macro}")
+    return fields
+
+
 class RopeArgs(ctypes.Structure):
-    _fields_ = [
-        ("struct_size", ctypes.c_int64),
-        ("dtype", ctypes.c_int32),
-        ("weight_dtype", ctypes.c_int32),
-        ("batch", ctypes.c_int64),
-        ("seq", ctypes.c_int64),
-        ("num_q_heads", ctypes.c_int32),
-        ("num_k_heads", ctypes.c_int32),
-        ("head_dim", ctypes.c_int32),
-        ("rotary_dim", ctypes.c_int32),
-        ("interleaved", ctypes.c_int32),
-        ("has_norm", ctypes.c_int32),
-        ("epsilon", ctypes.c_float),
-        ("weight_offset", ctypes.c_float),
-        ("q", ctypes.c_void_p),
-        ("q_out", ctypes.c_void_p),
-        ("k", ctypes.c_void_p),
-        ("k_out", ctypes.c_void_p),
-        ("q_stride", I64x3),
-        ("q_out_stride", I64x3),
-        ("k_stride", I64x3),
-        ("k_out_stride", I64x3),
-        ("q_weight", ctypes.c_void_p),
-        ("k_weight", ctypes.c_void_p),
-        ("angle_source", ctypes.c_int32),
-        ("table_dtype", ctypes.c_int32),
-        ("cos", ctypes.c_void_p),
-        ("sin", ctypes.c_void_p),
-        ("table_stride", I64x2),
-        ("table_width", ctypes.c_int32),
-        ("position_rows", ctypes.c_int32),
-        ("position_dtype", ctypes.c_int32),
-        ("mrope_interleaved", ctypes.c_int32),
-        ("positions", ctypes.c_void_p),
-        ("position_stride", I64x3),
-        ("max_position", ctypes.c_int64),
-        ("inv_freq", ctypes.c_void_p),
-        ("attention_scaling", ctypes.c_float),
-        ("mrope_section", I32x3),
-        ("status", ctypes.c_void_p),
-    ]
+    _fields_ = header_fields("GF_ROPE_ARGS_FIELDS")
 
 
 class NormArgs(ctypes.Structure):
-    _fields_ = [
-        ("struct_size", ctypes.c_int64),
-        ("dtype", ctypes.c_int32),
-        ("out_dtype", ctypes.c_int32),
-        ("weight_dtype", ctypes.c_int32),
-        ("gated", ctypes.c_int32),
-        ("rows", ctypes.c_int64),
-        ("n", ctypes.c_int64),
-        ("epsilon", ctypes.c_float),
-        ("weight_offset", ctypes.c_float),
-        ("x", ctypes.c_void_p),
-        ("z", ctypes.c_void_p),
-        ("out", ctypes.c_void_p),
-        ("weight", ctypes.c_void_p),
-        ("x_row_stride", ctypes.c_int64),
-        ("z_row_stride", ctypes.c_int64),
-        ("out_row_stride", ctypes.c_int64),
-    ]
+    _fields_ = header_fields("GF_NORM_ARGS_FIELDS")
+
+
+GF_ABI_VERSION = int(re.search(r"#define GF_ABI_VERSION (\d+)", open(HEADER).read()).group(1))
 
 
 def load_lib(path):
@@ -144,6 +118,12 @@ def load_lib(path):
     return lib
 
 
+def _kind(t):
+    """The layout report's element kind of a ctypes field type."""
+    t = getattr(t, "_type_", t) if issubclass(t, ctypes.Array) else t
+    return {ctypes.c_void_p: "ptr", ctypes.c_int32: "i32", ctypes.c_int64: "i64", ctypes.c_float: "f32"}[t]
+
+
 def check_layout(lib):
     """The ctypes structs above agree with the library's compiled header field by field (name, offset,
     size: gf_abi_layout), so a reordered or retyped field stops the run instead of feeding the kernels
@@ -153,11 +133,11 @@ def check_layout(lib):
     lib.gf_abi_layout.restype = ctypes.c_char_p
     native = {}
     for line in lib.gf_abi_layout().decode().splitlines():
-        struct, field, offset, size = line.split()
-        native.setdefault(struct, []).append((field, int(offset), int(size)))
+        struct, field, offset, size, kind = line.split()
+        native.setdefault(struct, []).append((field, int(offset), int(size), kind))
     for struct, cls in (("gf_rope_args", RopeArgs), ("gf_norm_args", NormArgs)):
-        ours = [("sizeof", 0, ctypes.sizeof(cls))]
-        ours += [(f, getattr(cls, f).offset, getattr(cls, f).size) for f, _ in cls._fields_]
+        ours = [("sizeof", 0, ctypes.sizeof(cls), "-")]
+        ours += [(f, getattr(cls, f).offset, getattr(cls, f).size, _kind(t)) for f, t in cls._fields_]
         if ours != native.get(struct):
             raise SystemExit(f"{struct}: the ctypes layout differs from the library's:\n  ours   {ours}\n"
                              f"  native {native.get(struct)}")
@@ -241,6 +221,10 @@ class RopeCase:
     table_bcast: bool = False  # pos_rows 0: one [S, width] table for every batch entry (stride 0)
     bound: int = -1  # inv_freq: max_position passed (default: max_pos)
     small: bool = False  # part of the compute-sanitizer run
+    layer: bool = False  # QkLayerNormRope's norm (GF_NORM_LAYER) instead of the RMSNorm
+    per_head: bool = False  # layer: weights (and biases) [heads, hd], one row per head (Cohere), else [hd]
+    bias: bool = False  # layer: q_bias / k_bias (Chameleon)
+    x_mean: float = 0.0  # added to every input element: a LayerNorm must remove it without cancellation
 
     @property
     def has_norm(self):
@@ -370,21 +354,32 @@ def make_positions(c, args, keep):
     return pos, bad
 
 
-def reference_heads(c, x64, w64, cos_e, sin_e):
+def reference_heads(c, x64, w64, cos_e, sin_e, b64=None):
     """float64 result and error scale of [N, H, hd] heads per the header."""
-    if c.has_norm:
+    mag = None  # magnitude of the terms summed into y, where they may cancel (a bias): the error's scale
+    if c.layer:
+        # GF_NORM_LAYER: the mean, the variance of the centred values; w64 / b64 [hd] or [H, hd] broadcast
+        xc = x64 - x64.mean(-1, keepdim=True)
+        r = 1.0 / torch.sqrt((xc * xc).mean(-1, keepdim=True) + f32(c.eps))
+        y = xc * r * w64
+        mag = y.abs()
+        if b64 is not None:
+            y = y + b64
+            mag = mag + b64.abs()
+    elif c.has_norm:
         r = 1.0 / torch.sqrt((x64 * x64).mean(-1, keepdim=True) + f32(c.eps))
         y = x64 * r * (w64 + f32(c.w_offset))
     else:
         y = x64
-    out, scale = y.clone(), y.abs()
+    mag = y.abs() if mag is None else mag
+    out, scale = y.clone(), mag.clone()
     if c.rot > 0:
         _, partner, first = elem_maps(c)
         sign = torch.where(first, -1.0, 1.0).to(torch.float64)
         t1 = y[..., : c.rot] * cos_e[:, None, :]
         t2 = y[..., partner] * sin_e[:, None, :]
         out[..., : c.rot] = t1 + sign * t2
-        scale[..., : c.rot] = t1.abs() + t2.abs()
+        scale[..., : c.rot] = mag[..., : c.rot] * cos_e[:, None, :].abs() + mag[..., partner] * sin_e[:, None, :].abs()
     return out, scale
 
 
@@ -396,13 +391,14 @@ def run_rope_case(lib, c, stream):
     a.struct_size = ctypes.sizeof(RopeArgs)
     a.dtype, a.weight_dtype = GF_DTYPE[c.dtype], GF_DTYPE[wdtype]
     a.batch, a.seq, a.num_q_heads, a.num_k_heads, a.head_dim = B, S, c.nq, c.nk, hd
-    a.rotary_dim, a.interleaved, a.has_norm = c.rot, int(c.gptj), int(c.has_norm)
+    a.rotary_dim, a.interleaved = c.rot, int(c.gptj)
+    a.has_norm = GF_NORM_LAYER if c.layer else int(c.has_norm)
     a.epsilon, a.weight_offset = c.eps, c.w_offset
 
     sentinel = 1234.5
     if c.layout == "qkv":
         W = (c.nq + c.nk + c.nv) * hd + c.pad
-        buf = (torch.randn(B * S * W, device=DEV) * 3).to(c.dtype)
+        buf = (torch.randn(B * S * W, device=DEV) * 3 + c.x_mean).to(c.dtype)
         orig = buf.clone()
         st = (S * W, W, hd, 1)
         q_in = torch.as_strided(buf, (B, S, c.nq, hd), st, 0)
@@ -411,8 +407,8 @@ def run_rope_case(lib, c, stream):
         outs = [buf]
     else:
         Wo = hd + c.pad
-        q_in = (torch.randn(B, S, c.nq, hd, device=DEV) * 3).to(c.dtype)
-        k_in = (torch.randn(B, S, c.nk, hd, device=DEV) * 3).to(c.dtype)
+        q_in = (torch.randn(B, S, c.nq, hd, device=DEV) * 3 + c.x_mean).to(c.dtype)
+        k_in = (torch.randn(B, S, c.nk, hd, device=DEV) * 3 + c.x_mean).to(c.dtype)
         qo = torch.full((B, S, c.nq, Wo), sentinel, device=DEV).to(c.dtype)
         ko = torch.full((B, S, c.nk, Wo), sentinel, device=DEV).to(c.dtype)
         q_out, k_out = qo[..., :hd], ko[..., :hd]
@@ -426,8 +422,18 @@ def run_rope_case(lib, c, stream):
         a.k, a.k_out = k_in.data_ptr(), k_out.data_ptr()
         a.k_stride, a.k_out_stride = I64x3(*k_in.stride()[:3]), I64x3(*k_out.stride()[:3])
 
-    weights = {}
-    if c.has_norm:
+    weights, biases = {}, {}
+    if c.layer:
+        heads = {"q": c.nq, "k": c.nk}
+        shape = (lambda h: (heads[h], hd)) if c.per_head else (lambda h: (hd,))
+        weights = {h: (1.0 + 0.25 * torch.randn(shape(h), device=DEV)).to(wdtype) for h in ("q", "k")}
+        a.q_weight, a.k_weight = weights["q"].data_ptr(), weights["k"].data_ptr()
+        a.weight_head_stride = hd if c.per_head else 0
+        if c.bias:
+            biases = {h: (0.5 * torch.randn(shape(h), device=DEV)).to(wdtype) for h in ("q", "k")}
+            a.q_bias, a.k_bias = biases["q"].data_ptr(), biases["k"].data_ptr()
+            a.bias_head_stride = hd if c.per_head else 0
+    elif c.has_norm:
         base = 0.0 if c.w_offset else 1.0  # Gemma weights sit around 0, plain ones around 1
         weights = {h: (base + 0.25 * torch.randn(hd, device=DEV)).to(wdtype) for h in ("q", "k")}
         a.q_weight, a.k_weight = weights["q"].data_ptr(), weights["k"].data_ptr()
@@ -461,7 +467,8 @@ def run_rope_case(lib, c, stream):
         if x64.shape[1] == 0:
             continue
         w64 = weights[name].double() if c.has_norm else None
-        ref, scale = reference_heads(c, x64, w64, cos_e, sin_e)
+        b64 = biases[name].double() if name in biases else None
+        ref, scale = reference_heads(c, x64, w64, cos_e, sin_e, b64)
         got = out_t.double().reshape(N, -1, hd)
         o_ok, o_worst, o_ulps = judge(got[good], ref[good], scale[good], c.dtype)
         worst, ulps = max(worst, o_worst), max(ulps, o_ulps)
@@ -558,6 +565,20 @@ def rope_cases():
         C("rope f32 hd64 rot16 i32 T1", "rope", dtype=f32_, hd=64, rot=16, pdtype=torch.int32, seq=1),
         C("rope bf16 hd128 invfreq T1", "rope", source="inv_freq", seq=1),
         C("rope bf16 hd128 rot2 T7", "rope", rot=2),
+        # QkLayerNormRope (gf_qk_norm_rope with GF_NORM_LAYER, always the general kernel): Cohere's per-head
+        # weights with gpt-j pairs over a full-width table; Chameleon's per-head weights and biases on inputs
+        # centred far from 0 (the two-pass variance); shared [hd] weights and biases, partial rotary, separate
+        # outputs; a head narrower than a warp (idle lanes must not enter the mean)
+        C("qklayernormrope bf16 hd128 per-head gptj full-table T7", "qk_norm_rope", layer=True, per_head=True,
+          gptj=True, full_table=True, eps=1e-5, small=True),
+        C("qklayernormrope f16 hd64 per-head bias mean20 T4097", "qk_norm_rope", layer=True, per_head=True,
+          bias=True, dtype=f16, hd=64, rot=64, x_mean=20.0, eps=1e-5, seq=4097),
+        C("qklayernormrope f32 hd80 rot32 shared bias split T7", "qk_norm_rope", layer=True, bias=True,
+          dtype=f32_, hd=80, rot=32, layout="split", pad=8),
+        C("qklayernormrope bf16 hd256 shared w-f32 B2 S33", "qk_norm_rope", layer=True, wdtype=f32_, hd=256,
+          rot=256, batch=2, seq=33, **Q8),
+        C("qklayernormrope bf16 hd16 per-head bias T7", "qk_norm_rope", layer=True, per_head=True, bias=True,
+          hd=16, rot=16, small=True),
         # head sizes without a specialised kernel (the general one, any head_dim up to 512): Phi's 80 with
         # partial neox, GPT-NeoX's 96 gpt-j, a test model's 16, a 320-wide MRoPE head, in place without a norm
         C("qknormrope bf16 hd80 rot32 T4097", "qk_norm_rope", hd=80, rot=32, seq=4097),

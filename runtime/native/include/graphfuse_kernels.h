@@ -2,8 +2,9 @@
  * graphfuse native kernels: the C ABI.
  *
  * This header is the single source of truth for the boundary between Java (java.lang.foreign) and the
- * native library. The Java mirror (dev.graphfuse.runtime.kernels.*Args, NativeKernels) is checked
- * against GF_ABI_VERSION and against the struct sizes reported by gf_args_size() at load time.
+ * native library. The Java layouts (dev.graphfuse.runtime.kernels.NativeLayouts) are generated from the
+ * compiled layout report, gf_abi_layout(), and checked against GF_ABI_VERSION and the struct sizes at load
+ * time; NativeLayoutsTest fails when they no longer match the compiled structs.
  *
  * Conventions
  *  - Every function returns 0 on success, a CUDA runtime error code (cudaError_t, < 10000) or one of the
@@ -36,7 +37,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change of a signature, struct layout or semantics below. */
-#define GF_ABI_VERSION 1
+#define GF_ABI_VERSION 2
 
 /* Element types: ONNX TensorProto.DataType. */
 #define GF_DTYPE_F32 1
@@ -55,6 +56,21 @@ extern "C" {
 /* The widest head the rope family takes (QkNorm, QkNormRope, QkNormMRope, MRope, Rope): any head_dim from 1 to this. */
 #define GF_MAX_HEAD_DIM 512
 
+/*
+ * The argument structs' fields are declared once, as X-macro lists: F(type, name) for a scalar or pointer,
+ * A(type, name, count) for an array. The lists define the structs below and, in the library, the layout
+ * report gf_abi_layout() (src/abi_layout.cpp), which the Java binding (NativeLayouts.java, generated from it)
+ * and the GPU scripts' ctypes structs (read from this header) are checked against. A field is added here
+ * and nowhere else.
+ */
+#define GF_DECLARE_FIELD(type, name) type name;
+#define GF_DECLARE_ARRAY(type, name, count) type name[count];
+
+/* The per-head norm of the rope family (gf_rope_args.has_norm), step 1 below. */
+#define GF_NORM_NONE 0
+#define GF_NORM_RMS 1   /* QkNorm, QkNormRope, QkNormMRope */
+#define GF_NORM_LAYER 2 /* QkLayerNormRope: mean removed, then the variance of the centred values; a bias */
+
 /* Where the rotation angles come from. */
 #define GF_ANGLES_TABLE 1    /* cos / sin tables, one row per token or per position */
 #define GF_ANGLES_INV_FREQ 2 /* theta_j = f32(position) * inv_freq[j], computed on the fly */
@@ -65,8 +81,13 @@ extern "C" {
  * Tokens are indexed (b, s), b < batch, s < seq. Element (b, s, h, i) of q lives at
  *   q + b*q_stride[0] + s*q_stride[1] + h*q_stride[2] + i,   i < head_dim,
  * and likewise for q_out, k, k_out (in place: the same pointer and strides). For each head:
- *   1. if has_norm: y_i = x_i * r * (w_i + weight_offset), r = 1/sqrt(sum(x^2)/head_dim + epsilon),
- *      w = q_weight or k_weight ([head_dim], weight_dtype); else y_i = x_i.
+ *   1. has_norm = GF_NORM_RMS: y_i = x_i * r * (w_i + weight_offset), r = 1/sqrt(sum(x^2)/head_dim + epsilon),
+ *      w = q_weight or k_weight ([head_dim], weight_dtype).
+ *      has_norm = GF_NORM_LAYER: m = sum(x)/head_dim, c_i = x_i - m, r = 1/sqrt(sum(c^2)/head_dim + epsilon),
+ *      y_i = c_i * r * w[h*weight_head_stride + i] + b[h*bias_head_stride + i] (b = q_bias or k_bias, in
+ *      weight_dtype; NULL = no bias; a stride of 0: one [head_dim] vector for every head, head_dim: per head
+ *      h, Cohere's [heads, head_dim]); weight_offset is 0. GF_NORM_NONE: y_i = x_i.
+ *      Only GF_NORM_LAYER reads q_bias, k_bias and the head strides; any other kind has them NULL and 0.
  *   2. if rotary_dim > 0: angles for j < rotary_dim/2 (below); neox (interleaved = 0) rotates
  *      (y_j, y_{j+rot/2}), gpt-j (interleaved = 1) rotates (y_{2j}, y_{2j+1}):
  *        o_a = y_a*cos_a - y_b*sin_a,  o_b = y_b*cos_b + y_a*sin_b
@@ -87,46 +108,52 @@ extern "C" {
  * With GF_ANGLES_INV_FREQ: cos_j = cosf(f32(p) * inv_freq[j]) * attention_scaling (accurate cosf /
  *   sinf, not the fast intrinsics), table fields unused.
  */
+#define GF_ROPE_ARGS_FIELDS(F, A) \
+    F(int64_t, struct_size)                  /* sizeof(gf_rope_args) */                             \
+    F(int32_t, dtype)                        /* q, k, q_out, k_out */                               \
+    F(int32_t, weight_dtype)                 /* q_weight, k_weight */                               \
+    F(int64_t, batch)                                                                               \
+    F(int64_t, seq)                                                                                 \
+    F(int32_t, num_q_heads)                                                                         \
+    F(int32_t, num_k_heads)                                                                         \
+    F(int32_t, head_dim)                                                                            \
+    F(int32_t, rotary_dim)                   /* 0 = no rotation */                                  \
+    F(int32_t, interleaved)                  /* 0 neox, 1 gpt-j */                                  \
+    F(int32_t, has_norm)                     /* GF_NORM_* */                                        \
+    F(float, epsilon)                                                                               \
+    F(float, weight_offset)                  /* 0, or 1 for Gemma's (1 + w) */                      \
+    F(const void*, q)                                                                               \
+    F(void*, q_out)                                                                                 \
+    F(const void*, k)                                                                               \
+    F(void*, k_out)                                                                                 \
+    A(int64_t, q_stride, 3)                                                                         \
+    A(int64_t, q_out_stride, 3)                                                                     \
+    A(int64_t, k_stride, 3)                                                                         \
+    A(int64_t, k_out_stride, 3)                                                                     \
+    F(const void*, q_weight)                                                                        \
+    F(const void*, k_weight)                                                                        \
+    F(const void*, q_bias)                   /* GF_NORM_LAYER only; NULL = none */                  \
+    F(const void*, k_bias)                                                                          \
+    F(int64_t, weight_head_stride)           /* GF_NORM_LAYER: 0 shared, head_dim per head */       \
+    F(int64_t, bias_head_stride)                                                                    \
+    F(int32_t, angle_source)                 /* GF_ANGLES_* (ignored when rotary_dim = 0) */        \
+    F(int32_t, table_dtype)                  /* cos, sin */                                         \
+    F(const void*, cos)                                                                             \
+    F(const void*, sin)                                                                             \
+    A(int64_t, table_stride, 2)                                                                     \
+    F(int32_t, table_width)                  /* rotary_dim / 2 or rotary_dim */                     \
+    F(int32_t, position_rows)                /* 0, 1 or 3 */                                        \
+    F(int32_t, position_dtype)               /* GF_DTYPE_I64 or GF_DTYPE_I32 */                     \
+    F(int32_t, mrope_interleaved)                                                                   \
+    F(const void*, positions)                                                                       \
+    A(int64_t, position_stride, 3)           /* axis, b, s */                                       \
+    F(int64_t, max_position)                 /* table rows when positions index a table */          \
+    F(const float*, inv_freq)                /* [rotary_dim / 2] fp32 */                            \
+    F(float, attention_scaling)                                                                     \
+    A(int32_t, mrope_section, 3)                                                                    \
+    F(int32_t*, status)                      /* device int; GF_ERR_POSITION_RANGE is stored here */
 typedef struct gf_rope_args {
-    int64_t struct_size; /* sizeof(gf_rope_args) */
-    int32_t dtype;        /* q, k, q_out, k_out */
-    int32_t weight_dtype; /* q_weight, k_weight */
-    int64_t batch;
-    int64_t seq;
-    int32_t num_q_heads;
-    int32_t num_k_heads;
-    int32_t head_dim;
-    int32_t rotary_dim;  /* 0 = no rotation */
-    int32_t interleaved; /* 0 neox, 1 gpt-j */
-    int32_t has_norm;
-    float epsilon;
-    float weight_offset; /* 0, or 1 for Gemma's (1 + w) */
-    const void* q;
-    void* q_out;
-    const void* k;
-    void* k_out;
-    int64_t q_stride[3];
-    int64_t q_out_stride[3];
-    int64_t k_stride[3];
-    int64_t k_out_stride[3];
-    const void* q_weight;
-    const void* k_weight;
-    int32_t angle_source; /* GF_ANGLES_* (ignored when rotary_dim = 0) */
-    int32_t table_dtype;  /* cos, sin */
-    const void* cos;
-    const void* sin;
-    int64_t table_stride[2];
-    int32_t table_width; /* rotary_dim / 2 or rotary_dim */
-    int32_t position_rows; /* 0, 1 or 3 */
-    int32_t position_dtype; /* GF_DTYPE_I64 or GF_DTYPE_I32 */
-    int32_t mrope_interleaved;
-    const void* positions;
-    int64_t position_stride[3]; /* axis, b, s */
-    int64_t max_position;       /* table rows when positions index a table */
-    const float* inv_freq;      /* [rotary_dim / 2] fp32 */
-    float attention_scaling;
-    int32_t mrope_section[3];
-    int32_t* status; /* device int; GF_ERR_POSITION_RANGE is stored here */
+    GF_ROPE_ARGS_FIELDS(GF_DECLARE_FIELD, GF_DECLARE_ARRAY)
 } gf_rope_args;
 
 /*
@@ -134,31 +161,34 @@ typedef struct gf_rope_args {
  *   out = round(x * r * (w + weight_offset) [* z * sigmoid(z)]),  r = 1/sqrt(sum(x^2)/n + epsilon).
  * Row i of x starts at x + i*x_row_stride; likewise z and out. w is [n] in weight_dtype.
  */
+#define GF_NORM_ARGS_FIELDS(F, A) \
+    F(int64_t, struct_size)                  /* sizeof(gf_norm_args) */ \
+    F(int32_t, dtype)                        /* x, z */                 \
+    F(int32_t, out_dtype)                                               \
+    F(int32_t, weight_dtype)                                            \
+    F(int32_t, gated)                        /* z present */            \
+    F(int64_t, rows)                                                    \
+    F(int64_t, n)                                                       \
+    F(float, epsilon)                                                   \
+    F(float, weight_offset)                                             \
+    F(const void*, x)                                                   \
+    F(const void*, z)                                                   \
+    F(void*, out)                                                       \
+    F(const void*, weight)                                              \
+    F(int64_t, x_row_stride)                                            \
+    F(int64_t, z_row_stride)                                            \
+    F(int64_t, out_row_stride)                                         
 typedef struct gf_norm_args {
-    int64_t struct_size; /* sizeof(gf_norm_args) */
-    int32_t dtype;        /* x, z */
-    int32_t out_dtype;
-    int32_t weight_dtype;
-    int32_t gated; /* z present */
-    int64_t rows;
-    int64_t n;
-    float epsilon;
-    float weight_offset;
-    const void* x;
-    const void* z;
-    void* out;
-    const void* weight;
-    int64_t x_row_stride;
-    int64_t z_row_stride;
-    int64_t out_row_stride;
+    GF_NORM_ARGS_FIELDS(GF_DECLARE_FIELD, GF_DECLARE_ARRAY)
 } gf_norm_args;
 
 /* Library and devices. */
 GF_API int gf_abi_version(void);
 /* sizeof the argument structs as compiled: 1 = gf_rope_args, 2 = gf_norm_args; -1 otherwise. */
 GF_API int64_t gf_args_size(int which);
-/* Every field of the argument structs as compiled, one per line: "struct field offset bytes" (an array
- * field: its whole size), and "struct sizeof 0 bytes" per struct. Bindings check their layouts against it. */
+/* Every field of the argument structs as compiled, one per line: "struct field offset bytes kind" (an array
+ * field: its whole size; kind ptr, i32, i64 or f32, of an array its elements'), and "struct sizeof 0 bytes -"
+ * per struct. Bindings check their layouts against it. */
 GF_API const char* gf_abi_layout(void);
 GF_API int gf_device_count(int* count);
 GF_API const char* gf_error_string(int code);
@@ -175,8 +205,9 @@ GF_API int gf_stream_create(void** stream);
 GF_API int gf_stream_destroy(void* stream);
 GF_API int gf_stream_synchronize(void* stream);
 
-/* One entry point per fused op. Each checks that args describe that op (e.g. gf_qk_norm: has_norm = 1,
- * rotary_dim = 0), then launches. */
+/* One entry point per fused op. Each checks that args describe that op (e.g. gf_qk_norm: a has_norm other
+ * than GF_NORM_NONE, rotary_dim = 0), then launches. The norm entry points take every norm kind:
+ * gf_qk_norm_rope runs QkNormRope (GF_NORM_RMS) and QkLayerNormRope (GF_NORM_LAYER). */
 GF_API int gf_qk_norm(const gf_rope_args* args, void* stream);
 GF_API int gf_qk_norm_rope(const gf_rope_args* args, void* stream);
 GF_API int gf_qk_norm_mrope(const gf_rope_args* args, void* stream);

@@ -234,6 +234,45 @@ void bind_positions(gf_rope_args& a, const TensorArg& pos, const TokenAxes& toke
     a.mrope_interleaved = at.s("section_layout") == "interleaved" ? 1 : 0;
 }
 
+// QkLayerNormRope's scale or bias rows: 0 for one [head_dim] vector shared by every head, head_dim for a
+// row per head ([heads, head_dim]: Cohere's per-head weights).
+int64_t head_rows(const TensorArg& t, const char* name, int heads, int hd) {
+    const bool rows_of_hd = !t.shape.empty() && t.shape.back() == hd;
+    if (rows_of_hd && t.count() == hd) return 0;
+    if (rows_of_hd && t.count() == static_cast<int64_t>(heads) * hd) return hd;
+    throw BindError(std::string(name) + " " + t.describe() + " is neither [head_dim " + std::to_string(hd) + "] nor [" +
+                    std::to_string(heads) + " heads, head_dim " + std::to_string(hd) + "]");
+}
+
+// One stride serves q and k: both shared or both per head (a single head reads row 0 either way).
+int64_t qk_rows(const TensorArg& qt, const TensorArg& kt, const char* what, int nq, int nk, int hd) {
+    int64_t q = head_rows(qt, (std::string("q_") + what).c_str(), nq, hd);
+    int64_t k = head_rows(kt, (std::string("k_") + what).c_str(), nk, hd);
+    if (q != k && nq == 1) q = k;
+    if (q != k && nk == 1) k = q;
+    if (q != k)
+        throw BindError(std::string("q_") + what + " " + qt.describe() + " and k_" + what + " " + kt.describe() +
+                        " are not both [head_dim] or both per head");
+    return q;
+}
+
+// QkLayerNormRope's norm: scales [head_dim] or per head, optional biases (both or neither) of the scales' type.
+void bind_layer_norm(gf_rope_args& a, const std::vector<TensorArg>& in, int nq, int nk, int hd) {
+    a.has_norm = GF_NORM_LAYER;
+    a.weight_offset = 0.0f;
+    a.weight_head_stride = qk_rows(in[2], in[3], "scale", nq, nk, hd);
+    const TensorArg& qb = in[6];
+    const TensorArg& kb = in[7];
+    if (qb.absent() && kb.absent()) return;
+    if (qb.absent() || kb.absent()) throw BindError("q_bias and k_bias are given together or not at all");
+    if (qb.dtype != in[2].dtype || kb.dtype != in[2].dtype)
+        throw BindError("biases " + qb.describe() + ", " + kb.describe() + " are not of the scales' type " +
+                        dtype_name(in[2].dtype));
+    a.bias_head_stride = qk_rows(qb, kb, "bias", nq, nk, hd);
+    a.q_bias = qb.data;
+    a.k_bias = kb.data;
+}
+
 gf_rope_args empty_rope_args() {
     gf_rope_args a{};
     a.struct_size = sizeof(gf_rope_args);
@@ -265,7 +304,7 @@ std::string dtype_name(int32_t dtype) {
 
 std::string TensorArg::describe() const { return dtype_name(dtype) + shape_text(shape); }
 
-void check_attrs(OpKind op, const NodeAttrs& a) {
+void check_attrs(const OpDecl& op, const NodeAttrs& a) {
     auto positive = [&](const char* name) {
         if (a.i(name) <= 0 || a.i(name) > INT32_MAX)
             throw BindError(std::string("attribute ") + name + " = " + std::to_string(a.i(name)) + " is not a positive int32");
@@ -278,16 +317,18 @@ void check_attrs(OpKind op, const NodeAttrs& a) {
         const float e = a.f("epsilon");
         if (!(e >= 0.0f) || e > 1e30f) throw BindError("attribute epsilon = " + std::to_string(e) + " is not a finite value >= 0");
     };
-    const bool qk = op == OpKind::QkNorm || op == OpKind::QkNormRope || op == OpKind::QkNormMRope;
-    const bool mrope = op == OpKind::MRope || op == OpKind::QkNormMRope || op == OpKind::MRopeCosSin;
-    if (op == OpKind::RmsNorm || op == OpKind::GemmaRmsNorm || op == OpKind::RmsNormGated) epsilon();
+    // the op's family from what it declares (every declared attribute is set, by the node or its default):
+    // head counts make a QK op, mrope_section an MRoPE one
+    const bool qk = a.has("num_q_heads");
+    const bool mrope = a.has("mrope_section");
+    if (op.family == OpFamily::Norm) epsilon();
     if (qk) {
         epsilon();
         positive("num_q_heads");
         if (a.i("num_kv_heads") < 0 || a.i("num_kv_heads") > INT32_MAX)
             throw BindError("attribute num_kv_heads = " + std::to_string(a.i("num_kv_heads")) + " is negative");
         positive("head_dim");
-        zero_or_one("weight_offset");
+        if (a.has("weight_offset")) zero_or_one("weight_offset");
     }
     if (a.has("interleaved")) zero_or_one("interleaved");
     if (a.has("rotary_dim")) {
@@ -315,17 +356,17 @@ void check_attrs(OpKind op, const NodeAttrs& a) {
         const float sc = a.f("attention_scaling");
         if (!(sc == sc) || sc > 1e30f || sc < -1e30f) throw BindError("attribute attention_scaling is not finite");
     }
-    if (op == OpKind::QkNormRope) {
+    if (a.has("cos_layout")) {
         const std::string& layout = a.s("cos_layout");
         if (layout != "broadcast" && layout != "onnx")
             throw BindError("attribute cos_layout = '" + layout + "' is not 'broadcast' or 'onnx'");
     }
 }
 
-RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>& in) {
+RopeCall bind_rope_family(const OpDecl& op, const NodeAttrs& at, const std::vector<TensorArg>& in) {
     RopeCall call{};
     gf_rope_args a = empty_rope_args();
-    const bool qk = op == OpKind::QkNorm || op == OpKind::QkNormRope || op == OpKind::QkNormMRope;
+    const bool qk = at.has("num_q_heads"); // as in check_attrs: a QK op declares its head counts
     const int rot = at.has("rotary_dim") ? static_cast<int>(at.i("rotary_dim")) : 0;
     a.rotary_dim = rot;
     a.interleaved = at.has("interleaved") ? static_cast<int32_t>(at.i("interleaved")) : 0;
@@ -345,7 +386,8 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
         const TensorArg& kw = in[3];
         require_float(qw, "q_scale");
         if (kw.dtype != qw.dtype) throw BindError("q_scale " + qw.describe() + " and k_scale " + kw.describe() + " differ in type");
-        if (qw.count() != hd || kw.count() != hd)
+        const bool layer = op.is("QkLayerNormRope");
+        if (!layer && (qw.count() != hd || kw.count() != hd))
             throw BindError("q/k scales " + qw.describe() + ", " + kw.describe() + " are not [head_dim " + std::to_string(hd) + "]");
         a.dtype = q.dtype;
         a.batch = qh.tokens.batch;
@@ -353,9 +395,10 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
         a.num_q_heads = nq;
         a.num_k_heads = nk;
         a.head_dim = hd;
-        a.has_norm = 1;
+        a.has_norm = GF_NORM_RMS;
         a.epsilon = at.f("epsilon");
-        a.weight_offset = static_cast<float>(at.i("weight_offset"));
+        a.weight_offset = at.has("weight_offset") ? static_cast<float>(at.i("weight_offset")) : 0.0f;
+        if (layer) bind_layer_norm(a, in, nq, nk, hd);
         a.weight_dtype = qw.dtype;
         a.q_weight = qw.data;
         a.k_weight = kw.data;
@@ -367,12 +410,13 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
         std::copy(kh.out_stride, kh.out_stride + 3, a.k_out_stride);
         call.q_out_shape = qh.out_shape;
         call.k_out_shape = kh.out_shape;
-        if (op == OpKind::QkNormRope) bind_table(a, in[4], in[5], qh, rot, at.s("cos_layout"));
-        if (op == OpKind::QkNormMRope) {
+        // angles from cos / sin tables (the ops with a cos_layout) or from positions and inv_freq (MRoPE)
+        if (at.has("cos_layout")) bind_table(a, in[4], in[5], qh, rot, at.s("cos_layout"));
+        if (at.has("mrope_section")) {
             bind_inv_freq(a, in[5], rot, at);
             bind_positions(a, in[4], qh.tokens, at);
         }
-    } else if (op == OpKind::Rope) {
+    } else if (op.is("Rope")) {
         const TensorArg& x = in[0];
         require_float(x, "X");
         if (x.shape.empty()) throw BindError("X is a scalar");
@@ -424,7 +468,7 @@ RopeCall bind_rope_family(OpKind op, const NodeAttrs& at, const std::vector<Tens
     return call;
 }
 
-NormCall bind_norm(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>& in, int32_t out_dtype) {
+NormCall bind_norm(const OpDecl& op, const NodeAttrs& at, const std::vector<TensorArg>& in, int32_t out_dtype) {
     const TensorArg& x = in[0];
     require_float(x, "X");
     if (x.shape.empty()) throw BindError("X is a scalar");
@@ -448,12 +492,12 @@ NormCall bind_norm(OpKind op, const NodeAttrs& at, const std::vector<TensorArg>&
     a.rows = x.count() / width;
     a.n = width;
     a.epsilon = at.f("epsilon");
-    a.weight_offset = op == OpKind::GemmaRmsNorm ? 1.0f : 0.0f;
+    a.weight_offset = op.is("GemmaRmsNorm") ? 1.0f : 0.0f;
     a.x = x.data;
     a.weight = w.data;
     a.x_row_stride = width;
     a.out_row_stride = width;
-    if (op == OpKind::RmsNormGated) {
+    if (op.is("RmsNormGated")) {
         const TensorArg& z = in[2];
         if (z.shape != x.shape || z.dtype != x.dtype)
             throw BindError("gate " + z.describe() + " is not exactly X's shape and type " + x.describe() +

@@ -24,6 +24,8 @@ struct TensorArg {
     int32_t dtype; // ONNX element type
     std::vector<int64_t> shape;
     int64_t count() const;
+    // an optional input the node left out (no data, no type)
+    bool absent() const { return data == nullptr && dtype == 0; }
     std::string describe() const; // "f16[1,16,4096]"
 };
 
@@ -53,13 +55,13 @@ struct CosSinCall {
     std::vector<int64_t> out_shape;
 };
 
-RopeCall bind_rope_family(OpKind op, const NodeAttrs& a, const std::vector<TensorArg>& in);
+RopeCall bind_rope_family(const OpDecl& op, const NodeAttrs& a, const std::vector<TensorArg>& in);
 // out_dtype: the graph's type for the output (a norm rounds once, to it, whatever X's type).
-NormCall bind_norm(OpKind op, const NodeAttrs& a, const std::vector<TensorArg>& in, int32_t out_dtype);
+NormCall bind_norm(const OpDecl& op, const NodeAttrs& a, const std::vector<TensorArg>& in, int32_t out_dtype);
 CosSinCall bind_cos_sin(const NodeAttrs& a, const std::vector<TensorArg>& in);
 
 // Attribute values a node can carry but no kernel takes (checked once, at kernel creation).
-void check_attrs(OpKind op, const NodeAttrs& a);
+void check_attrs(const OpDecl& op, const NodeAttrs& a);
 
 std::string dtype_name(int32_t dtype);
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "half.h"
+#include "head_norm.h"
 #include "mrope_axis.h"
 
 namespace gf::ort {
@@ -29,12 +30,27 @@ int64_t load_index(const void* p, int64_t i, int32_t dtype) {
     return dtype == GF_DTYPE_I32 ? static_cast<const int32_t*>(p)[i] : static_cast<const int64_t*>(p)[i];
 }
 
+// 1 / sqrt(v) of an fp32 v, rounded once to fp32 (through double).
+float inv_sqrt(float v) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(v))); }
+
 // 1 / sqrt(sum(x^2) / n + eps) in fp32, as the device reduces it (order aside).
 float rsqrt_mean_square(const float* x, int64_t n, float eps) {
     float sum = 0.0f;
     for (int64_t i = 0; i < n; i++) sum += x[i] * x[i];
-    return static_cast<float>(1.0 / std::sqrt(static_cast<double>(sum / static_cast<float>(n) + eps)));
+    return inv_sqrt(sum / static_cast<float>(n) + eps);
 }
+
+// One head, all of it in y, for norm_head (head_norm.h): sums in element order.
+struct WholeHead {
+    bool is_q;
+    int64_t head;
+    int hd;
+    static bool in_head(int) { return true; }
+    static int64_t element(int e) { return e; }
+    static float head_sum(float s) { return s; }
+    static float inv_sqrt(float v) { return gf::ort::inv_sqrt(v); }
+    static float load(const void* p, int64_t i, int32_t dtype) { return gf::ort::load(p, i, dtype); }
+};
 
 int mrope_axis(const gf_rope_args& a, int j) {
     if (a.position_rows != 3) return 0;
@@ -73,15 +89,15 @@ void angles(const gf_rope_args& a, int64_t b, int64_t s, Angles& an) {
     }
 }
 
-void head(const gf_rope_args& a, const void* in, const int64_t* in_stride, void* out, const int64_t* out_stride,
-          const void* weight, int64_t b, int64_t s, int h, std::vector<float>& y, const Angles& an) {
+void head(const gf_rope_args& a, bool is_q, int64_t b, int64_t s, int h, std::vector<float>& y, const Angles& an) {
+    const void* in = is_q ? a.q : a.k;
+    const int64_t* in_stride = is_q ? a.q_stride : a.k_stride;
+    void* out = is_q ? a.q_out : a.k_out;
+    const int64_t* out_stride = is_q ? a.q_out_stride : a.k_out_stride;
     const int hd = a.head_dim;
     const int64_t src = b * in_stride[0] + s * in_stride[1] + h * in_stride[2];
     for (int i = 0; i < hd; i++) y[i] = load(in, src + i, a.dtype);
-    if (a.has_norm) {
-        const float r = rsqrt_mean_square(y.data(), hd, a.epsilon);
-        for (int i = 0; i < hd; i++) y[i] = y[i] * r * (load(weight, i, a.weight_dtype) + a.weight_offset);
-    }
+    norm_head(a, WholeHead{is_q, h, hd}, y.data(), hd);
     const int64_t dst = b * out_stride[0] + s * out_stride[1] + h * out_stride[2];
     const int half = a.rotary_dim / 2;
     for (int j = 0; j < half; j++) {
@@ -123,8 +139,8 @@ void rope_tokens(void* data, int64_t first, int64_t last) {
     for (int64_t t = first; t < last; t++) {
         const int64_t b = t / a.seq, s = t % a.seq;
         if (half > 0) angles(a, b, s, an);
-        for (int h = 0; h < a.num_q_heads; h++) head(a, a.q, a.q_stride, a.q_out, a.q_out_stride, a.q_weight, b, s, h, y, an);
-        for (int h = 0; h < a.num_k_heads; h++) head(a, a.k, a.k_stride, a.k_out, a.k_out_stride, a.k_weight, b, s, h, y, an);
+        for (int h = 0; h < a.num_q_heads; h++) head(a, true, b, s, h, y, an);
+        for (int h = 0; h < a.num_k_heads; h++) head(a, false, b, s, h, y, an);
     }
 }
 

@@ -5,8 +5,8 @@
 
 namespace gf::ort {
 
-int cuda_rope(OpKind, const gf_rope_args&, void*) { return GF_ERR_NO_DEVICE; }
-int cuda_norm(OpKind, const gf_norm_args&, void*) { return GF_ERR_NO_DEVICE; }
+int cuda_rope(const gf_rope_args&, void*) { return GF_ERR_NO_DEVICE; }
+int cuda_norm(const gf_norm_args&, void*) { return GF_ERR_NO_DEVICE; }
 int cuda_cos_sin(const CosSinCall&, float*, float*, void*) { return GF_ERR_NO_DEVICE; }
 
 const char* cuda_error_string(int code) {

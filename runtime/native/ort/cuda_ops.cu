@@ -25,24 +25,20 @@ __global__ void cos_sin_kernel(const void* positions, int position_dtype, int64_
 
 } // namespace
 
-int cuda_rope(OpKind op, const gf_rope_args& a, void* stream) {
-    switch (op) {
-    case OpKind::QkNorm: return gf_qk_norm(&a, stream);
-    case OpKind::QkNormRope: return gf_qk_norm_rope(&a, stream);
-    case OpKind::QkNormMRope: return gf_qk_norm_mrope(&a, stream);
-    case OpKind::MRope: return gf_mrope(&a, stream);
-    case OpKind::Rope: return gf_rope(&a, stream);
-    default: return GF_ERR_INVALID_ARGUMENT;
-    }
+// The rope family's entry points differ in what they accept: a norm (of any kind) or none, a rotation or
+// none, and for the MRoPE ones angles from positions and inv_freq (the binding's only use of
+// GF_ANGLES_INV_FREQ). The entry point validates the args again, so a wrong pick is refused, not run.
+int cuda_rope(const gf_rope_args& a, void* stream) {
+    const bool mrope = a.rotary_dim > 0 && a.angle_source == GF_ANGLES_INV_FREQ;
+    if (a.has_norm == GF_NORM_NONE) return mrope ? gf_mrope(&a, stream) : gf_rope(&a, stream);
+    if (a.rotary_dim == 0) return gf_qk_norm(&a, stream);
+    return mrope ? gf_qk_norm_mrope(&a, stream) : gf_qk_norm_rope(&a, stream);
 }
 
-int cuda_norm(OpKind op, const gf_norm_args& a, void* stream) {
-    switch (op) {
-    case OpKind::RmsNorm: return gf_rms_norm(&a, stream);
-    case OpKind::GemmaRmsNorm: return gf_gemma_rms_norm(&a, stream);
-    case OpKind::RmsNormGated: return gf_rms_norm_gated(&a, stream);
-    default: return GF_ERR_INVALID_ARGUMENT;
-    }
+// RmsNorm, GemmaRmsNorm and RmsNormGated differ in gated and weight_offset (0, 1, any) only.
+int cuda_norm(const gf_norm_args& a, void* stream) {
+    if (a.gated) return gf_rms_norm_gated(&a, stream);
+    return a.weight_offset == 1.0f ? gf_gemma_rms_norm(&a, stream) : gf_rms_norm(&a, stream);
 }
 
 int cuda_cos_sin(const CosSinCall& c, float* cos, float* sin, void* stream) {

@@ -8,9 +8,10 @@
 
 namespace gf::ort {
 
-// 0 or a CUDA / GF_ERR_* code (gf_error_string names it).
-int cuda_rope(OpKind op, const gf_rope_args& a, void* stream);
-int cuda_norm(OpKind op, const gf_norm_args& a, void* stream);
+// 0 or a CUDA / GF_ERR_* code (gf_error_string names it). The entry point is the one whose contract the
+// bound arguments meet (graphfuse_kernels.h), so the op itself is not needed.
+int cuda_rope(const gf_rope_args& a, void* stream);
+int cuda_norm(const gf_norm_args& a, void* stream);
 int cuda_cos_sin(const CosSinCall& c, float* cos, float* sin, void* stream);
 const char* cuda_error_string(int code);
 

@@ -1,6 +1,8 @@
 #include "op_contract.h"
 
+#include <cstring>
 #include <sstream>
+#include <stdexcept>
 
 namespace gf::ort {
 namespace {
@@ -32,27 +34,35 @@ std::vector<OpDecl> build() {
     using T = TypeRule;
     const std::vector<AttrDecl> norm_attrs = {required("epsilon", AttrKind::Float), int_default("axis", -1)};
     return {
-        {OpKind::RmsNorm, "RmsNorm", {"X", "scale"}, {T::SameAsFirst, T::Float}, {"output"}, {T::SameAsFirst}, norm_attrs},
-        {OpKind::GemmaRmsNorm, "GemmaRmsNorm", {"X", "scale"}, {T::SameAsFirst, T::Float}, {"output"}, {T::SameAsFirst},
+        {OpFamily::Norm, "RmsNorm", {"X", "scale"}, {T::SameAsFirst, T::Float}, {"output"}, {T::SameAsFirst}, norm_attrs},
+        {OpFamily::Norm, "GemmaRmsNorm", {"X", "scale"}, {T::SameAsFirst, T::Float}, {"output"}, {T::SameAsFirst},
          norm_attrs},
-        {OpKind::RmsNormGated, "RmsNormGated", {"X", "scale", "Z"}, {T::SameAsFirst, T::Float, T::SameAsFirst}, {"output"},
+        {OpFamily::Norm, "RmsNormGated", {"X", "scale", "Z"}, {T::SameAsFirst, T::Float, T::SameAsFirst}, {"output"},
          {T::SameAsFirst}, norm_attrs},
-        {OpKind::QkNorm, "QkNorm", {"q", "k", "q_scale", "k_scale"}, {T::SameAsFirst, T::SameAsFirst, T::Float, T::Float},
+        {OpFamily::Rope, "QkNorm", {"q", "k", "q_scale", "k_scale"}, {T::SameAsFirst, T::SameAsFirst, T::Float, T::Float},
          {"q_out", "k_out"}, {T::SameAsFirst, T::SameAsFirst}, qk_norm_attrs()},
-        {OpKind::QkNormRope, "QkNormRope", {"q", "k", "q_scale", "k_scale", "cos", "sin"},
+        {OpFamily::Rope, "QkNormRope", {"q", "k", "q_scale", "k_scale", "cos", "sin"},
          {T::SameAsFirst, T::SameAsFirst, T::Float, T::Float, T::Float, T::Float}, {"q_out", "k_out"},
          {T::SameAsFirst, T::SameAsFirst},
          concat(qk_norm_attrs(), {int_default("interleaved", 0), required("rotary_dim", AttrKind::Int),
                                   optional("perm", AttrKind::Ints), string_default("cos_layout", "broadcast")})},
-        {OpKind::Rope, "Rope", {"X", "cos", "sin"}, {T::SameAsFirst, T::Float, T::Float}, {"output"}, {T::SameAsFirst},
+        // QkNormRope's ports and attributes with a LayerNorm (no weight_offset) and optional biases after cos / sin
+        {OpFamily::Rope, "QkLayerNormRope", {"q", "k", "q_scale", "k_scale", "cos", "sin", "q_bias", "k_bias"},
+         {T::SameAsFirst, T::SameAsFirst, T::Float, T::Float, T::Float, T::Float, T::Float, T::Float}, {"q_out", "k_out"},
+         {T::SameAsFirst, T::SameAsFirst},
+         {required("epsilon", AttrKind::Float), required("num_q_heads", AttrKind::Int), required("num_kv_heads", AttrKind::Int),
+          required("head_dim", AttrKind::Int), int_default("interleaved", 0), required("rotary_dim", AttrKind::Int),
+          optional("perm", AttrKind::Ints), string_default("cos_layout", "broadcast")},
+         6},
+        {OpFamily::Rope, "Rope", {"X", "cos", "sin"}, {T::SameAsFirst, T::Float, T::Float}, {"output"}, {T::SameAsFirst},
          {int_default("interleaved", 0), required("rotary_dim", AttrKind::Int)}},
-        {OpKind::MRopeCosSin, "MRopeCosSin", {"positions", "inv_freq"}, {T::Index, T::F32}, {"cos", "sin"},
+        {OpFamily::CosSin, "MRopeCosSin", {"positions", "inv_freq"}, {T::Index, T::F32}, {"cos", "sin"},
          {T::F32, T::F32}, mrope_table_attrs()},
-        {OpKind::MRope, "MRope", {"X", "positions", "inv_freq"}, {T::SameAsFirst, T::Index, T::F32}, {"output"},
+        {OpFamily::Rope, "MRope", {"X", "positions", "inv_freq"}, {T::SameAsFirst, T::Index, T::F32}, {"output"},
          {T::SameAsFirst},
          concat(mrope_table_attrs(), {int_default("interleaved", 0), required("rotary_dim", AttrKind::Int),
                                       optional("perm", AttrKind::Ints)})},
-        {OpKind::QkNormMRope, "QkNormMRope", {"q", "k", "q_scale", "k_scale", "positions", "inv_freq"},
+        {OpFamily::Rope, "QkNormMRope", {"q", "k", "q_scale", "k_scale", "positions", "inv_freq"},
          {T::SameAsFirst, T::SameAsFirst, T::Float, T::Float, T::Index, T::F32}, {"q_out", "k_out"},
          {T::SameAsFirst, T::SameAsFirst},
          concat(concat(qk_norm_attrs(), mrope_table_attrs()),
@@ -95,11 +105,19 @@ const std::vector<OpDecl>& op_decls() {
     return decls;
 }
 
+bool OpDecl::is(const char* op_name) const {
+    if (std::strcmp(name, op_name) == 0) return true;
+    for (const OpDecl& d : op_decls())
+        if (std::strcmp(d.name, op_name) == 0) return false;
+    throw std::logic_error(std::string("no op graphfuse.") + op_name + " is declared");
+}
+
 std::string contract_text() {
     std::ostringstream o;
     for (const OpDecl& d : op_decls()) {
         o << "op graphfuse." << d.name << "(";
-        for (size_t i = 0; i < d.inputs.size(); i++) o << (i ? ", " : "") << d.inputs[i] << type_var(d.input_types[i]);
+        for (size_t i = 0; i < d.inputs.size(); i++)
+            o << (i ? ", " : "") << d.inputs[i] << type_var(d.input_types[i]) << (d.optional_input(i) ? "?" : "");
         o << ") -> (";
         for (size_t i = 0; i < d.outputs.size(); i++) o << (i ? ", " : "") << d.outputs[i] << type_var(d.output_types[i]);
         o << ") {";

@@ -4,13 +4,18 @@
 // gf_ort_contract()), so the two cannot drift apart silently.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace gf::ort {
 
-enum class OpKind { RmsNorm, GemmaRmsNorm, RmsNormGated, QkNorm, QkNormRope, QkNormMRope, Rope, MRope, MRopeCosSin };
+// Which binding and launch serve an op: the row norms (gf_norm_args), the rope family (gf_rope_args: the QK
+// ops, Rope, MRope) or MRopeCosSin's own kernel. Within a family the code reads the op's declared attributes
+// and inputs, and where that is not enough its name (OpDecl::is), so an op in an existing family adds a row
+// to the table and no enumerator.
+enum class OpFamily { Norm, Rope, CosSin };
 
 enum class AttrKind { Float, Int, Ints, String };
 
@@ -29,13 +34,20 @@ struct AttrDecl {
 enum class TypeRule { SameAsFirst, Float, Index, F32 };
 
 struct OpDecl {
-    OpKind kind;
+    OpFamily family;
     const char* name;
     std::vector<const char*> inputs;
     std::vector<TypeRule> input_types;
     std::vector<const char*> outputs;
     std::vector<TypeRule> output_types;
     std::vector<AttrDecl> attrs;
+    // Inputs from this index on are optional, as `name?` in the declaration: trailing inputs a node may
+    // leave out (ONNX), which the kernel then sees as absent (TensorArg::absent()).
+    size_t required_inputs = SIZE_MAX;
+    bool optional_input(size_t i) const { return i >= required_inputs; }
+    // Whether this is the op declared as `name`. A name no op declares throws std::logic_error: a misspelt
+    // name would otherwise just never match.
+    bool is(const char* op_name) const;
 };
 
 const std::vector<OpDecl>& op_decls();

@@ -125,11 +125,29 @@ int io_type(const Api& api, const OrtKernelInfo* info, Slot slot, size_t i) {
     return t;
 }
 
+// Whether the node gives optional input i: it has that many inputs and the one at i is a tensor (ONNX
+// writes a left-out input in the middle as an empty name).
+bool has_input(const Api& api, const OrtKernelInfo* info, size_t i) {
+    size_t n = 0;
+    check(api.at<OrtStatus* (*)(const OrtKernelInfo*, size_t*)>(kKernelInfo_GetInputCount)(info, &n));
+    if (i >= n) return false;
+    Owned<OrtTypeInfo> ti{api, kReleaseTypeInfo};
+    OrtStatus* s = api.at<OrtStatus* (*)(const OrtKernelInfo*, size_t, OrtTypeInfo**)>(kKernelInfo_GetInputTypeInfo)(info, i, &ti.p);
+    if (s != nullptr) {
+        api.release(s);
+        return false;
+    }
+    const OrtTensorTypeAndShapeInfo* tensor = nullptr;
+    check(api.at<OrtStatus* (*)(const OrtTypeInfo*, const OrtTensorTypeAndShapeInfo**)>(kCastTypeInfoToTensorInfo)(ti.p, &tensor));
+    return tensor != nullptr;
+}
+
 // Element types against the declaration: the first input's type is shared by every SameAsFirst input.
 void check_input_types(const Kernel& k, const OrtKernelInfo* info) {
     const OpDecl& d = *k.decl;
     int first = -1;
     for (size_t i = 0; i < d.inputs.size(); i++) {
+        if (d.optional_input(i) && !has_input(k.api, info, i)) continue;
         const int t = io_type(k.api, info, kKernelInfo_GetInputTypeInfo, i);
         const TypeRule rule = d.input_types[i];
         std::string want;
@@ -172,7 +190,7 @@ int64_t declared_last_dim(const Api& api, const OrtKernelInfo* info, size_t i) {
 void check_cuda_geometry(const Kernel& k, const OrtKernelInfo* info) {
     // the QkNorm family names its head size; Rope and MRope rotate their input's last dim
     int64_t hd = k.attrs.has("head_dim") ? k.attrs.i("head_dim") : -1;
-    if (k.decl->kind == OpKind::Rope || k.decl->kind == OpKind::MRope) hd = declared_last_dim(k.api, info, 0);
+    if (k.decl->is("Rope") || k.decl->is("MRope")) hd = declared_last_dim(k.api, info, 0);
     if (hd > GF_MAX_HEAD_DIM)
         throw BindError("head_dim " + std::to_string(hd) + " has no CUDA kernel (at most " +
                         std::to_string(GF_MAX_HEAD_DIM) + ")");
@@ -209,10 +227,9 @@ OrtStatus* create_kernel(const OrtCustomOp* op, const OrtApi* ort, const OrtKern
             case AttrDecl::Optional: break;
             }
         }
-        check_attrs(e.decl->kind, k->attrs);
+        check_attrs(*e.decl, k->attrs);
         check_input_types(*k, info);
-        const OpKind kind = e.decl->kind;
-        if (kind == OpKind::RmsNorm || kind == OpKind::GemmaRmsNorm || kind == OpKind::RmsNormGated) {
+        if (e.decl->family == OpFamily::Norm) {
             k->out_type = io_type(api, info, kKernelInfo_GetOutputTypeInfo, 0);
             if (!is_float(k->out_type))
                 throw BindError("output is " + dtype_name(k->out_type) + ", expected f32, f16 or bf16");
@@ -230,8 +247,11 @@ OrtStatus* create_kernel(const OrtCustomOp* op, const OrtApi* ort, const OrtKern
 }
 
 TensorArg input(const Api& api, OrtKernelContext* ctx, size_t i) {
+    size_t n = 0;
+    check(api.at<OrtStatus* (*)(const OrtKernelContext*, size_t*)>(kKernelContext_GetInputCount)(ctx, &n));
     const OrtValue* v = nullptr;
-    check(api.at<OrtStatus* (*)(const OrtKernelContext*, size_t, const OrtValue**)>(kKernelContext_GetInput)(ctx, i, &v));
+    if (i < n) check(api.at<OrtStatus* (*)(const OrtKernelContext*, size_t, const OrtValue**)>(kKernelContext_GetInput)(ctx, i, &v));
+    if (v == nullptr) return TensorArg{nullptr, 0, {}}; // an optional input the node left out
     Owned<OrtTensorTypeAndShapeInfo> info{api, kReleaseTensorTypeAndShapeInfo};
     check(api.at<OrtStatus* (*)(const OrtValue*, OrtTensorTypeAndShapeInfo**)>(kGetTensorTypeAndShape)(v, &info.p));
     ONNXTensorElementDataType t = ONNX_TYPE_UNDEFINED;
@@ -306,18 +326,16 @@ void run(Kernel& k, OrtKernelContext* ctx) {
     std::vector<TensorArg> in;
     for (size_t i = 0; i < d.inputs.size(); i++) in.push_back(input(k.api, ctx, i));
     int rc = 0;
-    switch (d.kind) {
-    case OpKind::RmsNorm:
-    case OpKind::GemmaRmsNorm:
-    case OpKind::RmsNormGated: {
-        NormCall c = bind_norm(d.kind, k.attrs, in, k.out_type);
+    switch (d.family) {
+    case OpFamily::Norm: {
+        NormCall c = bind_norm(d, k.attrs, in, k.out_type);
         c.args.out = output(k.api, ctx, 0, c.out_shape);
         if (c.args.rows == 0) return;
-        rc = launch(k, ctx, [&](void* stream) { return cuda_norm(d.kind, c.args, stream); },
+        rc = launch(k, ctx, [&](void* stream) { return cuda_norm(c.args, stream); },
                     [&](Runner* r) { return cpu_norm(c.args, for_each, r); });
         break;
     }
-    case OpKind::MRopeCosSin: {
+    case OpFamily::CosSin: {
         const CosSinCall c = bind_cos_sin(k.attrs, in);
         float* cos = static_cast<float*>(output(k.api, ctx, 0, c.out_shape));
         float* sin = static_cast<float*>(output(k.api, ctx, 1, c.out_shape));
@@ -326,12 +344,12 @@ void run(Kernel& k, OrtKernelContext* ctx) {
                     [&](Runner* r) { return cpu_cos_sin(c, cos, sin, for_each, r), 0; });
         break;
     }
-    default: {
-        RopeCall c = bind_rope_family(d.kind, k.attrs, in);
+    case OpFamily::Rope: {
+        RopeCall c = bind_rope_family(d, k.attrs, in);
         c.args.q_out = output(k.api, ctx, 0, c.q_out_shape);
         if (d.outputs.size() > 1) c.args.k_out = output(k.api, ctx, 1, c.k_out_shape);
         if (count(c.q_out_shape) == 0 && (d.outputs.size() < 2 || count(c.k_out_shape) == 0)) return;
-        rc = launch(k, ctx, [&](void* stream) { return cuda_rope(d.kind, c.args, stream); },
+        rc = launch(k, ctx, [&](void* stream) { return cuda_rope(c.args, stream); },
                     [&](Runner* r) { return cpu_rope(c.args, for_each, r); });
         break;
     }
@@ -368,6 +386,9 @@ const char* get_ep(const OrtCustomOp* op) { return entry(op).cuda ? kCudaEp : nu
 ONNXTensorElementDataType any_type(const OrtCustomOp*, size_t) { return ONNX_TYPE_UNDEFINED; }
 size_t input_count(const OrtCustomOp* op) { return entry(op).decl->inputs.size(); }
 size_t output_count(const OrtCustomOp* op) { return entry(op).decl->outputs.size(); }
+OrtCustomOpInputOutputCharacteristic input_kind(const OrtCustomOp* op, size_t i) {
+    return entry(op).decl->optional_input(i) ? ORT_IO_OPTIONAL : ORT_IO_REQUIRED;
+}
 OrtCustomOpInputOutputCharacteristic required(const OrtCustomOp*, size_t) { return ORT_IO_REQUIRED; }
 OrtMemType device_memory(const OrtCustomOp*, size_t) { return ORT_MEM_DEFAULT; }
 int min_arity(const OrtCustomOp*) { return 1; }
@@ -384,7 +405,7 @@ OpEntry make_entry(const OpDecl& d, bool cuda) {
     e.GetOutputType = any_type;
     e.GetOutputTypeCount = output_count;
     e.KernelDestroy = destroy;
-    e.GetInputCharacteristic = required;
+    e.GetInputCharacteristic = input_kind;
     e.GetOutputCharacteristic = required;
     e.GetInputMemoryType = device_memory;
     e.GetVariadicInputMinArity = min_arity;

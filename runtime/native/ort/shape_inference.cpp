@@ -118,6 +118,12 @@ std::vector<Dim> permuted(const std::vector<Dim>& x, const std::vector<int64_t>*
     return out;
 }
 
+bool declares(const OpDecl& d, const char* attr) {
+    for (const AttrDecl& a : d.attrs)
+        if (std::string(a.name) == attr) return true;
+    return false;
+}
+
 } // namespace
 
 OrtStatus* infer_output_shapes(const Api& api, const OpDecl& d, OrtShapeInferContext* ctx) {
@@ -132,10 +138,8 @@ OrtStatus* infer_output_shapes(const Api& api, const OpDecl& d, OrtShapeInferCon
         const std::vector<int64_t>* perm = read_int_attr(api, ctx, "perm", perm_v) ? &perm_v : nullptr;
         std::vector<int64_t> v;
         auto attr = [&](const char* name) { return read_int_attr(api, ctx, name, v) && v.size() == 1 ? v[0] : -1; };
-        switch (d.kind) {
-        case OpKind::QkNorm:
-        case OpKind::QkNormRope:
-        case OpKind::QkNormMRope: {
+        // the QK ops (those that declare head counts): [..., heads, head_dim] per tensor, then perm
+        if (declares(d, "num_q_heads")) {
             int type1 = 0;
             const std::vector<Dim> k = input_dims(api, ctx, 1, type1);
             const int64_t nq = attr("num_q_heads"), nk = attr("num_kv_heads"), hd = attr("head_dim");
@@ -144,22 +148,23 @@ OrtStatus* infer_output_shapes(const Api& api, const OpDecl& d, OrtShapeInferCon
                 return nullptr; // the kernel reports the mismatch with the actual shapes
             set_output(api, ctx, 0, type0, qo);
             set_output(api, ctx, 1, type0, ko);
-            break;
+            return nullptr;
         }
-        case OpKind::MRope: set_output(api, ctx, 0, type0, permuted(x, perm)); break;
-        case OpKind::MRopeCosSin: {
+        if (d.is("MRope")) {
+            set_output(api, ctx, 0, type0, permuted(x, perm));
+        } else if (d.family == OpFamily::CosSin) {
             std::vector<int64_t> sec;
             if (x.empty() || !read_int_attr(api, ctx, "mrope_section", sec) || sec.size() != 3) return nullptr;
             std::vector<Dim> out(x.begin() + 1, x.end());
             out.push_back(Dim{sec[0] + sec[1] + sec[2], ""});
             set_output(api, ctx, 0, ONNX_TYPE_FLOAT, out);
             set_output(api, ctx, 1, ONNX_TYPE_FLOAT, out);
-            break;
-        }
-        case OpKind::Rope: set_output(api, ctx, 0, type0, x); break;
-        // norms keep X's shape; their output type is the graph's (Hugging Face's fp32 norm with a cast back
-        // to fp16 is one op with an f32 X and an f16 output), so it is left for the model's value_info
-        default: set_output(api, ctx, 0, ONNX_TYPE_UNDEFINED, x); break;
+        } else if (d.is("Rope")) {
+            set_output(api, ctx, 0, type0, x);
+        } else {
+            // norms keep X's shape; their output type is the graph's (Hugging Face's fp32 norm with a cast back
+            // to fp16 is one op with an f32 X and an f16 output), so it is left for the model's value_info
+            set_output(api, ctx, 0, ONNX_TYPE_UNDEFINED, x);
         }
         return nullptr;
     } catch (const OrtFailure& f) {

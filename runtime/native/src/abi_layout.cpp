@@ -1,85 +1,48 @@
 #include "abi_layout.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <string>
+#include <type_traits>
 
 #include "graphfuse_kernels.h"
 
 namespace gf {
 namespace {
 
+// The element kind of a field as bindings name it: a pointer, or a 32/64-bit integer or a float (of an
+// array field: its elements'). Any other type in an argument struct fails to compile here.
+template <typename T> const char* kind_of() {
+    if constexpr (std::is_pointer_v<T>) return "ptr";
+    else if constexpr (std::is_same_v<T, float>) return "f32";
+    else if constexpr (std::is_same_v<T, int32_t>) return "i32";
+    else {
+        static_assert(std::is_same_v<T, int64_t>, "argument struct fields are pointers, int32_t, int64_t or float");
+        return "i64";
+    }
+}
+
 // snprintf, not std::to_string: the latter's digit table is a GNU unique symbol, which the kernels
 // library would export (its exports are gf_* only)
-void add(std::string& out, const char* s, const char* f, size_t offset, size_t bytes) {
-    char line[128];
-    snprintf(line, sizeof line, "%s %s %zu %zu\n", s, f, offset, bytes);
+void add(std::string& out, const char* s, const char* f, size_t offset, size_t bytes, const char* kind) {
+    char line[160];
+    snprintf(line, sizeof line, "%s %s %zu %zu %s\n", s, f, offset, bytes, kind);
     out += line;
 }
 
-#define GF_FIELD(S, F) add(out, #S, #F, offsetof(S, F), sizeof(static_cast<S*>(nullptr)->F))
-#define GF_SIZEOF(S) add(out, #S, "sizeof", 0, sizeof(S))
+// One line per field, from the header's field lists: nothing here names a field.
+#define GF_REPORT_ROPE(type, name) add(out, "gf_rope_args", #name, offsetof(gf_rope_args, name), sizeof(gf_rope_args::name), kind_of<type>());
+#define GF_REPORT_ROPE_ARRAY(type, name, count) GF_REPORT_ROPE(type, name)
+#define GF_REPORT_NORM(type, name) add(out, "gf_norm_args", #name, offsetof(gf_norm_args, name), sizeof(gf_norm_args::name), kind_of<type>());
+#define GF_REPORT_NORM_ARRAY(type, name, count) GF_REPORT_NORM(type, name)
 
 std::string build() {
     std::string out;
-    GF_SIZEOF(gf_rope_args);
-    GF_FIELD(gf_rope_args, struct_size);
-    GF_FIELD(gf_rope_args, dtype);
-    GF_FIELD(gf_rope_args, weight_dtype);
-    GF_FIELD(gf_rope_args, batch);
-    GF_FIELD(gf_rope_args, seq);
-    GF_FIELD(gf_rope_args, num_q_heads);
-    GF_FIELD(gf_rope_args, num_k_heads);
-    GF_FIELD(gf_rope_args, head_dim);
-    GF_FIELD(gf_rope_args, rotary_dim);
-    GF_FIELD(gf_rope_args, interleaved);
-    GF_FIELD(gf_rope_args, has_norm);
-    GF_FIELD(gf_rope_args, epsilon);
-    GF_FIELD(gf_rope_args, weight_offset);
-    GF_FIELD(gf_rope_args, q);
-    GF_FIELD(gf_rope_args, q_out);
-    GF_FIELD(gf_rope_args, k);
-    GF_FIELD(gf_rope_args, k_out);
-    GF_FIELD(gf_rope_args, q_stride);
-    GF_FIELD(gf_rope_args, q_out_stride);
-    GF_FIELD(gf_rope_args, k_stride);
-    GF_FIELD(gf_rope_args, k_out_stride);
-    GF_FIELD(gf_rope_args, q_weight);
-    GF_FIELD(gf_rope_args, k_weight);
-    GF_FIELD(gf_rope_args, angle_source);
-    GF_FIELD(gf_rope_args, table_dtype);
-    GF_FIELD(gf_rope_args, cos);
-    GF_FIELD(gf_rope_args, sin);
-    GF_FIELD(gf_rope_args, table_stride);
-    GF_FIELD(gf_rope_args, table_width);
-    GF_FIELD(gf_rope_args, position_rows);
-    GF_FIELD(gf_rope_args, position_dtype);
-    GF_FIELD(gf_rope_args, mrope_interleaved);
-    GF_FIELD(gf_rope_args, positions);
-    GF_FIELD(gf_rope_args, position_stride);
-    GF_FIELD(gf_rope_args, max_position);
-    GF_FIELD(gf_rope_args, inv_freq);
-    GF_FIELD(gf_rope_args, attention_scaling);
-    GF_FIELD(gf_rope_args, mrope_section);
-    GF_FIELD(gf_rope_args, status);
-
-    GF_SIZEOF(gf_norm_args);
-    GF_FIELD(gf_norm_args, struct_size);
-    GF_FIELD(gf_norm_args, dtype);
-    GF_FIELD(gf_norm_args, out_dtype);
-    GF_FIELD(gf_norm_args, weight_dtype);
-    GF_FIELD(gf_norm_args, gated);
-    GF_FIELD(gf_norm_args, rows);
-    GF_FIELD(gf_norm_args, n);
-    GF_FIELD(gf_norm_args, epsilon);
-    GF_FIELD(gf_norm_args, weight_offset);
-    GF_FIELD(gf_norm_args, x);
-    GF_FIELD(gf_norm_args, z);
-    GF_FIELD(gf_norm_args, out);
-    GF_FIELD(gf_norm_args, weight);
-    GF_FIELD(gf_norm_args, x_row_stride);
-    GF_FIELD(gf_norm_args, z_row_stride);
-    GF_FIELD(gf_norm_args, out_row_stride);
+    add(out, "gf_rope_args", "sizeof", 0, sizeof(gf_rope_args), "-");
+    GF_ROPE_ARGS_FIELDS(GF_REPORT_ROPE, GF_REPORT_ROPE_ARRAY)
+    add(out, "gf_norm_args", "sizeof", 0, sizeof(gf_norm_args), "-");
+    GF_NORM_ARGS_FIELDS(GF_REPORT_NORM, GF_REPORT_NORM_ARRAY)
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include <cuda_runtime.h>
 
 #include "config.h"
+#include "head_norm.h"
 #include "launch.cuh"
 #include "rope_common.cuh"
 #include "rope_decode.cuh"
@@ -40,8 +41,10 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
 
     const cudaStream_t s = static_cast<cudaStream_t>(stream);
     clear_last_error();
-    // the specialised kernels are instantiated for these head sizes; any other takes the general kernel
-    const bool special = !kOnlyGeneralKernel && (args->head_dim == 64 || args->head_dim == 128 || args->head_dim == 256);
+    // the specialised kernels are instantiated for these head sizes and implement some norm kinds
+    // (head_norm.h); any other launch takes the general kernel
+    const bool special = !kOnlyGeneralKernel && norm_kind_has_fast_path(args->has_norm) &&
+                         (args->head_dim == 64 || args->head_dim == 128 || args->head_dim == 256);
     if (special && rope::fast_path_fits(L.a) && L.work <= kDecodeMaxItems) {
         if (args->dtype == GF_DTYPE_BF16) {
             rope::launch_decode<__nv_bfloat16>(L, s);

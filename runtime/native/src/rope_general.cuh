@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dtype.cuh"
+#include "head_norm.h"
 #include "launch.cuh"
 #include "rope_common.cuh"
 
@@ -26,6 +27,21 @@ __device__ __forceinline__ float rotated(const gf_rope_args& a, int i, float y, 
     const float yp = st[partner];
     return first ? y * c - yp * sn : y * c + yp * sn;
 }
+
+// A lane's share of one head for norm_head (head_norm.h): value e is element base + e * step. Padded: the
+// values at or past hd are rope_any_kernel's zero padding to whole lanes, never written back.
+template <bool Padded>
+struct LaneHead {
+    bool is_q;
+    int64_t head;
+    int base, step, hd;
+    __device__ __forceinline__ int64_t element(int e) const { return base + e * step; }
+    __device__ __forceinline__ bool in_head(int e) const { return !Padded || base + e * step < hd; }
+    __device__ __forceinline__ float head_sum(float s) const { return warp_sum(s); }
+    // 1/sqrtf (both IEEE-rounded without fast math) rather than rsqrtf's 2 ulp
+    __device__ __forceinline__ float inv_sqrt(float v) const { return 1.0f / sqrtf(v); }
+    __device__ __forceinline__ float load(const void* p, int64_t i, int32_t dtype) const { return load_f32(p, i, dtype); }
+};
 
 template <typename T, int HD>
 __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ RopeLaunch L) {
@@ -56,17 +72,7 @@ __global__ void __launch_bounds__(kThreads) rope_kernel(const __grid_constant__ 
 #pragma unroll
         for (int e = 0; e < EPL; e++) y[e] = to_f32(in[i0 + e]);
 
-        if (a.has_norm) {
-            float ss = 0.f;
-#pragma unroll
-            for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
-            ss = warp_sum(ss);
-            // 1/sqrtf (both IEEE-rounded without fast math) rather than rsqrtf's 2 ulp
-            const float r = 1.0f / sqrtf(ss / static_cast<float>(HD) + a.epsilon);
-            const void* wt = it.is_q ? a.q_weight : a.k_weight;
-#pragma unroll
-            for (int e = 0; e < EPL; e++) y[e] = y[e] * r * (load_f32(wt, i0 + e, a.weight_dtype) + a.weight_offset);
-        }
+        norm_head(a, LaneHead<false>{it.is_q, it.hh, i0, 1, HD}, y, EPL);
 
         if (rot > 0) {
 #pragma unroll
@@ -115,22 +121,10 @@ __global__ void __launch_bounds__(kThreads) rope_any_kernel(const __grid_constan
 #pragma unroll
         for (int e = 0; e < E; e++) {
             const int i = e * 32 + lane;
-            y[e] = i < hd ? to_f32(in[i]) : 0.f; // zeros past the head add nothing to the sum of squares
+            y[e] = i < hd ? to_f32(in[i]) : 0.f; // zeros past the head add nothing to a sum, and are never stored
         }
 
-        if (a.has_norm) {
-            float ss = 0.f;
-#pragma unroll
-            for (int e = 0; e < E; e++) ss += y[e] * y[e];
-            ss = warp_sum(ss);
-            const float r = 1.0f / sqrtf(ss / static_cast<float>(hd) + a.epsilon);
-            const void* wt = it.is_q ? a.q_weight : a.k_weight;
-#pragma unroll
-            for (int e = 0; e < E; e++) {
-                const int i = e * 32 + lane;
-                if (i < hd) y[e] = y[e] * r * (load_f32(wt, i, a.weight_dtype) + a.weight_offset);
-            }
-        }
+        norm_head(a, LaneHead<true>{it.is_q, it.hh, lane, 32, hd}, y, E);
 
         if (rot > 0) {
 #pragma unroll

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "head_norm.h"
+
 namespace gf {
 namespace {
 
@@ -83,7 +85,8 @@ int validate_rope(const gf_rope_args* a, RopeOp op) {
     const bool norm_op = op == RopeOp::QkNorm || op == RopeOp::QkNormRope || op == RopeOp::QkNormMRope;
     const bool rope_op = op != RopeOp::QkNorm;
     const bool mrope_op = op == RopeOp::QkNormMRope || op == RopeOp::MRope;
-    if (a->has_norm != (norm_op ? 1 : 0)) return GF_ERR_INVALID_ARGUMENT;
+    // the norm entry points take any norm kind (head_norm.h), the others none
+    if ((a->has_norm != GF_NORM_NONE) != norm_op || !norm_args_valid(*a)) return GF_ERR_INVALID_ARGUMENT;
     if (rope_op ? a->rotary_dim <= 0 : a->rotary_dim != 0) return GF_ERR_INVALID_ARGUMENT;
 
     if (a->batch < 0 || a->seq < 0 || a->num_q_heads < 0 || a->num_k_heads < 0 || a->head_dim <= 0)

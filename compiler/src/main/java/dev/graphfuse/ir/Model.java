@@ -129,4 +129,13 @@ public final class Model {
     public void setSourceDirectory(Path dir) {
         this.sourceDirectory = dir;
     }
+
+    /**
+     * A deep copy to change without changing this model: its graphs (subgraphs and function bodies too),
+     * nodes, values and functions are new. Tensors, types and attribute values other than subgraphs are
+     * immutable and shared, so the copy costs no weight bytes; a change is made by replacing them.
+     */
+    public Model copy() {
+        return ModelCopy.of(this);
+    }
 }

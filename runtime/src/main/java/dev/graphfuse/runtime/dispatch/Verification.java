@@ -3,7 +3,9 @@ package dev.graphfuse.runtime.dispatch;
 import ai.onnxruntime.OrtException;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Tensor;
+import dev.graphfuse.onnx.OnnxExporter;
 import dev.graphfuse.runtime.kernels.Fallbacks;
+import dev.graphfuse.transform.Fp32Promotion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +85,7 @@ public final class Verification {
     private static Reference fp32Reference(Model originalIr, Map<String, Tensor> inputs, SessionOptionsSpec spec) {
         byte[] promoted;
         try {
-            promoted = dev.graphfuse.onnx.Fp32Promotion.promote(originalIr);
+            promoted = OnnxExporter.toBytes(Fp32Promotion.promote(originalIr));
         } catch (UnsupportedOperationException tooLarge) {
             return new Reference(Map.of(), tooLarge.getMessage());
         }

@@ -1,3 +1,6 @@
+// GENERATED from the compiled layout report of runtime/native/include/graphfuse_kernels.h (gf_abi_layout)
+// by NativeLayoutsTest. Do not edit: change the header's field lists, then run
+//   mvn -B -o test -pl runtime -am -Dtest=NativeLayoutsTest -Dsurefire.failIfNoSpecifiedTests=false -Dgraphfuse.abi.update=true
 package dev.graphfuse.runtime.kernels;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -9,11 +12,13 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /**
- * The argument structs of graphfuse_kernels.h as FFM layouts, field for field. Their sizes are checked
- * against the library's gf_args_size() when it loads, so a header change that is not mirrored here is
- * refused instead of corrupting memory.
+ * The argument structs of graphfuse_kernels.h as FFM layouts, field for field, and the header's ABI version.
+ * Their sizes are checked against the library's gf_args_size() when it loads.
  */
 final class NativeLayouts {
+    /** GF_ABI_VERSION of the header these layouts were generated from. */
+    static final int ABI_VERSION = 2;
+
     static final StructLayout ROPE_ARGS = MemoryLayout.structLayout(
             JAVA_LONG.withName("struct_size"),
             JAVA_INT.withName("dtype"),
@@ -38,6 +43,10 @@ final class NativeLayouts {
             MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("k_out_stride"),
             ADDRESS.withName("q_weight"),
             ADDRESS.withName("k_weight"),
+            ADDRESS.withName("q_bias"),
+            ADDRESS.withName("k_bias"),
+            JAVA_LONG.withName("weight_head_stride"),
+            JAVA_LONG.withName("bias_head_stride"),
             JAVA_INT.withName("angle_source"),
             JAVA_INT.withName("table_dtype"),
             ADDRESS.withName("cos"),

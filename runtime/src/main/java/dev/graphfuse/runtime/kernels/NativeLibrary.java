@@ -25,8 +25,8 @@ import java.util.Map;
  * cannot — the caller decides whether that is a logged fallback or an error.
  */
 public final class NativeLibrary {
-    /** GF_ABI_VERSION this binding was written against. */
-    public static final int ABI_VERSION = 1;
+    /** GF_ABI_VERSION this binding was written against (the header's, with the generated layouts). */
+    public static final int ABI_VERSION = NativeLayouts.ABI_VERSION;
     static final String RESOURCE = "/native/linux-x86_64/libgraphfuse_kernels.so";
 
     final MethodHandle deviceCount;

@@ -1,20 +1,34 @@
 package dev.graphfuse.runtime.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graphfuse.dsl.ast.Decl;
+import dev.graphfuse.dsl.parse.FuseFileParser;
 import dev.graphfuse.ir.ElementType;
 import dev.graphfuse.ir.Model;
 import dev.graphfuse.ir.Tensor;
 import dev.graphfuse.text.GraphTextReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -48,6 +62,33 @@ class OrtOpNumericsTest {
             }
         }
         return tests.stream();
+    }
+
+    /**
+     * Every op ops/graphfuse.fuse declares has a case here, so each declared op is run through ONNX Runtime
+     * with this library's schema, binding and kernels: an op declared without them fails, not only an op
+     * whose schema differs (OrtOpContractTest).
+     */
+    @Test
+    void everyDeclaredOpHasACase() throws IOException {
+        Set<String> declared = new TreeSet<>();
+        String ops = "dev/graphfuse/patterns/ops/graphfuse.fuse";
+        try (InputStream in = OrtOpNumericsTest.class.getClassLoader().getResourceAsStream(ops)) {
+            assertNotNull(in, ops);
+            for (Decl d : FuseFileParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), ops).decls()) {
+                if (d instanceof Decl.Op op && op.domain().equals("graphfuse")) {
+                    declared.add(op.name());
+                }
+            }
+        }
+        Set<String> covered = new TreeSet<>();
+        for (Case c : cases()) {
+            Matcher m = Pattern.compile("graphfuse::(\\w+)\\(").matcher(c.graph);
+            while (m.find()) {
+                covered.add(m.group(1));
+            }
+        }
+        assertEquals(declared, covered, "ops declared in " + ops + " vs ops with a numerics case here");
     }
 
     /** One single-node model: its text (with {T} for the element type), its inputs, and the reference. */
@@ -173,6 +214,39 @@ class OrtOpNumericsTest {
                 Map.of("q", new long[] {1, 5, 512}, "k", new long[] {1, 5, 256}, "q_scale", new long[] {128},
                         "k_scale", new long[] {128}, "cos", new long[] {1, 5, 64}, "sin", new long[] {1, 5, 64}),
                 Map.of(), in -> qk(in, 5, 4, 2, 128, 1e-6, 128, 0, Table.HALF, new int[] {0, 2, 1, 3}, false)));
+        // QkLayerNormRope, Cohere: per-head scales [heads, hd], no bias (the optional inputs left out), HF layout
+        // with the head transpose, gpt-j pairs over a full-width (repeat-interleaved) table
+        out.add(new Case("QkLayerNormRope-cohere", "graph g (q: {T}[1,5,256], k: {T}[1,5,128], q_scale: {T}[4,64], "
+                + "k_scale: {T}[2,64], cos: {T}[1,1,5,64], sin: {T}[1,1,5,64]) -> (qo: {T}[1,4,5,64], ko: {T}[1,2,5,64]) {\n"
+                + "  qo: {T}[1,4,5,64], ko: {T}[1,2,5,64] = graphfuse::QkLayerNormRope(q, k, q_scale, k_scale, cos, sin) {"
+                + "epsilon: float = 1e-5, num_q_heads: int = 4, num_kv_heads: int = 2, head_dim: int = 64, interleaved: int = 1, "
+                + "rotary_dim: int = 64, perm: ints = [0, 2, 1, 3]}\n}\n",
+                Map.of("q", new long[] {1, 5, 256}, "k", new long[] {1, 5, 128}, "q_scale", new long[] {4, 64},
+                        "k_scale", new long[] {2, 64}, "cos", new long[] {1, 1, 5, 64}, "sin", new long[] {1, 1, 5, 64}),
+                Map.of(), in -> qkLayer(in, 4, 2, 64, 1e-5, 64, Table.FULL, true, true)));
+        // Chameleon: per-head scales and biases, neox over the whole head (hd 128)
+        out.add(new Case("QkLayerNormRope-chameleon", "graph g (q: {T}[1,5,512], k: {T}[1,5,256], q_scale: {T}[4,128], "
+                + "k_scale: {T}[2,128], cos: {T}[1,1,5,128], sin: {T}[1,1,5,128], q_bias: {T}[4,128], k_bias: {T}[2,128]) -> "
+                + "(qo: {T}[1,4,5,128], ko: {T}[1,2,5,128]) {\n"
+                + "  qo: {T}[1,4,5,128], ko: {T}[1,2,5,128] = graphfuse::QkLayerNormRope(q, k, q_scale, k_scale, cos, sin, "
+                + "q_bias, k_bias) {epsilon: float = 1e-5, num_q_heads: int = 4, num_kv_heads: int = 2, head_dim: int = 128, "
+                + "rotary_dim: int = 128, perm: ints = [0, 2, 1, 3]}\n}\n",
+                Map.of("q", new long[] {1, 5, 512}, "k", new long[] {1, 5, 256}, "q_scale", new long[] {4, 128},
+                        "k_scale", new long[] {2, 128}, "cos", new long[] {1, 1, 5, 128}, "sin", new long[] {1, 1, 5, 128},
+                        "q_bias", new long[] {4, 128}, "k_bias", new long[] {2, 128}),
+                Map.of(), in -> qkLayer(in, 4, 2, 128, 1e-5, 128, Table.FULL, false, true)));
+        // shared [hd] scale and bias, packed [T, heads·hd] with no transpose, partial neox rotary 32 of 80 over a
+        // half-width table (a head size without a specialised CUDA kernel)
+        out.add(new Case("QkLayerNormRope-shared-partial", "graph g (q: {T}[5,320], k: {T}[5,160], q_scale: {T}[80], "
+                + "k_scale: {T}[80], cos: {T}[5,1,16], sin: {T}[5,1,16], q_bias: {T}[80], k_bias: {T}[80]) -> "
+                + "(qo: {T}[5,4,80], ko: {T}[5,2,80]) {\n"
+                + "  qo: {T}[5,4,80], ko: {T}[5,2,80] = graphfuse::QkLayerNormRope(q, k, q_scale, k_scale, cos, sin, "
+                + "q_bias, k_bias) {epsilon: float = 1e-6, num_q_heads: int = 4, num_kv_heads: int = 2, head_dim: int = 80, "
+                + "rotary_dim: int = 32}\n}\n",
+                Map.of("q", new long[] {5, 320}, "k", new long[] {5, 160}, "q_scale", new long[] {80},
+                        "k_scale", new long[] {80}, "cos", new long[] {5, 1, 16}, "sin", new long[] {5, 1, 16},
+                        "q_bias", new long[] {80}, "k_bias", new long[] {80}),
+                Map.of(), in -> qkLayer(in, 4, 2, 80, 1e-6, 32, Table.HALF, false, false)));
         out.add(new Case("Rope", "graph g (X: {T}[1,4,5,64], cos: {T}[1,1,5,64], sin: {T}[1,1,5,64]) -> (Y: {T}[1,4,5,64]) {\n"
                 + "  Y: {T}[1,4,5,64] = graphfuse::Rope(X, cos, sin) {rotary_dim: int = 64}\n}\n",
                 Map.of("X", new long[] {1, 4, 5, 64}, "cos", new long[] {1, 1, 5, 64}, "sin", new long[] {1, 1, 5, 64}),
@@ -295,6 +369,88 @@ class OrtOpNumericsTest {
                     : new Expected(new long[] {1, heads, tokens, hd}, tokensHeadsToHeadsTokens(y, tokens, heads, hd)));
         }
         return out;
+    }
+
+    /**
+     * QkLayerNormRope over 5 tokens: per head, the float64 mean, the variance of the centred values, the scale
+     * row (per head or shared) and the bias row when given, then the rotation; outputs [1, H, 5, D] with the
+     * head transpose (perm), else [5, H, D].
+     */
+    private static Map<String, Expected> qkLayer(Map<String, double[]> in, int hq, int hk, int hd, double eps, int rot,
+                                                 Table table, boolean interleaved, boolean perm) {
+        Map<String, Expected> out = new LinkedHashMap<>();
+        for (String side : List.of("q", "k")) {
+            int heads = side.equals("q") ? hq : hk;
+            double[] x = in.get(side);
+            double[] w = in.get(side + "_scale");
+            double[] bias = in.get(side + "_bias");
+            double[] y = new double[x.length];
+            for (int t = 0; t < 5; t++) {
+                for (int h = 0; h < heads; h++) {
+                    int at = (t * heads + h) * hd;
+                    double mean = 0;
+                    for (int i = 0; i < hd; i++) {
+                        mean += x[at + i];
+                    }
+                    mean /= hd;
+                    double var = 0;
+                    for (int i = 0; i < hd; i++) {
+                        var += (x[at + i] - mean) * (x[at + i] - mean);
+                    }
+                    double r = 1 / Math.sqrt(var / hd + eps);
+                    double[] v = new double[hd];
+                    for (int i = 0; i < hd; i++) {
+                        v[i] = (x[at + i] - mean) * r * w[(w.length == hd ? 0 : h * hd) + i]
+                                + (bias == null ? 0 : bias[(bias.length == hd ? 0 : h * hd) + i]);
+                    }
+                    double[][] a = tableAngles(in.get("cos"), in.get("sin"), t, rot, table, interleaved);
+                    rotate(v, rot, interleaved, a[0], a[1], a[2], a[3]);
+                    System.arraycopy(v, 0, y, at, hd);
+                }
+            }
+            out.put(side + "o", perm ? new Expected(new long[] {1, heads, 5, hd}, tokensHeadsToHeadsTokens(y, 5, heads, hd))
+                    : new Expected(new long[] {5, heads, hd}, y));
+        }
+        return out;
+    }
+
+    /**
+     * QkLayerNormRope refuses scales and biases it cannot read, with one message naming the node and the tensor:
+     * a scale that is neither [head_dim] nor one row per head, q and k scales of different forms, one bias alone.
+     */
+    @Test
+    void qkLayerNormRopeRefusesBadScalesAndBiases() throws Exception {
+        String text = HEADER + "graph g (q: f32[2,8], k: f32[2,4], q_scale: f32[?,?], k_scale: f32[?,?], cos: f32[2,1,2], "
+                + "sin: f32[2,1,2], q_bias: f32[?]) -> (qo: f32[2,2,4], ko: f32[2,1,4]) {\n"
+                + "  [ln] qo: f32[2,2,4], ko: f32[2,1,4] = graphfuse::QkLayerNormRope(q, k, q_scale, k_scale, cos, sin, q_bias) {"
+                + "epsilon: float = 1e-5, num_q_heads: int = 2, num_kv_heads: int = 1, head_dim: int = 4, rotary_dim: int = 4}\n}\n";
+        Model m = GraphTextReader.parse(text, "bad_scales.gft", null);
+        String where = "graphfuse.QkLayerNormRope node 'ln' on CPUExecutionProvider: ";
+        try (GraphfuseSession s = ModelSource.of(m).open(SessionOptionsSpec.of(ExecutionProvider.CPU))) {
+            Map<String, Tensor> feed = new LinkedHashMap<>();
+            for (String n : List.of("q", "k", "q_scale", "k_scale", "cos", "sin", "q_bias")) {
+                long[] shape = switch (n) {
+                    case "q" -> new long[] {2, 8};
+                    case "k" -> new long[] {2, 4};
+                    case "q_scale" -> new long[] {3, 4};
+                    case "k_scale" -> new long[] {1, 4};
+                    case "q_bias" -> new long[] {4};
+                    default -> new long[] {2, 1, 2};
+                };
+                feed.put(n, tensor(n, ElementType.FLOAT, shape, new double[(int) count(shape)]));
+            }
+            assertRunFails(s, feed, where + "q_scale f32[3,4] is neither [head_dim 4] nor [2 heads, head_dim 4]");
+            feed.put("q_scale", tensor("q_scale", ElementType.FLOAT, new long[] {2, 4}, new double[8]));
+            feed.put("k_scale", tensor("k_scale", ElementType.FLOAT, new long[] {4, 1}, new double[4]));
+            assertRunFails(s, feed, where + "k_scale f32[4,1] is neither [head_dim 4] nor [1 heads, head_dim 4]");
+            feed.put("k_scale", tensor("k_scale", ElementType.FLOAT, new long[] {1, 4}, new double[4]));
+            assertRunFails(s, feed, where + "q_bias and k_bias are given together or not at all");
+        }
+    }
+
+    private static void assertRunFails(GraphfuseSession s, Map<String, Tensor> feed, String message) {
+        Exception e = assertThrows(Exception.class, () -> s.run(feed));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     private static double[] tokensHeadsToHeadsTokens(double[] y, int tokens, int heads, int hd) {

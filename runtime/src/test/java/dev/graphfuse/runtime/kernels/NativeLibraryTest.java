@@ -27,9 +27,9 @@ class NativeLibraryTest {
 
     @Test
     void loadsWithMatchingAbiAndLayouts() {
+        // load() refuses a library whose ABI version or gf_args_size() differ from the generated layouts (the
+        // sizes are not typed again here: NativeLayoutsTest checks the layouts field by field)
         NativeLibrary lib = loadOrSkip();
-        assertEquals(336, NativeLayouts.ROPE_ARGS.byteSize());
-        assertEquals(104, NativeLayouts.NORM_ARGS.byteSize());
         for (FusedOp op : FusedOp.values()) {
             assertNotNull(lib.ops.get(op), op.symbol());
         }
