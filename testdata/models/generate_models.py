@@ -562,6 +562,64 @@ def cohere_spec(name, seed, opset):
     return causal_lm_spec(name, "hf_cohere", "CohereForCausalLM", model, cfg, norms, seed, opset, torch.float32)
 
 
+def llama_qk_layernorm_spec(name, seed, opset):
+    """Chameleon's QK LayerNorm (HF ChameleonLayerNorm: F.layer_norm over head_dim, then its own weight and
+    bias [heads, head_dim] per head) and a plain per-head nn.LayerNorm(head_dim), on a small HF Llama whose
+    attention is subclassed here: view to heads -> norm -> transpose -> RoPE, as ChameleonAttention minus
+    its flatten to (-1, heads, head_dim) and back around the norm. Layer 0 has Chameleon's norm, layer 1
+    nn.LayerNorm(head_dim); at opset 18 the dynamo exporter writes both as ONNX LayerNormalization (the
+    first over an all-ones scale, then Mul and Add). Not a ChameleonModel: its text path needs the VQ-VAE
+    image tokenizer's config and flattens the tokens around the norm. Norm weights and biases randomised."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+    from transformers.models.llama import modeling_llama as ml
+
+    class ChameleonStyleLayerNorm(torch.nn.LayerNorm):  # transformers' ChameleonLayerNorm, written out
+        def __init__(self, shape):
+            super().__init__(shape)
+            self.normalized_shape = (shape[-1],)
+
+        def forward(self, x):
+            return torch.nn.functional.layer_norm(x, self.normalized_shape, None, None, eps=1e-5) * self.weight + self.bias
+
+    class QkLayerNormLlamaAttention(ml.LlamaAttention):
+        def __init__(self, config, layer_idx):
+            super().__init__(config, layer_idx)
+            nq, nk, hd = config.num_attention_heads, config.num_key_value_heads, self.head_dim
+            if layer_idx == 0:
+                self.q_norm, self.k_norm = ChameleonStyleLayerNorm((nq, hd)), ChameleonStyleLayerNorm((nk, hd))
+            else:
+                self.q_norm, self.k_norm = torch.nn.LayerNorm(hd), torch.nn.LayerNorm(hd)
+
+        def forward(self, hidden_states, position_embeddings=None, attention_mask=None, past_key_values=None,
+                    **kwargs):
+            input_shape = hidden_states.shape[:-1]
+            hidden_shape = (*input_shape, -1, self.head_dim)
+            q = self.q_norm(self.q_proj(hidden_states).view(hidden_shape)).transpose(1, 2)
+            k = self.k_norm(self.k_proj(hidden_states).view(hidden_shape)).transpose(1, 2)
+            v = self.v_proj(hidden_states).view(hidden_shape).transpose(1, 2)
+            cos, sin = position_embeddings
+            q, k = ml.apply_rotary_pos_emb(q, k, cos, sin)
+            out, weights = ml.eager_attention_forward(self, q, k, v, attention_mask, dropout=0.0,
+                                                      scaling=self.scaling, **kwargs)
+            return self.o_proj(out.reshape(*input_shape, -1).contiguous()), weights
+
+    seed_all(seed)
+    cfg = LlamaConfig(**dict(LLAMA_SMALL, attn_implementation="eager"))
+    model = LlamaForCausalLM(cfg)
+    for i, layer in enumerate(model.model.layers):
+        layer.self_attn = QkLayerNormLlamaAttention(cfg, i)
+    model = model.eval()
+    gen = torch.Generator().manual_seed(seed + 1)
+    norms = []
+    with torch.no_grad():  # weights N(1, 0.1), biases N(0, 0.1): equal ones would be merged by the exporter
+        for n, p in model.named_parameters():
+            if "norm" in n:
+                p.copy_((1.0 if n.endswith("weight") else 0.0) + 0.1 * torch.randn(p.shape, generator=gen))
+                norms.append(n)
+    return causal_lm_spec(name, "hf_llama_qk_layernorm", "LlamaForCausalLM (attention with Chameleon-style / "
+                          "nn.LayerNorm q_norm, k_norm)", model, cfg, norms, seed, opset, torch.float32)
+
+
 MODEL_BUILDERS = collections.OrderedDict([
     ("qwen3_dynamo_op18_f32", lambda: qwen3_spec("qwen3_dynamo_op18_f32", 1000, 18)),
     ("qwen3_dynamo_op18_f16", lambda: qwen3_spec("qwen3_dynamo_op18_f16", 1000, 18, dtype=torch.float16)),
@@ -615,6 +673,8 @@ MODEL_BUILDERS = collections.OrderedDict([
     ("qwen3_decode_dynamo_op18_f32", lambda: qwen3_decode_spec("qwen3_decode_dynamo_op18_f32", 1234, 18)),
     ("olmo2_dynamo_op18_f32", lambda: olmo2_spec("olmo2_dynamo_op18_f32", 8000, 18)),
     ("cohere_qk_layernorm_dynamo_op18_f32", lambda: cohere_spec("cohere_qk_layernorm_dynamo_op18_f32", 9000, 18)),
+    ("llama_qk_layernorm_dynamo_op18_f32", lambda: llama_qk_layernorm_spec("llama_qk_layernorm_dynamo_op18_f32",
+                                                                            9100, 18)),
 ])
 
 
