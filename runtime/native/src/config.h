@@ -70,9 +70,12 @@ constexpr bool kTableEvictLast = GF_TABLE_EVICT_LAST != 0;
 // Tuned constants (H200, 2026-11-22 unless said otherwise). Changing one is a kernel experiment: edit it here
 // and time the result with bin/gpu-sweep against the default build.
 
-// Rope dispatch (rope.cu). Launches of at most this many (token, head) items take the decode kernel
-// (rope_decode.cuh): a decode step of up to 32 sequences at Qwen3-8B's 32 + 8 heads, a launch whose time is
-// one warp's dependent load chain, not bandwidth.
+// Rope dispatch (rope.cu). Launches without a rotation (QkNorm) of at most this many (token, head) items take
+// the decode kernel (rope_decode.cuh): a decode step of up to 32 sequences at Qwen3-8B's 32 + 8 heads, a
+// launch whose time is one warp's dependent load chain, not bandwidth (H100, 2026-12-07: QkNorm 1.80 / 2.38 us
+// at T = 1 / 32 against the split kernel's 1.89 / 2.78). Rotating launches stay on the split kernel: there the
+// decode kernel was slower (QkNormRope 2.77 / 3.62 us against 2.39 / 3.09), each warp repeating the
+// position -> table-row -> angle chain that the split kernel pays once per token.
 constexpr int64_t kDecodeMaxItems = 1280;
 
 // Tiled path (rope_tiled.cuh). About 16 KB of heads per pipeline stage: three stages and the tile's angles
@@ -115,7 +118,9 @@ constexpr int kSplitHeadPctRot = 0;
 // the copy bandwidth).
 constexpr int kNormRows = 4;
 // Launches of at most this many rows (a decode step's per-head norms) take one row per warp in two-warp
-// blocks, spread over many SMs: the time of such a launch is one row's load chain, not bandwidth.
+// blocks, spread over many SMs: the time of such a launch is one row's load chain, not bandwidth (H100,
+// 2026-12-07, RmsNormGated 32 x 128: 1.49 / 2.27 us at T = 1 / 32 against 2.72 / 3.40 for the packed kernel;
+// at T = 256, 8,192 rows, 5.74 against 5.26, so the threshold stays below that).
 constexpr int64_t kNormDecodeRows = 1024;
 
 } // namespace gf

@@ -1,6 +1,6 @@
 // The rope family (QkNorm, QkNormRope, QkNormMRope, MRope, Rope): the entry points, and which kernel takes
 // a launch. Semantics: the header graphfuse_kernels.h and docs/ops.md. The kernels, each in its own header:
-//  - rope_decode.cuh: few (token, head) items, such as one decode step;
+//  - rope_decode.cuh: few (token, head) items without a rotation, such as one decode step's QkNorm;
 //  - rope_split.cuh:  the split-lane kernel, for 16-bit Q/K whose changed width is 64, 128 or 256;
 //  - rope_tiled.cuh:  many tokens through shared memory;
 //  - rope_fast.cuh:   the register fast path;
@@ -45,7 +45,7 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     // (head_norm.h); any other launch takes the general kernel
     const bool special = !kOnlyGeneralKernel && norm_kind_has_fast_path(args->has_norm) &&
                          (args->head_dim == 64 || args->head_dim == 128 || args->head_dim == 256);
-    if (special && rope::fast_path_fits(L.a) && L.work <= kDecodeMaxItems) {
+    if (special && args->rotary_dim == 0 && rope::fast_path_fits(L.a) && L.work <= kDecodeMaxItems) {
         if (args->dtype == GF_DTYPE_BF16) {
             rope::launch_decode<__nv_bfloat16>(L, s);
         } else {
