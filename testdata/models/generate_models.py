@@ -543,7 +543,7 @@ def olmo2_spec(name, seed, opset):
     return causal_lm_spec(name, "hf_olmo2", "Olmo2ForCausalLM", model, cfg, norms, seed, opset, torch.float32)
 
 
-def cohere_spec(name, seed, opset):
+def cohere_spec(name, seed, opset, dtype=torch.float32):
     """Look-alike that must not fuse as a QK op: Cohere's QK norm is a LayerNorm (mean removed) with a
     weight per head ([heads, head_dim]), and its RoPE is interleaved."""
     from transformers import CohereConfig, CohereForCausalLM
@@ -559,7 +559,7 @@ def cohere_spec(name, seed, opset):
             if "norm" in n:
                 p.copy_(1.0 + 0.1 * torch.randn(p.shape, generator=gen))
                 norms.append(n)
-    return causal_lm_spec(name, "hf_cohere", "CohereForCausalLM", model, cfg, norms, seed, opset, torch.float32)
+    return causal_lm_spec(name, "hf_cohere", "CohereForCausalLM", model, cfg, norms, seed, opset, dtype)
 
 
 def llama_qk_layernorm_spec(name, seed, opset):
@@ -673,6 +673,10 @@ MODEL_BUILDERS = collections.OrderedDict([
     ("qwen3_decode_dynamo_op18_f32", lambda: qwen3_decode_spec("qwen3_decode_dynamo_op18_f32", 1234, 18)),
     ("olmo2_dynamo_op18_f32", lambda: olmo2_spec("olmo2_dynamo_op18_f32", 8000, 18)),
     ("cohere_qk_layernorm_dynamo_op18_f32", lambda: cohere_spec("cohere_qk_layernorm_dynamo_op18_f32", 9000, 18)),
+    # fp16: CohereLayerNorm casts x up, weighs it in fp32 (the exporter folds the weight's cast into an fp32
+    # initializer) and casts back; apply_rotary_pos_emb casts up and back again around the RoPE
+    ("cohere_qk_layernorm_dynamo_op18_f16", lambda: cohere_spec("cohere_qk_layernorm_dynamo_op18_f16", 9000, 18,
+                                                                dtype=torch.float16)),
     ("llama_qk_layernorm_dynamo_op18_f32", lambda: llama_qk_layernorm_spec("llama_qk_layernorm_dynamo_op18_f32",
                                                                             9100, 18)),
 ])
