@@ -34,6 +34,13 @@
 #define GF_SPLIT_KERNEL 1
 #endif
 
+// GF_WIDE_ALL (default 0): 1 sends every rope-family launch the wide-lane kernel (rope_wide.cuh) fits to it,
+// not only the out-of-place partial rotations it exists for: the experiment that compares it with the split
+// and decode kernels on their launches (bin/gpu-sweep).
+#ifndef GF_WIDE_ALL
+#define GF_WIDE_ALL 0
+#endif
+
 // GF_TABLE_EVICT_LAST (default 1): the split-lane kernel's fp32 cos / sin loads carry an L2 evict-last policy,
 // so that the table (reused by every token and every layer) outlives the streamed Q / K lines. 0: evict-normal,
 // for a model whose other kernels want that L2 space more (a 40,960 x 128 fp32 table is 21 MB of an H200's
@@ -55,6 +62,9 @@
 #if GF_SPLIT_KERNEL != 0 && GF_SPLIT_KERNEL != 1
 #error "GF_SPLIT_KERNEL must be 0 or 1"
 #endif
+#if GF_WIDE_ALL != 0 && GF_WIDE_ALL != 1
+#error "GF_WIDE_ALL must be 0 or 1"
+#endif
 #if GF_TABLE_EVICT_LAST != 0 && GF_TABLE_EVICT_LAST != 1
 #error "GF_TABLE_EVICT_LAST must be 0 or 1"
 #endif
@@ -65,6 +75,7 @@ constexpr bool kPdl = GF_PDL != 0;
 constexpr bool kOnlyGeneralKernel = GF_ONLY_GENERAL_KERNEL != 0;
 constexpr bool kSplitKernel = GF_SPLIT_KERNEL != 0;
 constexpr bool kTableEvictLast = GF_TABLE_EVICT_LAST != 0;
+constexpr bool kWideAll = GF_WIDE_ALL != 0;
 
 // ---------------------------------------------------------------------------------------------------------
 // Tuned constants (H200, 2026-11-22 unless said otherwise). Changing one is a kernel experiment: edit it here
