@@ -185,7 +185,9 @@ __global__ void __launch_bounds__(kWideThreads, kWideMinBlocks) rope_wide_kernel
                 const int st = st0 + u;
                 if (st >= hi) break; // uniform: every lane reaches the shuffles below
                 uint4 r = g[u];
-                if (changes) {
+                // the whole warp computes (the norm's and the neox rotation's shuffles need every lane);
+                // a lane that changes nothing stores what it loaded
+                if (NORM || ROT != kRotNone) {
                     weights(st);
                     float y[8];
                     Oct<T>::unpack(g[u], y);
@@ -213,7 +215,7 @@ __global__ void __launch_bounds__(kWideThreads, kWideMinBlocks) rope_wide_kernel
                             y[k + 1] = x2 * c[k + 1] + x1 * sn[k + 1];
                         }
                     }
-                    r = Oct<T>::pack(y);
+                    if (changes) r = Oct<T>::pack(y);
                 }
                 if (ok && has_head(st) && touches(st)) __stcs(reinterpret_cast<uint4*>(out_ptr(st)), r);
             }
