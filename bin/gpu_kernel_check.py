@@ -605,8 +605,9 @@ def rope_cases():
         C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 bad-pos T9001", "mrope", hd=256, rot=64, pos_rows=3,
           section=(11, 11, 10), nq=16, nk=4, nv=4, seq=9001, bad_tokens=30),
         C("qknorm bf16 hd128 Qwen3-8B T12001", "qk_norm", rot=0, seq=12001, **Q8),
-        # out of place, a rotation on part of the head and no norm: the wide-lane kernel, rotating lanes and
-        # copying ones in one access (a padded stride that breaks its 16-byte units: the other paths)
+        # out of place, a rotation on part of the head and no norm: the split kernel on the rotary dims and
+        # the pass-through copy of the rest, or, built with GF_WIDE_KERNEL=1, the wide-lane kernel (rotating
+        # and copying lanes in one access); a padded stride that breaks 16-byte units takes the other paths
         C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 out of place T4097", "mrope", hd=256, rot=64, pos_rows=3,
           section=(11, 11, 10), nq=16, nk=4, nv=4, seq=4097, layout="split"),
         C("mrope f16 hd128 rot64 [11,11,10] out of place pad4 bad-pos T2001", "mrope", dtype=f16, hd=128, rot=64,

@@ -83,7 +83,6 @@ __device__ __forceinline__ float load_table(const void* p, int64_t i, int dtype,
 // 16-byte loads; any other table entry by entry into registers; inv_freq through shared memory.
 constexpr int kAnglesVec = 0, kAnglesTable = 1, kAnglesInvFreq = 2;
 
-
 // One phase (the Q heads or the K heads of a token): its pointers, already offset to the lane's head of
 // step 0 and to the lane's first chunk, and how far a step moves them.
 template <typename T> struct Phase {
@@ -388,7 +387,7 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kS
 
 // Whether the split-lane kernel takes these arguments, and its shape. W is head_dim when the whole head
 // changes (a norm, no rotation, or a full-width rotation), or rotary_dim when only the rotary dims change
-// (a rotation without a norm, in place: rope.cu sends it nothing else); a partial
+// (a rotation without a norm; out of place, rope_pass_through.cuh copies the other dims); a partial
 // rotation of a normed head is left to the other paths.
 inline bool split_fits(const gf_rope_args& a, SplitShape& sh) {
     if (a.dtype != GF_DTYPE_BF16 && a.dtype != GF_DTYPE_F16) return false;
