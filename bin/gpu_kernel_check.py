@@ -606,12 +606,26 @@ def rope_cases():
           section=(11, 11, 10), nq=16, nk=4, nv=4, seq=9001, bad_tokens=30),
         C("qknorm bf16 hd128 Qwen3-8B T12001", "qk_norm", rot=0, seq=12001, **Q8),
         # out of place, a rotation on part of the head and no norm: the split kernel on the rotary dims and
-        # the pass-through copy of the rest (16-byte units; 2-byte units where a padded stride breaks them)
+        # the pass-through copy of the rest, or, built with GF_WIDE_KERNEL=1, the wide-lane kernel (rotating
+        # and copying lanes in one access); a padded stride that breaks 16-byte units takes the other paths
         C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 out of place T4097", "mrope", hd=256, rot=64, pos_rows=3,
           section=(11, 11, 10), nq=16, nk=4, nv=4, seq=4097, layout="split"),
         C("mrope f16 hd128 rot64 [11,11,10] out of place pad4 bad-pos T2001", "mrope", dtype=f16, hd=128, rot=64,
           pos_rows=3, section=(11, 11, 10), nq=8, nk=2, nv=2, seq=2001, layout="split", pad=4, bad_tokens=5),
         C("rope bf16 hd128 rot64 out of place B2 S1500", "rope", rot=64, batch=2, seq=1500, layout="split"),
+        # the wide-lane kernel's other forms: decode (a step per warp), partners 3 lanes apart (rot 48), gpt-j
+        # pairs over a half-width table, inv_freq, a 16-bit table, partial steps of 4 heads, bad positions
+        C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 out of place T1", "mrope", hd=256, rot=64, pos_rows=3,
+          section=(11, 11, 10), nq=16, nk=4, nv=4, seq=1, layout="split", small=True),
+        C("rope bf16 hd128 rot48 out of place T33", "rope", rot=48, seq=33, layout="split", small=True),
+        C("rope f16 hd128 rot32 gptj out of place B2 S65", "rope", dtype=f16, rot=32, gptj=True, batch=2, seq=65,
+          layout="split"),
+        C("mrope bf16 hd256 rot64 [11,11,10] invfreq out of place T300", "mrope", hd=256, rot=64, pos_rows=3,
+          section=(11, 11, 10), nq=16, nk=4, nv=4, seq=300, source="inv_freq", layout="split"),
+        C("rope bf16 hd128 rot64 bf16-table full out of place T40", "rope", rot=64, tdtype=bf, full_table=True,
+          seq=40, layout="split"),
+        C("rope bf16 hd64 rot32 5+3 heads out of place bad-pos T3001", "rope", hd=64, rot=32, nq=5, nk=3, nv=1,
+          seq=3001, layout="split", bad_tokens=20),
     ]
 
 

@@ -34,6 +34,16 @@
 #define GF_SPLIT_KERNEL 1
 #endif
 
+// GF_WIDE_KERNEL (default 0): which launches the wide-lane kernel (rope_wide.cuh) takes. 0: none, so an
+// out-of-place rotation of part of a head runs the split kernel on the rotary dims plus a copy of the rest
+// (rope_pass_through.cuh), the form measured on a GPU (2026-12-07). 1: such launches (without a norm) take
+// the wide-lane kernel, one pass instead of two launches; it stays off by default until a device run has
+// checked it against float64 and timed it (engineering log, 2026-12-07, third session). 2: every launch it
+// fits, the experiment that compares it with the split and decode kernels on their launches.
+#ifndef GF_WIDE_KERNEL
+#define GF_WIDE_KERNEL 0
+#endif
+
 // GF_TABLE_EVICT_LAST (default 1): the split-lane kernel's fp32 cos / sin loads carry an L2 evict-last policy,
 // so that the table (reused by every token and every layer) outlives the streamed Q / K lines. 0: evict-normal,
 // for a model whose other kernels want that L2 space more (a 40,960 x 128 fp32 table is 21 MB of an H200's
@@ -55,6 +65,9 @@
 #if GF_SPLIT_KERNEL != 0 && GF_SPLIT_KERNEL != 1
 #error "GF_SPLIT_KERNEL must be 0 or 1"
 #endif
+#if GF_WIDE_KERNEL < 0 || GF_WIDE_KERNEL > 2
+#error "GF_WIDE_KERNEL must be 0, 1 or 2"
+#endif
 #if GF_TABLE_EVICT_LAST != 0 && GF_TABLE_EVICT_LAST != 1
 #error "GF_TABLE_EVICT_LAST must be 0 or 1"
 #endif
@@ -65,6 +78,7 @@ constexpr bool kPdl = GF_PDL != 0;
 constexpr bool kOnlyGeneralKernel = GF_ONLY_GENERAL_KERNEL != 0;
 constexpr bool kSplitKernel = GF_SPLIT_KERNEL != 0;
 constexpr bool kTableEvictLast = GF_TABLE_EVICT_LAST != 0;
+constexpr int kWideKernel = GF_WIDE_KERNEL;
 
 // ---------------------------------------------------------------------------------------------------------
 // Tuned constants (H200, 2026-11-22 unless said otherwise). Changing one is a kernel experiment: edit it here

@@ -35,4 +35,43 @@ __device__ __forceinline__ int64_t load_index(const void* p, int64_t i, int dtyp
                                  : static_cast<const int64_t*>(p)[i];
 }
 
+// Four 16-bit values <-> fp32, as one 8-byte word: bf16 widens by a shift, and two values narrow in one
+// instruction (cvt.rn.bf16x2.f32 / cvt.rn.f16x2.f32), round-to-nearest-even as from_f32.
+template <typename T> struct Quad;
+template <> struct Quad<__nv_bfloat16> {
+    static __device__ __forceinline__ void unpack(uint2 v, float* y) {
+        y[0] = __uint_as_float(v.x << 16);
+        y[1] = __uint_as_float(v.x & 0xffff0000u);
+        y[2] = __uint_as_float(v.y << 16);
+        y[3] = __uint_as_float(v.y & 0xffff0000u);
+    }
+    static __device__ __forceinline__ uint2 pack(const float* y) {
+        const __nv_bfloat162 lo = __floats2bfloat162_rn(y[0], y[1]), hi = __floats2bfloat162_rn(y[2], y[3]);
+        return make_uint2(*reinterpret_cast<const uint32_t*>(&lo), *reinterpret_cast<const uint32_t*>(&hi));
+    }
+};
+template <> struct Quad<__half> {
+    static __device__ __forceinline__ void unpack(uint2 v, float* y) {
+        const float2 lo = __half22float2(*reinterpret_cast<const __half2*>(&v.x));
+        const float2 hi = __half22float2(*reinterpret_cast<const __half2*>(&v.y));
+        y[0] = lo.x, y[1] = lo.y, y[2] = hi.x, y[3] = hi.y;
+    }
+    static __device__ __forceinline__ uint2 pack(const float* y) {
+        const __half2 lo = __floats2half2_rn(y[0], y[1]), hi = __floats2half2_rn(y[2], y[3]);
+        return make_uint2(*reinterpret_cast<const uint32_t*>(&lo), *reinterpret_cast<const uint32_t*>(&hi));
+    }
+};
+
+// Eight 16-bit values <-> fp32, as one 16-byte word: two Quads.
+template <typename T> struct Oct {
+    static __device__ __forceinline__ void unpack(uint4 v, float* y) {
+        Quad<T>::unpack(make_uint2(v.x, v.y), y);
+        Quad<T>::unpack(make_uint2(v.z, v.w), y + 4);
+    }
+    static __device__ __forceinline__ uint4 pack(const float* y) {
+        const uint2 lo = Quad<T>::pack(y), hi = Quad<T>::pack(y + 4);
+        return make_uint4(lo.x, lo.y, hi.x, hi.y);
+    }
+};
+
 } // namespace gf

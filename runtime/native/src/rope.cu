@@ -1,7 +1,10 @@
 // The rope family (QkNorm, QkNormRope, QkNormMRope, MRope, Rope): the entry points, and which kernel takes
 // a launch. Semantics: the header graphfuse_kernels.h and docs/ops.md. The kernels, each in its own header:
 //  - rope_decode.cuh: few (token, head) items without a rotation, such as one decode step's QkNorm;
-//  - rope_split.cuh:  the split-lane kernel, for 16-bit Q/K whose changed width is 64, 128 or 256;
+//  - rope_wide.cuh:   the wide-lane kernel, for an out-of-place rotation of part of a head (the rest copied)
+//                     in one pass, in builds that turn it on (config.h, GF_WIDE_KERNEL);
+//  - rope_split.cuh:  the split-lane kernel, for 16-bit Q/K whose changed width is 64, 128 or 256, and
+//    rope_pass_through.cuh: the copy of the other dims when it rotates part of a head out of place;
 //  - rope_tiled.cuh:  many tokens through shared memory;
 //  - rope_fast.cuh:   the register fast path;
 //  - rope_general.cuh: any argument set the entry points accept, and the cross-check of the others.
@@ -18,6 +21,7 @@
 #include "rope_pass_through.cuh"
 #include "rope_split.cuh"
 #include "rope_tiled.cuh"
+#include "rope_wide.cuh"
 #include "validate.h"
 
 namespace gf {
@@ -45,6 +49,19 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     // (head_norm.h); any other launch takes the general kernel
     const bool special = !kOnlyGeneralKernel && norm_kind_has_fast_path(args->has_norm) &&
                          (args->head_dim == 64 || args->head_dim == 128 || args->head_dim == 256);
+    // out of place, a rotation of part of a head must also copy the rest of it
+    const bool in_place = L.q_in_place && (args->num_k_heads == 0 || L.k_in_place);
+    const bool partial_copy = args->rotary_dim > 0 && args->rotary_dim < args->head_dim && !in_place;
+    rope::WideShape wsh{};
+    const bool wide = kWideKernel == 2 || (kWideKernel == 1 && partial_copy && !args->has_norm);
+    if (special && wide && rope::wide_fits(L.a, wsh)) {
+        if (args->dtype == GF_DTYPE_BF16) {
+            rope::launch_wide<__nv_bfloat16>(L, wsh, s);
+        } else {
+            rope::launch_wide<__half>(L, wsh, s);
+        }
+        return launch_status();
+    }
     if (special && args->rotary_dim == 0 && rope::fast_path_fits(L.a) && L.work <= kDecodeMaxItems) {
         if (args->dtype == GF_DTYPE_BF16) {
             rope::launch_decode<__nv_bfloat16>(L, s);
@@ -56,7 +73,7 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     rope::SplitShape sp{};
     if (special && kSplitKernel && rope::split_fits(L.a, sp)) {
         // out of place with only the rotary dims in the split kernel's width: the rest is a plain copy
-        const bool pass_through = sp.width < args->head_dim && !(L.q_in_place && (args->num_k_heads == 0 || L.k_in_place));
+        const bool pass_through = sp.width < args->head_dim && partial_copy;
         if (args->dtype == GF_DTYPE_BF16) {
             rope::launch_split<__nv_bfloat16>(L, sp, s);
             if (pass_through) rope::launch_pass_through<__nv_bfloat16>(L, s);

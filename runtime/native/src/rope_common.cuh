@@ -14,6 +14,13 @@
 
 namespace gf::rope {
 
+// Rotation kinds of the split and wide kernels, as a template argument so that their step loops have no
+// branch on them. kRotNeoxHalf (split kernel only): neox with a half-width table (cos / sin entry j serves
+// elements j and j + rot / 2), so a lane's two chunks share their 4 angles: 8 registers fewer than kRotNeox
+// holds for a full-width table.
+constexpr int kRotNone = 0, kRotNeox = 1, kRotGptj = 2, kRotNeoxHalf = 3;
+__host__ __device__ constexpr bool rot_neox(int rot) { return rot == kRotNeox || rot == kRotNeoxHalf; }
+
 struct RopeLaunch {
     gf_rope_args a;
     int64_t work;    // batch * seq * (num_q_heads + num_k_heads) warps' worth of (token, head) items

@@ -49,33 +49,6 @@ constexpr int kSplitMinBlocksRot = kSplitMinWarpsRot / kSplitWarps;
 static_assert(kSplitMinBlocksNorm * kSplitWarps == kSplitMinWarpsNorm && kSplitMinBlocksRot * kSplitWarps == kSplitMinWarpsRot,
               "resident warps: a whole number of blocks");
 
-// Four 16-bit values <-> fp32, as one 8-byte word: bf16 widens by a shift, and two values narrow in one
-// instruction (cvt.rn.bf16x2.f32 / cvt.rn.f16x2.f32), round-to-nearest-even as from_f32.
-template <typename T> struct Quad;
-template <> struct Quad<__nv_bfloat16> {
-    static __device__ __forceinline__ void unpack(uint2 v, float* y) {
-        y[0] = __uint_as_float(v.x << 16);
-        y[1] = __uint_as_float(v.x & 0xffff0000u);
-        y[2] = __uint_as_float(v.y << 16);
-        y[3] = __uint_as_float(v.y & 0xffff0000u);
-    }
-    static __device__ __forceinline__ uint2 pack(const float* y) {
-        const __nv_bfloat162 lo = __floats2bfloat162_rn(y[0], y[1]), hi = __floats2bfloat162_rn(y[2], y[3]);
-        return make_uint2(*reinterpret_cast<const uint32_t*>(&lo), *reinterpret_cast<const uint32_t*>(&hi));
-    }
-};
-template <> struct Quad<__half> {
-    static __device__ __forceinline__ void unpack(uint2 v, float* y) {
-        const float2 lo = __half22float2(*reinterpret_cast<const __half2*>(&v.x));
-        const float2 hi = __half22float2(*reinterpret_cast<const __half2*>(&v.y));
-        y[0] = lo.x, y[1] = lo.y, y[2] = hi.x, y[3] = hi.y;
-    }
-    static __device__ __forceinline__ uint2 pack(const float* y) {
-        const __half2 lo = __floats2half2_rn(y[0], y[1]), hi = __floats2half2_rn(y[2], y[3]);
-        return make_uint2(*reinterpret_cast<const uint32_t*>(&lo), *reinterpret_cast<const uint32_t*>(&hi));
-    }
-};
-
 // A head's 8-byte piece, streamed (evict-first).
 __device__ __forceinline__ uint2 load_quad(const void* p) { return __ldcs(reinterpret_cast<const uint2*>(p)); }
 
@@ -109,12 +82,6 @@ __device__ __forceinline__ float load_table(const void* p, int64_t i, int dtype,
 // How the split kernel gets a token's angles: an fp32 half-width neox table with one row per token as two
 // 16-byte loads; any other table entry by entry into registers; inv_freq through shared memory.
 constexpr int kAnglesVec = 0, kAnglesTable = 1, kAnglesInvFreq = 2;
-
-// Rotation kinds of the split kernel, as a template argument so that the step loop has no branch on them.
-// kRotNeoxHalf: neox with a half-width table (cos / sin entry j serves elements j and j + rot / 2), so a
-// lane's two chunks share their 4 angles: 8 registers fewer than kRotNeox holds for a full-width table.
-constexpr int kRotNone = 0, kRotNeox = 1, kRotGptj = 2, kRotNeoxHalf = 3;
-__host__ __device__ constexpr bool rot_neox(int rot) { return rot == kRotNeox || rot == kRotNeoxHalf; }
 
 // One phase (the Q heads or the K heads of a token): its pointers, already offset to the lane's head of
 // step 0 and to the lane's first chunk, and how far a step moves them.

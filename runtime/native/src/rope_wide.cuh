@@ -1,0 +1,292 @@
+// Wide-lane path of the rope family: a lane holds 16 bytes (8 consecutive 16-bit elements) of a head, so a
+// head of 256 is one warp access, 128 two heads and 64 four. It exists for what the split-lane kernel
+// (rope_split.cuh) cannot do in one launch: an out-of-place rotation of part of a head (Qwen3.5's MRoPE, 64
+// of 256 dims), where every byte of the head must reach the output. Here the lanes past the rotary dims copy
+// their 16 bytes as they are, in the same access as the rotating ones, so the launch moves each byte of Q and
+// K once, as a copy does. The neox partner of an element sits rot / 16 lanes away (one shuffle of each
+// value); gpt-j pairs are within a lane.
+//
+// Work: items of `spi` steps of one token (a step is the HPS heads one warp access covers), Q steps before
+// K steps. Many tokens: a warp takes a whole token, reading its angles once for all its heads. Few tokens
+// (decode): a step per warp, so the grid is sized for the heads, and every warp's loads (heads, positions,
+// norm weights) go out before the first of them is used; nothing is staged through shared memory.
+// A position outside the table still loads (row 0) and computes; only the stores are dropped.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "dtype.cuh"
+#include "launch.cuh"
+#include "rope_common.cuh"
+
+namespace gf::rope {
+
+struct WideShape {
+    int q_steps, k_steps; // ceil(heads / HPS) of Q and of K
+    int spi;              // steps per item
+    int ipt;              // items per token: ceil((q_steps + k_steps) / spi)
+    int vec_table;        // fp32 or 16-bit table rows whose 8 entries a lane needs are 16-byte aligned
+};
+
+constexpr int kWideWarps = 4;
+constexpr int kWideThreads = 32 * kWideWarps;
+constexpr int kWideUnroll = 4; // steps whose loads are issued together
+// blocks per SM the registers must allow: 6 (24 warps, 80 registers), so that enough 16-byte loads are in
+// flight for the copy bandwidth; at 8 (64 registers) every rotating instantiation spilled
+constexpr int kWideMinBlocks = 6;
+
+// n consecutive entries of a table row (fp32 or 16-bit) from element e, 16-byte loads where vec says the
+// row is aligned for them.
+__device__ __forceinline__ void load_row8(const void* t, int64_t e, int dtype, bool vec, int n, float* out) {
+    if (vec && dtype == GF_DTYPE_F32) {
+        const float4* p = reinterpret_cast<const float4*>(static_cast<const float*>(t) + e);
+        const float4 a = __ldg(p);
+        out[0] = a.x, out[1] = a.y, out[2] = a.z, out[3] = a.w;
+        if (n == 8) {
+            const float4 b = __ldg(p + 1);
+            out[4] = b.x, out[5] = b.y, out[6] = b.z, out[7] = b.w;
+        }
+        return;
+    }
+    if (vec && n == 8) { // 16-bit: 8 entries are one 16-byte load
+        const uint4 v = __ldg(reinterpret_cast<const uint4*>(static_cast<const uint16_t*>(t) + e));
+        if (dtype == GF_DTYPE_BF16) {
+            Oct<__nv_bfloat16>::unpack(v, out);
+        } else {
+            Oct<__half>::unpack(v, out);
+        }
+        return;
+    }
+#pragma unroll
+    for (int k = 0; k < 8; k++)
+        if (k < n) out[k] = load_f32(t, e + k, dtype);
+}
+
+// cos / sin of the lane's 8 elements [i0, i0 + 8) of token (b, s) at positions p.
+template <int ROT>
+__device__ __forceinline__ void wide_angles(const gf_rope_args& a, bool vec, int i0, int64_t b, int64_t s,
+                                            const Pos& p, float (&c)[8], float (&sn)[8]) {
+    const int half = a.rotary_dim >> 1;
+    const bool full = a.table_width == a.rotary_dim;
+    const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
+    if (a.angle_source == GF_ANGLES_TABLE && a.position_rows <= 1) {
+        // one row: the 8 entries are consecutive (neox: j = i mod half; gpt-j: a half-width row has 4, each
+        // serving a pair)
+        const int64_t row = a.position_rows == 0 ? token_row : p.t * a.table_stride[1];
+        if (ROT == kRotGptj && !full) {
+            float c4[8], s4[8];
+            load_row8(a.cos, row + (i0 >> 1), a.table_dtype, false, 4, c4);
+            load_row8(a.sin, row + (i0 >> 1), a.table_dtype, false, 4, s4);
+#pragma unroll
+            for (int k = 0; k < 8; k++) c[k] = c4[k >> 1], sn[k] = s4[k >> 1];
+            return;
+        }
+        const int64_t e = row + (full || ROT == kRotGptj ? i0 : (i0 < half ? i0 : i0 - half));
+        load_row8(a.cos, e, a.table_dtype, vec, 8, c);
+        load_row8(a.sin, e, a.table_dtype, vec, 8, sn);
+        return;
+    }
+    // MRoPE rows or inv_freq: entry by entry
+#pragma unroll
+    for (int k = 0; k < 8; k++) {
+        const int i = i0 + k;
+        angle(a, i, ROT == kRotGptj ? i >> 1 : (i < half ? i : i - half), p, token_row, c[k], sn[k]);
+    }
+}
+
+template <typename T, int HD, bool NORM, int ROT>
+__global__ void __launch_bounds__(kWideThreads, kWideMinBlocks) rope_wide_kernel(const __grid_constant__ RopeLaunch L, const WideShape sh) {
+    pdl_enter(); // before any global read: launch.cuh
+    constexpr int LPH = HD / 8;   // lanes per head
+    constexpr int HPS = 32 / LPH; // heads per step
+    constexpr int U = kWideUnroll;
+    const gf_rope_args& a = L.a;
+    const int lane = threadIdx.x & 31;
+    const int sub = lane / LPH;
+    const int i0 = 8 * (lane % LPH);
+    const int rot = a.rotary_dim;
+    const bool rotates = ROT != kRotNone && i0 < rot;
+    const bool first = i0 < (rot >> 1);       // neox: this lane holds x1 of its pairs
+    // neox: the partner of element i sits rot / 2 further (or back), rot / 16 lanes away; a lane past the
+    // rotary dims reads its own value
+    const int partner = !rotates || ROT != kRotNeox ? lane : (first ? lane + (rot >> 4) : lane - (rot >> 4));
+    const bool changes = NORM || rotates;
+    const int qs = sh.q_steps, total = qs + sh.k_steps;
+    const int64_t tokens = a.batch * a.seq;
+    const int64_t items = tokens * sh.ipt;
+
+    for (int64_t item = static_cast<int64_t>(blockIdx.x) * kWideWarps + (threadIdx.x >> 5); item < items;
+         item += static_cast<int64_t>(gridDim.x) * kWideWarps) {
+        const int64_t tok = item / sh.ipt;
+        const int lo = static_cast<int>(item - tok * sh.ipt) * sh.spi;
+        const int hi = min(lo + sh.spi, total);
+        int64_t b = 0, s = tok;
+        if (a.batch > 1) {
+            b = tok / a.seq;
+            s = tok - b * a.seq;
+        }
+        // step st's head for this lane: Q steps [0, qs), K steps [qs, total)
+        auto in_ptr = [&](int st) {
+            if (st < qs) return static_cast<const T*>(a.q) + b * a.q_stride[0] + s * a.q_stride[1] + (st * HPS + sub) * a.q_stride[2] + i0;
+            return static_cast<const T*>(a.k) + b * a.k_stride[0] + s * a.k_stride[1] + ((st - qs) * HPS + sub) * a.k_stride[2] + i0;
+        };
+        auto out_ptr = [&](int st) {
+            if (st < qs) return static_cast<T*>(a.q_out) + b * a.q_out_stride[0] + s * a.q_out_stride[1] + (st * HPS + sub) * a.q_out_stride[2] + i0;
+            return static_cast<T*>(a.k_out) + b * a.k_out_stride[0] + s * a.k_out_stride[1] + ((st - qs) * HPS + sub) * a.k_out_stride[2] + i0;
+        };
+        auto has_head = [&](int st) { return st < qs ? st * HPS + sub < a.num_q_heads : (st - qs) * HPS + sub < a.num_k_heads; };
+        // in place, a lane that changes nothing neither loads nor stores
+        auto touches = [&](int st) { return changes || !(st < qs ? L.q_in_place : L.k_in_place); };
+
+        uint4 g[U];
+        auto load = [&](int st0) {
+#pragma unroll
+            for (int u = 0; u < U; u++) {
+                g[u] = make_uint4(0, 0, 0, 0);
+                const int st = st0 + u;
+                if (st < hi && has_head(st) && touches(st)) g[u] = __ldcs(reinterpret_cast<const uint4*>(in_ptr(st)));
+            }
+        };
+        load(lo); // before anything below waits
+
+        // the norm weights of the phase the item starts in (decode: its only one), then the angles
+        float w[8];
+        int w_phase = -1;
+        auto weights = [&](int st) {
+            const int ph = st < qs ? 0 : 1;
+            if (!NORM || ph == w_phase) return;
+            w_phase = ph;
+            const void* wp = ph == 0 ? a.q_weight : a.k_weight;
+#pragma unroll
+            for (int k = 0; k < 8; k++) w[k] = load_f32(wp, i0 + k, a.weight_dtype) + a.weight_offset;
+        };
+        weights(lo);
+        float c[8], sn[8];
+#pragma unroll
+        for (int k = 0; k < 8; k++) c[k] = 1.f, sn[k] = 0.f;
+        bool ok = true;
+        if (ROT != kRotNone) {
+            Pos p;
+            fetch_positions(L, b, s, p);
+            ok = positions_in_range(L, p);
+            if (!ok) p = Pos{0, 0, 0}; // computed from row 0, never stored
+            if (rotates) wide_angles<ROT>(a, sh.vec_table != 0, i0, b, s, p, c, sn);
+            if (!ok && lane == 0 && lo == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
+        }
+
+        for (int st0 = lo; st0 < hi; st0 += U) {
+            if (st0 != lo) load(st0);
+#pragma unroll
+            for (int u = 0; u < U; u++) {
+                const int st = st0 + u;
+                if (st >= hi) break; // uniform: every lane reaches the shuffles below
+                uint4 r = g[u];
+                // the whole warp computes (the norm's and the neox rotation's shuffles need every lane);
+                // a lane that changes nothing stores what it loaded
+                if (NORM || ROT != kRotNone) {
+                    weights(st);
+                    float y[8];
+                    Oct<T>::unpack(g[u], y);
+                    if (NORM) {
+                        float ss = 0.f;
+#pragma unroll
+                        for (int k = 0; k < 8; k++) ss += y[k] * y[k];
+#pragma unroll
+                        for (int m = LPH / 2; m > 0; m >>= 1) ss += __shfl_xor_sync(0xffffffffu, ss, m);
+                        const float rs = rsqrtf(ss * (1.0f / HD) + a.epsilon);
+#pragma unroll
+                        for (int k = 0; k < 8; k++) y[k] = y[k] * rs * w[k];
+                    }
+                    if (ROT == kRotNeox) {
+#pragma unroll
+                        for (int k = 0; k < 8; k++) {
+                            const float yp = __shfl_sync(0xffffffffu, y[k], partner);
+                            if (rotates) y[k] = first ? y[k] * c[k] - yp * sn[k] : y[k] * c[k] + yp * sn[k];
+                        }
+                    } else if (ROT == kRotGptj && rotates) {
+#pragma unroll
+                        for (int k = 0; k < 8; k += 2) {
+                            const float x1 = y[k], x2 = y[k + 1];
+                            y[k] = x1 * c[k] - x2 * sn[k];
+                            y[k + 1] = x2 * c[k + 1] + x1 * sn[k + 1];
+                        }
+                    }
+                    if (changes) r = Oct<T>::pack(y);
+                }
+                if (ok && has_head(st) && touches(st)) __stcs(reinterpret_cast<uint4*>(out_ptr(st)), r);
+            }
+        }
+    }
+}
+
+// Whether the wide-lane kernel takes these arguments, and its shape: 16-bit elements, head_dim 64, 128 or
+// 256, every head start (in and out) 16-byte aligned, the RMS norm or none, and a rotation whose neox
+// partners lie whole lanes apart (rotary_dim a multiple of 16).
+inline bool wide_fits(const gf_rope_args& a, WideShape& sh) {
+    if (a.dtype != GF_DTYPE_BF16 && a.dtype != GF_DTYPE_F16) return false;
+    if (a.head_dim != 64 && a.head_dim != 128 && a.head_dim != 256) return false;
+    if (a.rotary_dim % 16 != 0) return false;
+    auto aligned16 = [](const void* p, const int64_t* st) {
+        if (p == nullptr) return true;
+        if (reinterpret_cast<uintptr_t>(p) % 16 != 0) return false;
+        for (int d = 0; d < 3; d++)
+            if (st[d] % 8 != 0) return false;
+        return true;
+    };
+    if (!aligned16(a.q, a.q_stride) || !aligned16(a.q_out, a.q_out_stride)) return false;
+    if (a.num_k_heads > 0 && (!aligned16(a.k, a.k_stride) || !aligned16(a.k_out, a.k_out_stride))) return false;
+    const int hps = 32 / (a.head_dim / 8);
+    sh.q_steps = (a.num_q_heads + hps - 1) / hps;
+    sh.k_steps = (a.num_k_heads + hps - 1) / hps;
+    const int eb = a.table_dtype == GF_DTYPE_F32 ? 4 : 2;
+    const int64_t per = 16 / eb; // table entries per 16 bytes
+    sh.vec_table = a.rotary_dim > 0 && a.angle_source == GF_ANGLES_TABLE && !a.interleaved &&
+                   reinterpret_cast<uintptr_t>(a.cos) % 16 == 0 && reinterpret_cast<uintptr_t>(a.sin) % 16 == 0 &&
+                   a.table_stride[0] % per == 0 && a.table_stride[1] % per == 0;
+    return true;
+}
+
+template <typename T, int HD, bool NORM, int ROT>
+void launch_wide_kernel(const RopeLaunch& L, WideShape sh, cudaStream_t stream) {
+    auto k = rope_wide_kernel<T, HD, NORM, ROT>;
+    static const int64_t resident = resident_blocks(k, kWideThreads, 0);
+    const int64_t tokens = L.a.batch * L.a.seq;
+    const int total = sh.q_steps + sh.k_steps;
+    const int64_t want = resident * kWideWarps;
+    // whole tokens once there are enough of them to fill every resident warp, else the tokens' steps spread
+    // over the warps (a step per warp at decode)
+    int64_t spi = tokens * total / (want > 0 ? want : 1);
+    spi = spi < 1 ? 1 : (spi > total ? total : spi);
+    sh.spi = static_cast<int>(spi);
+    sh.ipt = (total + sh.spi - 1) / sh.spi;
+    const unsigned blocks = blocks_for(tokens * sh.ipt, kWideWarps);
+    launch(k, blocks, kWideThreads, 0, stream, L, sh);
+}
+
+template <typename T, bool NORM, int ROT>
+void launch_wide_hd(const RopeLaunch& L, const WideShape& sh, cudaStream_t stream) {
+    switch (L.a.head_dim) {
+    case 64: launch_wide_kernel<T, 64, NORM, ROT>(L, sh, stream); break;
+    case 128: launch_wide_kernel<T, 128, NORM, ROT>(L, sh, stream); break;
+    default: launch_wide_kernel<T, 256, NORM, ROT>(L, sh, stream); break;
+    }
+}
+
+template <typename T>
+void launch_wide(const RopeLaunch& L, const WideShape& sh, cudaStream_t stream) {
+    const int rot = L.a.rotary_dim == 0 ? kRotNone : (L.a.interleaved ? kRotGptj : kRotNeox);
+    if (L.a.has_norm) {
+        if (rot == kRotNone) launch_wide_hd<T, true, kRotNone>(L, sh, stream);
+        else if (rot == kRotNeox) launch_wide_hd<T, true, kRotNeox>(L, sh, stream);
+        else launch_wide_hd<T, true, kRotGptj>(L, sh, stream);
+    } else {
+        if (rot == kRotNeox) launch_wide_hd<T, false, kRotNeox>(L, sh, stream);
+        else launch_wide_hd<T, false, kRotGptj>(L, sh, stream);
+    }
+}
+
+} // namespace gf::rope
