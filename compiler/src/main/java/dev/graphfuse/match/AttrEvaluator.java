@@ -78,6 +78,15 @@ public final class AttrEvaluator {
                 yield f.size();
             }
             case RANK -> (long) shapeOf(args.get(0)).rank();
+            case DTYPE -> {
+                if (!(args.get(0) instanceof Value v)) {
+                    throw new EvaluationException(args.get(0) + " is not a value");
+                }
+                if (v.elementType() == null) {
+                    throw new EvaluationException("'" + v.name() + "' has an unknown element type");
+                }
+                yield (long) v.elementType().code();
+            }
             case NUMEL -> {
                 Shape s = shapeOf(args.get(0));
                 if (!s.isStatic()) {

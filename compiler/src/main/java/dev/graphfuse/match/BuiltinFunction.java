@@ -6,6 +6,8 @@ import java.util.stream.Stream;
 /** The functions attribute expressions may call, with their arity. */
 public enum BuiltinFunction {
     DIM("dim", 2), RANK("rank", 1), LEN("len", 1), NUMEL("numel", 1), INT("int", 1), FLOAT("float", 1),
+    // A value's ONNX element type code, as a Cast's `to` spells it: a cast can be held to a value's own type.
+    DTYPE("dtype", 1),
     // ONNX often spells "the default" as 0 (RotaryEmbedding's rotary_embedding_dim = 0 is all of head_dim).
     NONZERO_OR("nonzero_or", 2),
     // A capture bound in only some alternatives (an optional Mul by a scale): its value where the match bound
