@@ -21,6 +21,13 @@ namespace gf::rope {
 constexpr int kRotNone = 0, kRotNeox = 1, kRotGptj = 2, kRotNeoxHalf = 3;
 __host__ __device__ constexpr bool rot_neox(int rot) { return rot == kRotNeox || rot == kRotNeoxHalf; }
 
+// Steps of one token a warp takes when `tokens` tokens of `total` steps each spread over `warps` warps:
+// at least one, at most the whole token.
+inline int64_t steps_per_warp(int64_t tokens, int total, int64_t warps) {
+    const int64_t spi = tokens * total / (warps > 0 ? warps : 1);
+    return spi < 1 ? 1 : (spi > total ? total : spi);
+}
+
 struct RopeLaunch {
     gf_rope_args a;
     int64_t work;    // batch * seq * (num_q_heads + num_k_heads) warps' worth of (token, head) items

@@ -439,12 +439,10 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     const int64_t tokens = L.a.batch * L.a.seq;
     const int total = sh.q_steps + sh.k_steps;
     const int64_t want = resident * kSplitWarps;
-    int64_t spi = tokens * total / (want > 0 ? want : 1);
     // at least a token per warp: without a rotation, split further until each warp has several items (not
     // below that: at a few tokens per warp, one-step items measured 1.6x slower)
     constexpr int rounds = ROT == kRotNone ? kSplitRoundsNoRot : kSplitRoundsRot;
-    if (rounds > 0 && tokens >= want) spi = tokens * total / (want * rounds);
-    spi = spi < 1 ? 1 : (spi > total ? total : spi);
+    const int64_t spi = steps_per_warp(tokens, total, rounds > 0 && tokens >= want ? want * rounds : want);
     sh.items_per_token = static_cast<int>((total + spi - 1) / spi);
     sh.whole_tokens = 0;
     if (sh.items_per_token == 1 && kSplitTailPct > 0) {

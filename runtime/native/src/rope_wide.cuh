@@ -259,9 +259,7 @@ void launch_wide_kernel(const RopeLaunch& L, WideShape sh, cudaStream_t stream) 
     const int64_t want = resident * kWideWarps;
     // whole tokens once there are enough of them to fill every resident warp, else the tokens' steps spread
     // over the warps (a step per warp at decode)
-    int64_t spi = tokens * total / (want > 0 ? want : 1);
-    spi = spi < 1 ? 1 : (spi > total ? total : spi);
-    sh.spi = static_cast<int>(spi);
+    sh.spi = static_cast<int>(steps_per_warp(tokens, total, want));
     sh.ipt = (total + sh.spi - 1) / sh.spi;
     const unsigned blocks = blocks_for(tokens * sh.ipt, kWideWarps);
     launch(k, blocks, kWideThreads, 0, stream, L, sh);
