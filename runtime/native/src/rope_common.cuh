@@ -28,6 +28,21 @@ inline int64_t steps_per_warp(int64_t tokens, int total, int64_t warps) {
     return spi < 1 ? 1 : (spi > total ? total : spi);
 }
 
+// Whether every head start of Q and K, in and out, is aligned for an access of `bytes` (the tensors' base
+// addresses, and every stride in elements of `elem_bytes`).
+inline bool heads_aligned(const gf_rope_args& a, int elem_bytes, int bytes) {
+    const int64_t e = bytes / elem_bytes;
+    auto ok = [&](const void* p, const int64_t* st) {
+        if (p == nullptr) return true;
+        if (reinterpret_cast<uintptr_t>(p) % bytes != 0) return false;
+        for (int d = 0; d < 3; d++)
+            if (st[d] % e != 0) return false;
+        return true;
+    };
+    return ok(a.q, a.q_stride) && ok(a.q_out, a.q_out_stride) &&
+           (a.num_k_heads == 0 || (ok(a.k, a.k_stride) && ok(a.k_out, a.k_out_stride)));
+}
+
 struct RopeLaunch {
     gf_rope_args a;
     int64_t work;    // batch * seq * (num_q_heads + num_k_heads) warps' worth of (token, head) items

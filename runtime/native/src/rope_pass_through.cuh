@@ -35,15 +35,7 @@ __global__ void __launch_bounds__(kThreads) pass_through_kernel(const __grid_con
 // Whether every head start (in and out) and the pass-through part are aligned for a unit of `bytes`.
 inline bool pass_through_aligned(const gf_rope_args& a, int elem_bytes, int bytes) {
     const int64_t e = bytes / elem_bytes;
-    auto ok = [&](const void* p, const int64_t* st) {
-        if (p == nullptr) return true;
-        if (reinterpret_cast<uintptr_t>(p) % bytes != 0) return false;
-        for (int d = 0; d < 3; d++)
-            if (st[d] % e != 0) return false;
-        return true;
-    };
-    return a.rotary_dim % e == 0 && a.head_dim % e == 0 && ok(a.q, a.q_stride) && ok(a.q_out, a.q_out_stride) &&
-           (a.num_k_heads == 0 || (ok(a.k, a.k_stride) && ok(a.k_out, a.k_out_stride)));
+    return a.rotary_dim % e == 0 && a.head_dim % e == 0 && heads_aligned(a, elem_bytes, bytes);
 }
 
 template <typename T>

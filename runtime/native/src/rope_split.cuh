@@ -400,15 +400,7 @@ inline bool split_fits(const gf_rope_args& a, SplitShape& sh) {
         return false;
     }
     if (w != 64 && w != 128 && w != 256) return false;
-    auto aligned8 = [](const void* p, const int64_t* st) {
-        if (p == nullptr) return true;
-        if (reinterpret_cast<uintptr_t>(p) % 8 != 0) return false;
-        for (int d = 0; d < 3; d++)
-            if (st[d] % 4 != 0) return false;
-        return true;
-    };
-    if (!aligned8(a.q, a.q_stride) || !aligned8(a.q_out, a.q_out_stride)) return false;
-    if (a.num_k_heads > 0 && (!aligned8(a.k, a.k_stride) || !aligned8(a.k_out, a.k_out_stride))) return false;
+    if (!heads_aligned(a, 2, 8)) return false;
     const int hps = 32 / (w / 8);
     sh.width = w;
     sh.q_steps = (a.num_q_heads + hps - 1) / hps;

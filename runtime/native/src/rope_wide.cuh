@@ -230,15 +230,7 @@ inline bool wide_fits(const gf_rope_args& a, WideShape& sh) {
     if (a.dtype != GF_DTYPE_BF16 && a.dtype != GF_DTYPE_F16) return false;
     if (a.head_dim != 64 && a.head_dim != 128 && a.head_dim != 256) return false;
     if (a.rotary_dim % 16 != 0) return false;
-    auto aligned16 = [](const void* p, const int64_t* st) {
-        if (p == nullptr) return true;
-        if (reinterpret_cast<uintptr_t>(p) % 16 != 0) return false;
-        for (int d = 0; d < 3; d++)
-            if (st[d] % 8 != 0) return false;
-        return true;
-    };
-    if (!aligned16(a.q, a.q_stride) || !aligned16(a.q_out, a.q_out_stride)) return false;
-    if (a.num_k_heads > 0 && (!aligned16(a.k, a.k_stride) || !aligned16(a.k_out, a.k_out_stride))) return false;
+    if (!heads_aligned(a, 2, 16)) return false;
     const int hps = 32 / (a.head_dim / 8);
     sh.q_steps = (a.num_q_heads + hps - 1) / hps;
     sh.k_steps = (a.num_k_heads + hps - 1) / hps;
