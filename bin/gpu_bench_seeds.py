@@ -120,7 +120,8 @@ def check(op, inst, shared, eps, run):
         got = _outputs(op, inst)[name].double()
         ulp = torch.clamp(want.abs(), min=2.0 ** -14)
         ulp = 2.0 ** (torch.floor(torch.log2(ulp)) - 7)  # bf16: 8 significant bits
-        worst = max(worst, ((got - want).abs() / ulp).max().item())
+        err = ((got - want).abs() / ulp).max().item()
+        worst = max(worst, err) if err == err else float("inf")  # a NaN output is the worst error, not none
     # restore the inputs: in-place ops overwrote them
     for k, v in inputs.items():
         getattr(inst, k).copy_(v)

@@ -34,14 +34,14 @@
 #define GF_SPLIT_KERNEL 1
 #endif
 
-// GF_WIDE_KERNEL (default 0): which launches the wide-lane kernel (rope_wide.cuh) takes. 0: none, so an
-// out-of-place rotation of part of a head runs the split kernel on the rotary dims plus a copy of the rest
-// (rope_pass_through.cuh), the form measured on a GPU (2026-12-07). 1: such launches (without a norm) take
-// the wide-lane kernel, one pass instead of two launches; it stays off by default until a device run has
-// checked it against float64 and timed it (engineering log, 2026-12-07, third session). 2: every launch it
-// fits, the experiment that compares it with the split and decode kernels on their launches.
+// GF_WIDE_KERNEL (default 1): which launches the wide-lane kernel (rope_wide.cuh) takes. 1: out-of-place
+// rotations of part of a head without a norm (Qwen3.5's MRoPE), one pass where the split kernel needs a
+// second launch copying the other dims: 501 against 762 us at 65,536 tokens on an H100 (docs/benchmarks.md).
+// 0: none, so those launches run the split kernel plus rope_pass_through.cuh. 2: every launch it fits, the
+// experiment that compares it with the split and decode kernels on their launches (slower there at decode:
+// 2.77 against 2.41 us for QkNormRope at T = 1).
 #ifndef GF_WIDE_KERNEL
-#define GF_WIDE_KERNEL 0
+#define GF_WIDE_KERNEL 1
 #endif
 
 // GF_TABLE_EVICT_LAST (default 1): the split-lane kernel's fp32 cos / sin loads carry an L2 evict-last policy,

@@ -2,7 +2,7 @@
 // a launch. Semantics: the header graphfuse_kernels.h and docs/ops.md. The kernels, each in its own header:
 //  - rope_decode.cuh: few (token, head) items without a rotation, such as one decode step's QkNorm;
 //  - rope_wide.cuh:   the wide-lane kernel, for an out-of-place rotation of part of a head (the rest copied)
-//                     in one pass, in builds that turn it on (config.h, GF_WIDE_KERNEL);
+//                     in one pass (config.h, GF_WIDE_KERNEL);
 //  - rope_split.cuh:  the split-lane kernel, for 16-bit Q/K whose changed width is 64, 128 or 256, and
 //    rope_pass_through.cuh: the copy of the other dims when it rotates part of a head out of place;
 //  - rope_tiled.cuh:  many tokens through shared memory;
