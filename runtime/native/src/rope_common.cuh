@@ -97,8 +97,33 @@ __device__ __forceinline__ int mrope_axis(const gf_rope_args& a, int j) {
     return j < a.mrope_section[0] + a.mrope_section[1] ? 1 : 2;
 }
 
-// cos and sin for element i of a head, whose frequency is j. A full-width table (HF's cat(freqs, freqs)
-// or gpt-j's repeat) holds an entry per element, so element i reads entry i; a half-width one entry j.
+// The table entry of element i, whose frequency is j, as angle() below reads it. A full-width table (HF's
+// cat(freqs, freqs) or gpt-j's repeat) holds an entry per element, so element i reads entry i; a half-width
+// one entry j.
+__device__ __forceinline__ int64_t table_entry(const gf_rope_args& a, int i, int j, const Pos& p, int64_t token_row) {
+    const int64_t row = a.position_rows == 0 ? token_row : p.at(mrope_axis(a, j)) * a.table_stride[1];
+    return row + (a.table_width == a.rotary_dim ? i : j);
+}
+
+// cos and sin of N table entries: all 2N loads issued, then converted, so that the addresses' branches
+// (MRoPE's axis of each frequency) put no wait between them (dtype.cuh, GF_PREDICATED_LOADS).
+template <int N>
+__device__ __forceinline__ void table_entries(const gf_rope_args& a, const int64_t (&e)[N], float (&c)[N], float (&s)[N]) {
+    uint32_t bc[N], bs[N];
+#pragma unroll
+    for (int k = 0; k < N; k++) {
+        bc[k] = load_bits32(a.cos, e[k], a.table_dtype);
+        bs[k] = load_bits32(a.sin, e[k], a.table_dtype);
+    }
+#pragma unroll
+    for (int k = 0; k < N; k++) {
+        c[k] = bits_to_f32(bc[k], a.table_dtype);
+        s[k] = bits_to_f32(bs[k], a.table_dtype);
+    }
+}
+
+// cos and sin for element i of a head, whose frequency is j (its entry as table_entry's, written out here
+// so that the default build's kernels compile as they were measured).
 __device__ __forceinline__ void angle(const gf_rope_args& a, int i, int j, const Pos& p, int64_t token_row,
                                       float& c, float& s) {
     const int axis = mrope_axis(a, j);
@@ -176,6 +201,16 @@ __device__ __forceinline__ void lane_angles(const gf_rope_args& a, int i0, int64
                                             float (&c)[EPL], float (&sn)[EPL]) {
     const int half = a.rotary_dim >> 1;
     const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
+    if (kPredicatedLoads && a.angle_source == GF_ANGLES_TABLE) {
+        int64_t e[EPL];
+#pragma unroll
+        for (int k = 0; k < EPL; k++) {
+            const int i = i0 + k;
+            e[k] = table_entry(a, i, a.interleaved ? i >> 1 : (i < half ? i : i - half), p, token_row);
+        }
+        table_entries<EPL>(a, e, c, sn);
+        return;
+    }
 #pragma unroll
     for (int e = 0; e < EPL; e++) {
         const int i = i0 + e;

@@ -90,6 +90,16 @@ __device__ __forceinline__ void wide_angles(const gf_rope_args& a, bool vec, int
         load_row8(a.sin, e, a.table_dtype, vec, 8, sn);
         return;
     }
+    if (kPredicatedLoads && a.angle_source == GF_ANGLES_TABLE) { // MRoPE rows
+        int64_t e[8];
+#pragma unroll
+        for (int k = 0; k < 8; k++) {
+            const int i = i0 + k;
+            e[k] = table_entry(a, i, ROT == kRotGptj ? i >> 1 : (i < half ? i : i - half), p, token_row);
+        }
+        table_entries<8>(a, e, c, sn);
+        return;
+    }
     // MRoPE rows or inv_freq: entry by entry
 #pragma unroll
     for (int k = 0; k < 8; k++) {
