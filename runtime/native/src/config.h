@@ -48,7 +48,7 @@
 // cos / sin entries, positions) with predicated loads instead of a branch per element (dtype.cuh says why),
 // and the MRoPE / entry-by-entry table paths issue all of a lane's entries before converting any. The same
 // bits either way. It stays 0 until a device run has checked and timed it: at 80 registers the loads issued
-// together spill in the wide kernel (216 bytes for MRoPE) and the split kernel (up to 84), so large T may
+// together spill in the wide kernel (about 200 bytes for MRoPE) and the split kernel (up to 84), so large T may
 // lose what decode gains.
 #ifndef GF_PREDICATED_LOADS
 #define GF_PREDICATED_LOADS 0

@@ -22,9 +22,11 @@ constexpr int kRotNone = 0, kRotNeox = 1, kRotGptj = 2, kRotNeoxHalf = 3;
 __host__ __device__ constexpr bool rot_neox(int rot) { return rot == kRotNeox || rot == kRotNeoxHalf; }
 
 // Steps of one token a warp takes when `tokens` tokens of `total` steps each spread over `warps` warps:
-// at least one, at most the whole token.
-inline int64_t steps_per_warp(int64_t tokens, int total, int64_t warps) {
-    const int64_t spi = tokens * total / (warps > 0 ? warps : 1);
+// at least one, at most the whole token. Rounded down, the grid may run 1.x waves of shorter items (the split
+// kernel's tuning); rounded up (`one_wave`), at most one wave of longer ones.
+inline int64_t steps_per_warp(int64_t tokens, int total, int64_t warps, bool one_wave = false) {
+    const int64_t w = warps > 0 ? warps : 1;
+    const int64_t spi = (tokens * total + (one_wave ? w - 1 : 0)) / w;
     return spi < 1 ? 1 : (spi > total ? total : spi);
 }
 
@@ -105,15 +107,20 @@ __device__ __forceinline__ int64_t table_entry(const gf_rope_args& a, int i, int
     return row + (a.table_width == a.rotary_dim ? i : j);
 }
 
-// cos and sin of N table entries: all 2N loads issued, then converted, so that the addresses' branches
-// (MRoPE's axis of each frequency) put no wait between them (dtype.cuh, GF_PREDICATED_LOADS).
+// cos and sin of a lane's N consecutive elements from i0 (gpt-j pairs or neox halves), read from the table:
+// all 2N loads issued, then converted, so that the addresses' branches (MRoPE's axis of each frequency) put
+// no wait between them (dtype.cuh, GF_PREDICATED_LOADS).
 template <int N>
-__device__ __forceinline__ void table_entries(const gf_rope_args& a, const int64_t (&e)[N], float (&c)[N], float (&s)[N]) {
+__device__ __forceinline__ void table_angles(const gf_rope_args& a, int i0, bool gptj, const Pos& p, int64_t token_row,
+                                             float (&c)[N], float (&s)[N]) {
+    const int half = a.rotary_dim >> 1;
     uint32_t bc[N], bs[N];
 #pragma unroll
     for (int k = 0; k < N; k++) {
-        bc[k] = load_bits32(a.cos, e[k], a.table_dtype);
-        bs[k] = load_bits32(a.sin, e[k], a.table_dtype);
+        const int i = i0 + k;
+        const int64_t e = table_entry(a, i, gptj ? i >> 1 : (i < half ? i : i - half), p, token_row);
+        bc[k] = load_bits32(a.cos, e, a.table_dtype);
+        bs[k] = load_bits32(a.sin, e, a.table_dtype);
     }
 #pragma unroll
     for (int k = 0; k < N; k++) {
@@ -202,13 +209,7 @@ __device__ __forceinline__ void lane_angles(const gf_rope_args& a, int i0, int64
     const int half = a.rotary_dim >> 1;
     const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
     if (kPredicatedLoads && a.angle_source == GF_ANGLES_TABLE) {
-        int64_t e[EPL];
-#pragma unroll
-        for (int k = 0; k < EPL; k++) {
-            const int i = i0 + k;
-            e[k] = table_entry(a, i, a.interleaved ? i >> 1 : (i < half ? i : i - half), p, token_row);
-        }
-        table_entries<EPL>(a, e, c, sn);
+        table_angles<EPL>(a, i0, a.interleaved, p, token_row, c, sn);
         return;
     }
 #pragma unroll

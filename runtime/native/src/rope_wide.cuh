@@ -91,13 +91,7 @@ __device__ __forceinline__ void wide_angles(const gf_rope_args& a, bool vec, int
         return;
     }
     if (kPredicatedLoads && a.angle_source == GF_ANGLES_TABLE) { // MRoPE rows
-        int64_t e[8];
-#pragma unroll
-        for (int k = 0; k < 8; k++) {
-            const int i = i0 + k;
-            e[k] = table_entry(a, i, ROT == kRotGptj ? i >> 1 : (i < half ? i : i - half), p, token_row);
-        }
-        table_entries<8>(a, e, c, sn);
+        table_angles<8>(a, i0, ROT == kRotGptj, p, token_row, c, sn);
         return;
     }
     // MRoPE rows or inv_freq: entry by entry
@@ -262,8 +256,7 @@ void launch_wide_kernel(const RopeLaunch& L, WideShape sh, cudaStream_t stream) 
     // whole tokens once there are enough of them to fill every resident warp, else the tokens' steps spread
     // over the warps (a step per warp at decode), rounded up: a grid of 1.6 waves, each warp's chain paid
     // twice, was 18 % slower than one wave of two-step warps (MRope out of place, T = 256, H100)
-    const int64_t steps = tokens * total;
-    sh.spi = static_cast<int>(steps >= want * total ? total : (steps + want - 1) / want);
+    sh.spi = static_cast<int>(steps_per_warp(tokens, total, want, /*one_wave=*/true));
     sh.ipt = (total + sh.spi - 1) / sh.spi;
     const unsigned blocks = blocks_for(tokens * sh.ipt, kWideWarps);
     launch(k, blocks, kWideThreads, 0, stream, L, sh);
