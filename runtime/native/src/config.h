@@ -44,16 +44,6 @@
 #define GF_WIDE_KERNEL 1
 #endif
 
-// GF_PREDICATED_LOADS (default 0): 1 reads the elements whose dtype is known only at run time (norm weights,
-// cos / sin entries, positions) with predicated loads instead of a branch per element (dtype.cuh says why),
-// and the MRoPE / entry-by-entry table paths issue all of a lane's entries before converting any. The same
-// bits either way. It stays 0 until a device run has checked and timed it: at 80 registers the loads issued
-// together spill in the wide kernel (about 200 bytes for MRoPE) and the split kernel (up to 84), so large T may
-// lose what decode gains.
-#ifndef GF_PREDICATED_LOADS
-#define GF_PREDICATED_LOADS 0
-#endif
-
 // GF_TABLE_EVICT_LAST (default 1): the split-lane kernel's fp32 cos / sin loads carry an L2 evict-last policy,
 // so that the table (reused by every token and every layer) outlives the streamed Q / K lines. 0: evict-normal,
 // for a model whose other kernels want that L2 space more (a 40,960 x 128 fp32 table is 21 MB of an H200's
@@ -78,9 +68,6 @@
 #if GF_WIDE_KERNEL < 0 || GF_WIDE_KERNEL > 2
 #error "GF_WIDE_KERNEL must be 0, 1 or 2"
 #endif
-#if GF_PREDICATED_LOADS != 0 && GF_PREDICATED_LOADS != 1
-#error "GF_PREDICATED_LOADS must be 0 or 1"
-#endif
 #if GF_TABLE_EVICT_LAST != 0 && GF_TABLE_EVICT_LAST != 1
 #error "GF_TABLE_EVICT_LAST must be 0 or 1"
 #endif
@@ -91,7 +78,6 @@ constexpr bool kPdl = GF_PDL != 0;
 constexpr bool kOnlyGeneralKernel = GF_ONLY_GENERAL_KERNEL != 0;
 constexpr bool kSplitKernel = GF_SPLIT_KERNEL != 0;
 constexpr bool kTableEvictLast = GF_TABLE_EVICT_LAST != 0;
-constexpr bool kPredicatedLoads = GF_PREDICATED_LOADS != 0;
 constexpr int kWideKernel = GF_WIDE_KERNEL;
 
 // ---------------------------------------------------------------------------------------------------------

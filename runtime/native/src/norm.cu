@@ -84,8 +84,11 @@ __global__ void __launch_bounds__(32 * WARPS) norm_fast_kernel(const __grid_cons
     const int warp = threadIdx.x >> 5;
     const int i0 = lane * EPL;
     float w[EPL];
+    with_float_type(a.weight_dtype, [&](auto tag) { // loads issued together (dtype.cuh)
+        using E = typename decltype(tag)::type;
 #pragma unroll
-    for (int e = 0; e < EPL; e++) w[e] = load_f32(a.weight, i0 + e, a.weight_dtype) + a.weight_offset;
+        for (int e = 0; e < EPL; e++) w[e] = load_as_f32<E>(a.weight, i0 + e) + a.weight_offset;
+    });
     const T* xb = static_cast<const T*>(a.x) + i0;
     const T* zb = a.gated ? static_cast<const T*>(a.z) + i0 : nullptr;
     T* ob = static_cast<T*>(a.out) + i0;

@@ -66,12 +66,16 @@ __device__ __forceinline__ void fetch_positions(const RopeLaunch& L, int64_t b, 
     p = Pos{0, 0, 0};
     if (a.position_rows == 0) return;
     const int64_t base = b * a.position_stride[1] + s * a.position_stride[2];
-    p.t = load_index(a.positions, base, a.position_dtype);
-    p.h = p.w = p.t;
-    if (a.position_rows == 3) {
-        p.h = load_index(a.positions, base + a.position_stride[0], a.position_dtype);
-        p.w = load_index(a.positions, base + 2 * a.position_stride[0], a.position_dtype);
-    }
+    with_index_type(a.position_dtype, [&](auto tag) { // the three rows' loads issued together (dtype.cuh)
+        using E = typename decltype(tag)::type;
+        const E* q = static_cast<const E*>(a.positions) + base;
+        p.t = q[0];
+        p.h = p.w = p.t;
+        if (a.position_rows == 3) {
+            p.h = q[a.position_stride[0]];
+            p.w = q[2 * a.position_stride[0]];
+        }
+    });
 }
 
 // ... and the range check.
@@ -107,34 +111,31 @@ __device__ __forceinline__ int64_t table_entry(const gf_rope_args& a, int i, int
     return row + (a.table_width == a.rotary_dim ? i : j);
 }
 
-// cos and sin of a lane's N consecutive elements from i0 (gpt-j pairs or neox halves), read from the table:
-// all 2N loads issued, then converted, so that the addresses' branches (MRoPE's axis of each frequency) put
-// no wait between them (dtype.cuh, GF_PREDICATED_LOADS).
+// cos and sin of a lane's N consecutive elements from i0 (gpt-j pairs or neox halves), read from the table
+// entry by entry (each from its own position row for MRoPE): the 2N loads in one arm of the dtype switch, so
+// that they are issued together (dtype.cuh).
 template <int N>
 __device__ __forceinline__ void table_angles(const gf_rope_args& a, int i0, bool gptj, const Pos& p, int64_t token_row,
                                              float (&c)[N], float (&s)[N]) {
     const int half = a.rotary_dim >> 1;
-    uint32_t bc[N], bs[N];
+    with_float_type(a.table_dtype, [&](auto tag) {
+        using E = typename decltype(tag)::type;
 #pragma unroll
-    for (int k = 0; k < N; k++) {
-        const int i = i0 + k;
-        const int64_t e = table_entry(a, i, gptj ? i >> 1 : (i < half ? i : i - half), p, token_row);
-        bc[k] = load_bits32(a.cos, e, a.table_dtype);
-        bs[k] = load_bits32(a.sin, e, a.table_dtype);
-    }
-#pragma unroll
-    for (int k = 0; k < N; k++) {
-        c[k] = bits_to_f32(bc[k], a.table_dtype);
-        s[k] = bits_to_f32(bs[k], a.table_dtype);
-    }
+        for (int k = 0; k < N; k++) {
+            const int i = i0 + k;
+            const int64_t e = table_entry(a, i, gptj ? i >> 1 : (i < half ? i : i - half), p, token_row);
+            c[k] = load_as_f32<E>(a.cos, e);
+            s[k] = load_as_f32<E>(a.sin, e);
+        }
+    });
 }
 
-// cos and sin for element i of a head, whose frequency is j (its entry as table_entry's, written out here
-// so that the default build's kernels compile as they were measured).
+// cos and sin for element i of a head, whose frequency is j: table_entry's entry of the table, or computed
+// from inv_freq. One element; a loop of table reads is table_angles.
 __device__ __forceinline__ void angle(const gf_rope_args& a, int i, int j, const Pos& p, int64_t token_row,
                                       float& c, float& s) {
-    const int axis = mrope_axis(a, j);
     if (a.angle_source == GF_ANGLES_INV_FREQ) {
+        const int axis = mrope_axis(a, j);
         // f32(p) * inv_freq rounded once, then the accurate sincosf (this file is never built with
         // --use_fast_math, which would turn it into __sincosf, exact only on [-pi, pi])
         const float theta = static_cast<float>(p.at(axis)) * a.inv_freq[j];
@@ -144,8 +145,7 @@ __device__ __forceinline__ void angle(const gf_rope_args& a, int i, int j, const
         s = sn * a.attention_scaling;
         return;
     }
-    const int64_t row = a.position_rows == 0 ? token_row : p.at(axis) * a.table_stride[1];
-    const int64_t e = row + (a.table_width == a.rotary_dim ? i : j);
+    const int64_t e = table_entry(a, i, j, p, token_row);
     c = load_f32(a.cos, e, a.table_dtype);
     s = load_f32(a.sin, e, a.table_dtype);
 }
@@ -157,11 +157,18 @@ struct Item {
     int64_t hh; // head index within q or k
 };
 
+// n / d for n, d >= 0, in 32 bits when both fit: a 64-bit division is a subroutine of some 70 instructions,
+// on the path from a decode warp's index to its first load.
+__device__ __forceinline__ int64_t div_index(int64_t n, int64_t d) {
+    if (((n | d) >> 31) == 0) return static_cast<int64_t>(static_cast<uint32_t>(n) / static_cast<uint32_t>(d));
+    return n / d;
+}
+
 __device__ __forceinline__ Item item_of(const gf_rope_args& a, int64_t w) {
     const int heads = a.num_q_heads + a.num_k_heads;
-    const int64_t tok = w / heads;
+    const int64_t tok = div_index(w, heads);
     const int h = static_cast<int>(w - tok * heads);
-    const int64_t b = tok / a.seq;
+    const int64_t b = div_index(tok, a.seq);
     const bool is_q = h < a.num_q_heads;
     return Item{b, tok - b * a.seq, is_q, is_q ? h : h - a.num_q_heads};
 }
@@ -191,11 +198,26 @@ __device__ __forceinline__ T* head_out(const gf_rope_args& a, const Item& it) {
 template <int EPL>
 __device__ __forceinline__ void load_norm_weights(const gf_rope_args& a, int i0, float (&wq)[EPL], float (&wk)[EPL]) {
     if (!a.has_norm) return;
+    const bool k = a.num_k_heads > 0;
+    with_float_type(a.weight_dtype, [&](auto tag) { // loads issued together (dtype.cuh)
+        using E = typename decltype(tag)::type;
 #pragma unroll
-    for (int e = 0; e < EPL; e++) {
-        wq[e] = load_f32(a.q_weight, i0 + e, a.weight_dtype) + a.weight_offset;
-        wk[e] = a.num_k_heads > 0 ? load_f32(a.k_weight, i0 + e, a.weight_dtype) + a.weight_offset : 0.f;
-    }
+        for (int e = 0; e < EPL; e++) {
+            wq[e] = load_as_f32<E>(a.q_weight, i0 + e) + a.weight_offset;
+            wk[e] = k ? load_as_f32<E>(a.k_weight, i0 + e) + a.weight_offset : 0.f;
+        }
+    });
+}
+
+// N weights of one head's norm from element i0 (is_q: Q's, else K's), with the weight offset added.
+template <int N>
+__device__ __forceinline__ void load_head_weights(const gf_rope_args& a, bool is_q, int i0, float (&w)[N]) {
+    const void* wp = is_q ? a.q_weight : a.k_weight;
+    with_float_type(a.weight_dtype, [&](auto tag) {
+        using E = typename decltype(tag)::type;
+#pragma unroll
+        for (int e = 0; e < N; e++) w[e] = load_as_f32<E>(wp, i0 + e) + a.weight_offset;
+    });
 }
 
 // The math the fast, tiled and decode kernels share, on the EPL values a lane holds of one head: the per-head RMSNorm
@@ -208,7 +230,7 @@ __device__ __forceinline__ void lane_angles(const gf_rope_args& a, int i0, int64
                                             float (&c)[EPL], float (&sn)[EPL]) {
     const int half = a.rotary_dim >> 1;
     const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
-    if (kPredicatedLoads && a.angle_source == GF_ANGLES_TABLE) {
+    if (a.angle_source == GF_ANGLES_TABLE) {
         table_angles<EPL>(a, i0, a.interleaved, p, token_row, c, sn);
         return;
     }

@@ -42,11 +42,7 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
     P x;
     if (!idle) x.v = *reinterpret_cast<const typename P::V*>(head_in<T>(a, it) + i0);
     float wt[EPL];
-    if (a.has_norm) {
-        const void* wp = it.is_q ? a.q_weight : a.k_weight;
-#pragma unroll
-        for (int e = 0; e < EPL; e++) wt[e] = load_f32(wp, i0 + e, a.weight_dtype) + a.weight_offset;
-    }
+    if (a.has_norm) load_head_weights<EPL>(a, it.is_q, i0, wt);
     Pos p;
     if (!load_positions(L, it.b, it.s, p)) {
         if (lane == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE); // the item's output stays unwritten

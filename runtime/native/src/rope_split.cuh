@@ -64,23 +64,34 @@ __device__ __forceinline__ uint64_t table_policy(bool keep) {
     }
     return pol;
 }
-__device__ __forceinline__ float4 load_table4(const float* p, uint64_t pol) {
-    float4 v;
-    asm volatile("ld.global.nc.L2::cache_hint.v4.f32 {%0, %1, %2, %3}, [%4], %5;"
-                 : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w) : "l"(p), "l"(pol));
-    return v;
+// Entries [e, e + 4) of a table of element type E as fp32, one vector load (16 bytes of fp32, 8 of a 16-bit
+// type) with the policy.
+template <typename E> __device__ __forceinline__ void load_table4(const void* t, int64_t e, uint64_t pol, float* out) {
+    if constexpr (sizeof(E) == 4) {
+        asm volatile("ld.global.nc.L2::cache_hint.v4.f32 {%0, %1, %2, %3}, [%4], %5;"
+                     : "=f"(out[0]), "=f"(out[1]), "=f"(out[2]), "=f"(out[3])
+                     : "l"(static_cast<const float*>(t) + e), "l"(pol));
+    } else {
+        uint2 v;
+        asm volatile("ld.global.nc.L2::cache_hint.v2.u32 {%0, %1}, [%2], %3;"
+                     : "=r"(v.x), "=r"(v.y) : "l"(static_cast<const E*>(t) + e), "l"(pol));
+        Quad<E>::unpack(v, out);
+    }
 }
-__device__ __forceinline__ float load_table(const void* p, int64_t i, int dtype, uint64_t pol) {
-    if (dtype == GF_DTYPE_F32) {
+// Entry i of a table of element type E as fp32: fp32 with the policy, 16-bit (half the bytes) left to the
+// default one.
+template <typename E> __device__ __forceinline__ float load_table(const void* p, int64_t i, uint64_t pol) {
+    if constexpr (sizeof(E) == 4) {
         float v;
         asm volatile("ld.global.nc.L2::cache_hint.f32 %0, [%1], %2;" : "=f"(v) : "l"(static_cast<const float*>(p) + i), "l"(pol));
         return v;
+    } else {
+        return load_as_f32<E>(p, i);
     }
-    return load_f32(p, i, dtype); // 16-bit tables: half the bytes, left to the default policy
 }
 
-// How the split kernel gets a token's angles: an fp32 half-width neox table with one row per token as two
-// 16-byte loads; any other table entry by entry into registers; inv_freq through shared memory.
+// How the split kernel gets a token's angles: a table with one row per token (not MRoPE's three) as vector
+// loads of 4 entries a chunk; any other table entry by entry into registers; inv_freq through shared memory.
 constexpr int kAnglesVec = 0, kAnglesTable = 1, kAnglesInvFreq = 2;
 
 // One phase (the Q heads or the K heads of a token): its pointers, already offset to the lane's head of
@@ -180,31 +191,47 @@ __device__ __forceinline__ bool token_angles(const RopeLaunch& L, int angles, bo
     const bool ok = positions_in_range(L, p);
     if (!ok) p = Pos{0, 0, 0}; // computed from row 0, never stored
     const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
-    if (rot_neox(ROT) && angles == kAnglesVec) {
+    if (angles == kAnglesVec) {
+        // chunk a's 4 entries start at oa; chunk b's at ob, or (a half-width neox row) they are chunk a's
         const int64_t row = a.position_rows == 0 ? token_row : p.t * a.table_stride[1];
         const uint64_t pol = table_policy(keep);
-        const float4 cv = load_table4(static_cast<const float*>(a.cos) + row + oa, pol);
-        const float4 sv = load_table4(static_cast<const float*>(a.sin) + row + oa, pol);
-        c[0] = c[4] = cv.x, c[1] = c[5] = cv.y, c[2] = c[6] = cv.z, c[3] = c[7] = cv.w;
-        sn[0] = sn[4] = sv.x, sn[1] = sn[5] = sv.y, sn[2] = sn[6] = sv.z, sn[3] = sn[7] = sv.w;
+        with_float_type(a.table_dtype, [&](auto tag) {
+            using E = typename decltype(tag)::type;
+            load_table4<E>(a.cos, row + oa, pol, c);
+            load_table4<E>(a.sin, row + oa, pol, sn);
+            if (ROT != kRotNeoxHalf) {
+                load_table4<E>(a.cos, row + ob, pol, c + 4);
+                load_table4<E>(a.sin, row + ob, pol, sn + 4);
+            }
+        });
+        if (ROT == kRotNeoxHalf) {
+#pragma unroll
+            for (int e = 0; e < 4; e++) c[4 + e] = c[e], sn[4 + e] = sn[e];
+        }
     } else if (angles == kAnglesTable) {
         // straight from the table into registers, an entry per element (its own position row for
         // MRoPE); a half-width neox table gives chunk b the entries of chunk a
         const bool shared = ROT == kRotNeoxHalf || (ROT == kRotNeox && a.table_width != a.rotary_dim);
         const uint64_t pol = table_policy(keep);
+        // a chunk's 8 loads issued together (dtype.cuh); both chunks' 16 at once spilled (28 bytes, against 16 a
+        // chunk at a time, in the full-width neox kernel with a norm)
 #pragma unroll
-        for (int e = 0; e < 8; e++) {
-            if (e >= 4 && shared) {
-                c[e] = c[e - 4];
-                sn[e] = sn[e - 4];
-                continue;
+        for (int e0 = 0; e0 < 8; e0 += 4) {
+            if (e0 == 4 && shared) {
+#pragma unroll
+                for (int e = 4; e < 8; e++) c[e] = c[e - 4], sn[e] = sn[e - 4];
+                break;
             }
-            const int i = e < 4 ? oa + e : ob + e - 4;
-            const int j = ROT == kRotGptj ? i >> 1 : (i < HALF ? i : i - HALF);
-            const int64_t row = a.position_rows == 0 ? token_row : p.at(mrope_axis(a, j)) * a.table_stride[1];
-            const int64_t ent = row + (a.table_width == a.rotary_dim ? i : j);
-            c[e] = load_table(a.cos, ent, a.table_dtype, pol);
-            sn[e] = load_table(a.sin, ent, a.table_dtype, pol);
+            with_float_type(a.table_dtype, [&](auto tag) {
+                using E = typename decltype(tag)::type;
+#pragma unroll
+                for (int e = e0; e < e0 + 4; e++) {
+                    const int i = e < 4 ? oa + e : ob + e - 4;
+                    const int64_t ent = table_entry(a, i, ROT == kRotGptj ? i >> 1 : (i < HALF ? i : i - HALF), p, token_row);
+                    c[e] = load_table<E>(a.cos, ent, pol);
+                    sn[e] = load_table<E>(a.sin, ent, pol);
+                }
+            });
         }
     } else {
         // inv_freq: the warp computes the entries once into shared memory, a lane W / 32 of them, so
@@ -252,10 +279,14 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kS
     __shared__ __align__(16) float wsm[NORM ? 2 : 1][W];
     __shared__ __align__(16) float ang[ROT != kRotNone ? kSplitWarps : 1][2][W]; // per-warp cos / sin (see below)
     if (NORM) {
-        for (int i = threadIdx.x; i < W; i += kSplitThreads) {
-            wsm[0][i] = load_f32(a.q_weight, i, a.weight_dtype) + a.weight_offset;
-            wsm[NORM ? 1 : 0][i] = a.num_k_heads > 0 ? load_f32(a.k_weight, i, a.weight_dtype) + a.weight_offset : 0.f;
-        }
+        const bool kw = a.num_k_heads > 0;
+        with_float_type(a.weight_dtype, [&](auto tag) { // Q's and K's loads issued together (dtype.cuh)
+            using E = typename decltype(tag)::type;
+            for (int i = threadIdx.x; i < W; i += kSplitThreads) {
+                wsm[0][i] = load_as_f32<E>(a.q_weight, i) + a.weight_offset;
+                wsm[NORM ? 1 : 0][i] = kw ? load_as_f32<E>(a.k_weight, i) + a.weight_offset : 0.f;
+            }
+        });
         __syncthreads();
     }
 
@@ -284,7 +315,7 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kS
         const int64_t first = item < head_items ? 0 : whole;
         const int64_t r = item < head_items ? item : item - head_items - (whole - sh.head_tokens);
         if (item < head_items || r >= 0) {
-            tok = first + r / sh.items_per_token;
+            tok = first + div_index(r, sh.items_per_token);
             chunk = static_cast<int>(r - (tok - first) * sh.items_per_token);
             spi = sh.steps_per_item;
         } else {
@@ -292,7 +323,7 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kS
         }
         b = 0, s = tok;
         if (a.batch > 1) {
-            b = tok / a.seq;
+            b = div_index(tok, a.seq);
             s = tok - b * a.seq;
         }
     };
@@ -405,10 +436,13 @@ inline bool split_fits(const gf_rope_args& a, SplitShape& sh) {
     sh.width = w;
     sh.q_steps = (a.num_q_heads + hps - 1) / hps;
     sh.k_steps = (a.num_k_heads + hps - 1) / hps;
-    auto aligned16 = [](const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
-    const bool vec = a.rotary_dim > 0 && a.angle_source == GF_ANGLES_TABLE && a.table_dtype == GF_DTYPE_F32 &&
-                     a.position_rows <= 1 && !a.interleaved && a.table_width == a.rotary_dim / 2 && aligned16(a.cos) &&
-                     aligned16(a.sin) && a.table_stride[0] % 4 == 0 && a.table_stride[1] % 4 == 0;
+    // vector loads of 4 entries: one row per token, entries consecutive within a chunk (not a half-width
+    // gpt-j row, whose 4 elements share 2 entries), rows aligned for the access
+    const int entry_bytes = a.table_dtype == GF_DTYPE_F32 ? 4 : 2;
+    auto aligned = [&](const void* p) { return reinterpret_cast<uintptr_t>(p) % (4 * entry_bytes) == 0; };
+    const bool vec = a.rotary_dim > 0 && a.angle_source == GF_ANGLES_TABLE && a.position_rows <= 1 &&
+                     (!a.interleaved || a.table_width == a.rotary_dim) && aligned(a.cos) && aligned(a.sin) &&
+                     a.table_stride[0] % 4 == 0 && a.table_stride[1] % 4 == 0;
     sh.angles = vec ? kAnglesVec : (a.angle_source == GF_ANGLES_TABLE ? kAnglesTable : kAnglesInvFreq);
     return true;
 }

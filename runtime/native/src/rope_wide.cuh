@@ -61,19 +61,22 @@ __device__ __forceinline__ void load_row8(const void* t, int64_t e, int dtype, b
         }
         return;
     }
+    with_float_type(dtype, [&](auto tag) { // loads issued together (dtype.cuh)
+        using E = typename decltype(tag)::type;
 #pragma unroll
-    for (int k = 0; k < 8; k++)
-        if (k < n) out[k] = load_f32(t, e + k, dtype);
+        for (int k = 0; k < 8; k++)
+            if (k < n) out[k] = load_as_f32<E>(t, e + k);
+    });
 }
 
 // cos / sin of the lane's 8 elements [i0, i0 + 8) of token (b, s) at positions p.
-template <int ROT>
+template <int ROT, bool INV>
 __device__ __forceinline__ void wide_angles(const gf_rope_args& a, bool vec, int i0, int64_t b, int64_t s,
                                             const Pos& p, float (&c)[8], float (&sn)[8]) {
     const int half = a.rotary_dim >> 1;
     const bool full = a.table_width == a.rotary_dim;
     const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
-    if (a.angle_source == GF_ANGLES_TABLE && a.position_rows <= 1) {
+    if (!INV && a.position_rows <= 1) {
         // one row: the 8 entries are consecutive (neox: j = i mod half; gpt-j: a half-width row has 4, each
         // serving a pair)
         const int64_t row = a.position_rows == 0 ? token_row : p.t * a.table_stride[1];
@@ -90,11 +93,11 @@ __device__ __forceinline__ void wide_angles(const gf_rope_args& a, bool vec, int
         load_row8(a.sin, e, a.table_dtype, vec, 8, sn);
         return;
     }
-    if (kPredicatedLoads && a.angle_source == GF_ANGLES_TABLE) { // MRoPE rows
+    if (!INV) { // MRoPE rows
         table_angles<8>(a, i0, ROT == kRotGptj, p, token_row, c, sn);
         return;
     }
-    // MRoPE rows or inv_freq: entry by entry
+    // inv_freq: entry by entry
 #pragma unroll
     for (int k = 0; k < 8; k++) {
         const int i = i0 + k;
@@ -102,7 +105,7 @@ __device__ __forceinline__ void wide_angles(const gf_rope_args& a, bool vec, int
     }
 }
 
-template <typename T, int HD, bool NORM, int ROT>
+template <typename T, int HD, bool NORM, int ROT, bool INV>
 __global__ void __launch_bounds__(kWideThreads, kWideMinBlocks) rope_wide_kernel(const __grid_constant__ RopeLaunch L, const WideShape sh) {
     pdl_enter(); // before any global read: launch.cuh
     constexpr int LPH = HD / 8;   // lanes per head
@@ -125,12 +128,12 @@ __global__ void __launch_bounds__(kWideThreads, kWideMinBlocks) rope_wide_kernel
 
     for (int64_t item = static_cast<int64_t>(blockIdx.x) * kWideWarps + (threadIdx.x >> 5); item < items;
          item += static_cast<int64_t>(gridDim.x) * kWideWarps) {
-        const int64_t tok = item / sh.ipt;
+        const int64_t tok = div_index(item, sh.ipt);
         const int lo = static_cast<int>(item - tok * sh.ipt) * sh.spi;
         const int hi = min(lo + sh.spi, total);
         int64_t b = 0, s = tok;
         if (a.batch > 1) {
-            b = tok / a.seq;
+            b = div_index(tok, a.seq);
             s = tok - b * a.seq;
         }
         // step st's head for this lane: Q steps [0, qs), K steps [qs, total)
@@ -164,9 +167,7 @@ __global__ void __launch_bounds__(kWideThreads, kWideMinBlocks) rope_wide_kernel
             const int ph = st < qs ? 0 : 1;
             if (!NORM || ph == w_phase) return;
             w_phase = ph;
-            const void* wp = ph == 0 ? a.q_weight : a.k_weight;
-#pragma unroll
-            for (int k = 0; k < 8; k++) w[k] = load_f32(wp, i0 + k, a.weight_dtype) + a.weight_offset;
+            load_head_weights<8>(a, ph == 0, i0, w);
         };
         weights(lo);
         float c[8], sn[8];
@@ -178,7 +179,7 @@ __global__ void __launch_bounds__(kWideThreads, kWideMinBlocks) rope_wide_kernel
             fetch_positions(L, b, s, p);
             ok = positions_in_range(L, p);
             if (!ok) p = Pos{0, 0, 0}; // computed from row 0, never stored
-            if (rotates) wide_angles<ROT>(a, sh.vec_table != 0, i0, b, s, p, c, sn);
+            if (rotates) wide_angles<ROT, INV>(a, sh.vec_table != 0, i0, b, s, p, c, sn);
             if (!ok && lane == 0 && lo == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
         }
 
@@ -246,9 +247,9 @@ inline bool wide_fits(const gf_rope_args& a, WideShape& sh) {
     return true;
 }
 
-template <typename T, int HD, bool NORM, int ROT>
+template <typename T, int HD, bool NORM, int ROT, bool INV>
 void launch_wide_kernel(const RopeLaunch& L, WideShape sh, cudaStream_t stream) {
-    auto k = rope_wide_kernel<T, HD, NORM, ROT>;
+    auto k = rope_wide_kernel<T, HD, NORM, ROT, INV>;
     static const int64_t resident = resident_blocks(k, kWideThreads, 0);
     const int64_t tokens = L.a.batch * L.a.seq;
     const int total = sh.q_steps + sh.k_steps;
@@ -262,12 +263,24 @@ void launch_wide_kernel(const RopeLaunch& L, WideShape sh, cudaStream_t stream) 
     launch(k, blocks, kWideThreads, 0, stream, L, sh);
 }
 
-template <typename T, bool NORM, int ROT>
+template <typename T, bool NORM, int ROT, bool INV = false>
 void launch_wide_hd(const RopeLaunch& L, const WideShape& sh, cudaStream_t stream) {
     switch (L.a.head_dim) {
-    case 64: launch_wide_kernel<T, 64, NORM, ROT>(L, sh, stream); break;
-    case 128: launch_wide_kernel<T, 128, NORM, ROT>(L, sh, stream); break;
-    default: launch_wide_kernel<T, 256, NORM, ROT>(L, sh, stream); break;
+    case 64: launch_wide_kernel<T, 64, NORM, ROT, INV>(L, sh, stream); break;
+    case 128: launch_wide_kernel<T, 128, NORM, ROT, INV>(L, sh, stream); break;
+    default: launch_wide_kernel<T, 256, NORM, ROT, INV>(L, sh, stream); break;
+    }
+}
+
+// The angle source as a template argument (INV: from inv_freq): the table path's loads, issued together,
+// and the inv_freq path's sincosf in one kernel took more registers than the cap allows, and the spills
+// slowed the inv_freq launches by 3 % at 65,536 tokens (H100, 2026-12-07).
+template <typename T, bool NORM, int ROT>
+void launch_wide_src(const RopeLaunch& L, const WideShape& sh, cudaStream_t stream) {
+    if (L.a.angle_source == GF_ANGLES_INV_FREQ) {
+        launch_wide_hd<T, NORM, ROT, true>(L, sh, stream);
+    } else {
+        launch_wide_hd<T, NORM, ROT>(L, sh, stream);
     }
 }
 
@@ -276,11 +289,11 @@ void launch_wide(const RopeLaunch& L, const WideShape& sh, cudaStream_t stream) 
     const int rot = L.a.rotary_dim == 0 ? kRotNone : (L.a.interleaved ? kRotGptj : kRotNeox);
     if (L.a.has_norm) {
         if (rot == kRotNone) launch_wide_hd<T, true, kRotNone>(L, sh, stream);
-        else if (rot == kRotNeox) launch_wide_hd<T, true, kRotNeox>(L, sh, stream);
-        else launch_wide_hd<T, true, kRotGptj>(L, sh, stream);
+        else if (rot == kRotNeox) launch_wide_src<T, true, kRotNeox>(L, sh, stream);
+        else launch_wide_src<T, true, kRotGptj>(L, sh, stream);
     } else {
-        if (rot == kRotNeox) launch_wide_hd<T, false, kRotNeox>(L, sh, stream);
-        else launch_wide_hd<T, false, kRotGptj>(L, sh, stream);
+        if (rot == kRotNeox) launch_wide_src<T, false, kRotNeox>(L, sh, stream);
+        else launch_wide_src<T, false, kRotGptj>(L, sh, stream);
     }
 }
 
