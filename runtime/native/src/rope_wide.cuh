@@ -76,7 +76,14 @@ __device__ __forceinline__ void wide_angles(const gf_rope_args& a, bool vec, int
     const int half = a.rotary_dim >> 1;
     const bool full = a.table_width == a.rotary_dim;
     const int64_t token_row = b * a.table_stride[0] + s * a.table_stride[1];
-    if (!INV && a.position_rows <= 1) {
+    if constexpr (INV) {
+        // inv_freq: entry by entry
+#pragma unroll
+        for (int k = 0; k < 8; k++) {
+            const int i = i0 + k;
+            angle(a, i, ROT == kRotGptj ? i >> 1 : (i < half ? i : i - half), p, token_row, c[k], sn[k]);
+        }
+    } else if (a.position_rows <= 1) {
         // one row: the 8 entries are consecutive (neox: j = i mod half; gpt-j: a half-width row has 4, each
         // serving a pair)
         const int64_t row = a.position_rows == 0 ? token_row : p.t * a.table_stride[1];
@@ -91,17 +98,8 @@ __device__ __forceinline__ void wide_angles(const gf_rope_args& a, bool vec, int
         const int64_t e = row + (full || ROT == kRotGptj ? i0 : (i0 < half ? i0 : i0 - half));
         load_row8(a.cos, e, a.table_dtype, vec, 8, c);
         load_row8(a.sin, e, a.table_dtype, vec, 8, sn);
-        return;
-    }
-    if (!INV) { // MRoPE rows
+    } else { // MRoPE rows
         table_angles<8>(a, i0, ROT == kRotGptj, p, token_row, c, sn);
-        return;
-    }
-    // inv_freq: entry by entry
-#pragma unroll
-    for (int k = 0; k < 8; k++) {
-        const int i = i0 + k;
-        angle(a, i, ROT == kRotGptj ? i >> 1 : (i < half ? i : i - half), p, token_row, c[k], sn[k]);
     }
 }
 
