@@ -92,13 +92,13 @@ constexpr int kWideKernel = GF_WIDE_KERNEL;
 // position -> table-row -> angle chain that the split kernel pays once per token.
 constexpr int64_t kDecodeMaxItems = 1280;
 
-// Launches of more (token, head) items than that and at most this many take the wide-lane kernel
-// (rope_wide.cuh) when their angles come from a one-row table or there is no rotation, with a norm or in place
-// too (GF_WIDE_KERNEL=1; out-of-place partial rotations without a norm take it at every size). H100,
+// Launches with a norm of more (token, head) items than that and at most this many take the wide-lane kernel
+// (rope_wide.cuh) when their angles come from a one-row table or there is no rotation (GF_WIDE_KERNEL=1;
+// out-of-place partial rotations without a norm take it at every size). H100,
 // 2026-12-07, T = 256 of Qwen3-8B (10,240 items): QkNorm 4.30 against 4.96 us on the split kernel (FastDeploy
 // 4.40), QkNormRope 5.85 against 6.37 (vLLM 6.62). At T = 2,048 (81,920 items) the split kernel wins:
-// QkNormRope 19.75 against 27.19, QkNorm 18.39 against 18.41. MRoPE rows and inv_freq were not timed on it
-// at these sizes, so they stay on the split kernel.
+// QkNormRope 19.75 against 27.19, QkNorm 18.39 against 18.41. MRoPE rows, inv_freq and rotations without a
+// norm were not timed on it at these sizes, so they stay on the split kernel.
 constexpr int64_t kWideMaxItems = 10240;
 
 // Tiled path (rope_tiled.cuh). About 16 KB of heads per pipeline stage: three stages and the tile's angles

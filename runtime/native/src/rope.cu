@@ -54,8 +54,8 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     const bool partial_copy = args->rotary_dim > 0 && args->rotary_dim < args->head_dim && !in_place;
     rope::WideShape wsh{};
     // mid-size launches (config.h, kWideMaxItems): one warp access a head, and a wave or less of warps
-    const bool mid = L.work > kDecodeMaxItems && L.work <= kWideMaxItems && L.a.position_rows <= 1 &&
-                     (args->rotary_dim == 0 || args->angle_source == GF_ANGLES_TABLE);
+    const bool mid = args->has_norm && L.work > kDecodeMaxItems && L.work <= kWideMaxItems &&
+                     L.a.position_rows <= 1 && (args->rotary_dim == 0 || args->angle_source == GF_ANGLES_TABLE);
     const bool wide = kWideKernel == 2 || (kWideKernel == 1 && ((partial_copy && !args->has_norm) || mid));
     if (special && wide && rope::wide_fits(L.a, wsh)) {
         if (args->dtype == GF_DTYPE_BF16) {
