@@ -36,8 +36,9 @@
 
 // GF_WIDE_KERNEL (default 1): which launches the wide-lane kernel (rope_wide.cuh) takes. 1: out-of-place
 // rotations of part of a head without a norm (Qwen3.5's MRoPE), one pass where the split kernel needs a
-// second launch copying the other dims: 501 against 762 us at 65,536 tokens on an H100 (docs/benchmarks.md).
-// 0: none, so those launches run the split kernel plus rope_pass_through.cuh. 2: every launch it fits, the
+// second launch copying the other dims: 501 against 762 us at 65,536 tokens on an H100 (docs/benchmarks.md);
+// and mid-size launches with a norm (kWideMaxItems below). 0: none, so those launches run the split kernel
+// (plus rope_pass_through.cuh for the partial rotations). 2: every launch it fits, the
 // experiment that compares it with the split and decode kernels on their launches (slower there at decode:
 // 2.77 against 2.41 us for QkNormRope at T = 1).
 #ifndef GF_WIDE_KERNEL
