@@ -626,6 +626,19 @@ def rope_cases():
           seq=40, layout="split"),
         C("rope bf16 hd64 rot32 5+3 heads out of place bad-pos T3001", "rope", hd=64, rot=32, nq=5, nk=3, nv=1,
           seq=3001, layout="split", bad_tokens=20),
+        # the decode kernel (at most kDecodeMaxItems (token, head) items, rope_decode.cuh): an fp32 table read
+        # per MRoPE row in place, gpt-j pairs over a half-width MRoPE table, inv_freq MRoPE rows with a norm
+        # out of place, a bad position on the H row at decode, the Qwen3.5 shape with a bf16 table
+        C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 decode in place T3", "mrope", hd=256, rot=64, pos_rows=3,
+          section=(11, 11, 10), nq=16, nk=4, nv=4, seq=3, small=True),
+        C("mrope f16 hd128 [16,24,24] gptj half-table decode B2 S3", "mrope", dtype=f16, pos_rows=3,
+          section=(16, 24, 24), gptj=True, batch=2, seq=3, small=True),
+        C("qknormmrope bf16 hd256 rot64 [11,11,10] invfreq out of place decode T2", "qk_norm_mrope", hd=256, rot=64,
+          pos_rows=3, section=(11, 11, 10), source="inv_freq", nq=16, nk=4, nv=4, seq=2, layout="split"),
+        C("qknormmrope bf16 hd128 [24,20,20] bad H-row decode T1", "qk_norm_mrope", pos_rows=3, section=(24, 20, 20),
+          bad_tokens=1, bad_axis=1, seq=1, small=True),
+        C("mrope bf16 hd256 rot64 [11,11,10] bf16-table out of place decode T32", "mrope", hd=256, rot=64, pos_rows=3,
+          section=(11, 11, 10), tdtype=bf, nq=16, nk=4, nv=4, seq=32, layout="split"),
     ]
 
 

@@ -85,12 +85,11 @@ constexpr int kWideKernel = GF_WIDE_KERNEL;
 // Tuned constants (H200, 2026-11-22 unless said otherwise). Changing one is a kernel experiment: edit it here
 // and time the result with bin/gpu-sweep against the default build.
 
-// Rope dispatch (rope.cu). Launches without a rotation (QkNorm) of at most this many (token, head) items take
-// the decode kernel (rope_decode.cuh): a decode step of up to 32 sequences at Qwen3-8B's 32 + 8 heads, a
-// launch whose time is one warp's dependent load chain, not bandwidth (H100, 2026-12-07: QkNorm 1.80 / 2.38 us
-// at T = 1 / 32 against the split kernel's 1.89 / 2.78). Rotating launches stay on the split kernel: there the
-// decode kernel was slower (QkNormRope 2.77 / 3.62 us against 2.39 / 3.09), each warp repeating the
-// position -> table-row -> angle chain that the split kernel pays once per token.
+// Rope dispatch (rope.cu). Launches of at most this many (token, head) items take the decode kernel
+// (rope_decode.cuh), with or without a rotation: a decode step of up to 32 sequences at Qwen3-8B's 32 + 8
+// heads, a launch whose time is one warp's dependent load chain, not bandwidth. H100, 2026-12-07, against
+// the split and wide kernels that took rotating launches before: QkNormRope 1.63 against 2.34 us at T = 1 and
+// 2.48 against 3.03 at T = 32, MRope out of place 1.73 against 2.69 and 2.70 against 3.32 (docs/benchmarks.md).
 constexpr int64_t kDecodeMaxItems = 1280;
 
 // Launches with a norm of more (token, head) items than that and at most this many take the wide-lane kernel

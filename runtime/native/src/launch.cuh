@@ -46,12 +46,12 @@ __device__ __forceinline__ void pdl_enter() {
 #endif
 }
 
-// k<<<blocks, threads, smem, stream>>>(args...), with the PDL attribute unless built with GF_PDL=0; the
+// k<<<grid, threads, smem, stream>>>(args...), with the PDL attribute unless built with GF_PDL=0; the
 // launch error, if any, is left for launch_status().
 template <typename... P, typename... A>
-void launch(void (*k)(P...), unsigned blocks, int threads, size_t smem, cudaStream_t stream, A&&... args) {
+void launch(void (*k)(P...), dim3 grid, int threads, size_t smem, cudaStream_t stream, A&&... args) {
     cudaLaunchConfig_t cfg{};
-    cfg.gridDim = dim3(blocks);
+    cfg.gridDim = grid;
     cfg.blockDim = dim3(threads);
     cfg.dynamicSmemBytes = smem;
     cfg.stream = stream;

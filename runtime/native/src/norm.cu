@@ -71,6 +71,15 @@ __device__ __forceinline__ float fast_rcp(float x) {
     return r;
 }
 
+template <bool STREAM, typename V> __device__ __forceinline__ V load_row(const V* p) { return STREAM ? __ldcs(p) : *p; }
+template <bool STREAM, typename V> __device__ __forceinline__ void store_row(V* p, V v) {
+    if (STREAM) {
+        __stcs(p, v);
+    } else {
+        *p = v;
+    }
+}
+
 // Fast path for per-head norms (n = 64, 128 or 256, 16-bit in and out, aligned rows): a warp takes R rows
 // at a time, each lane holding n / 32 contiguous elements loaded as one vector, the R rows' loads (x and z)
 // all issued before any is used; weights stay in registers; rsqrtf and __expf, whose few-ulp errors are far
@@ -79,28 +88,39 @@ template <typename T, int N, int R, int WARPS>
 __global__ void __launch_bounds__(32 * WARPS) norm_fast_kernel(const __grid_constant__ gf_norm_args a) {
     pdl_enter(); // before any global read: launch.cuh
     constexpr int EPL = N / 32;
+    // many rows stream through once (evict-first); a decode step's few rows keep the default policy, so
+    // that rows in L2 (as a decode step's inputs are, just written) are read from there
+    constexpr bool STREAM = R > 1;
     using P = Packed<T, EPL>;
     const int lane = threadIdx.x & 31;
     const int warp = threadIdx.x >> 5;
     const int i0 = lane * EPL;
+    const T* xb = static_cast<const T*>(a.x) + i0;
+    const T* zb = a.gated ? static_cast<const T*>(a.z) + i0 : nullptr;
+    T* ob = static_cast<T*>(a.out) + i0;
+    const int64_t step = static_cast<int64_t>(gridDim.x) * WARPS * R;
+    int64_t r0 = (static_cast<int64_t>(blockIdx.x) * WARPS + warp) * R;
+    if (r0 >= a.rows) return; // a whole warp; no barrier below
+    P x[R], z[R];
+    auto load_rows = [&](int64_t r0) {
+#pragma unroll
+        for (int j = 0; j < R; j++) {
+            if (r0 + j >= a.rows) break;
+            x[j].v = load_row<STREAM>(reinterpret_cast<const typename P::V*>(xb + (r0 + j) * a.x_row_stride));
+            if (a.gated) z[j].v = load_row<STREAM>(reinterpret_cast<const typename P::V*>(zb + (r0 + j) * a.z_row_stride));
+        }
+    };
+    // the first rows' loads go out before the weights': the weights are converted as they arrive, in their
+    // dtype's branch, and whatever is issued after them waits for them (a decode launch is one row a warp,
+    // so that order made its time two memory round trips instead of one)
+    load_rows(r0);
     float w[EPL];
     with_float_type(a.weight_dtype, [&](auto tag) { // loads issued together (dtype.cuh)
         using E = typename decltype(tag)::type;
 #pragma unroll
         for (int e = 0; e < EPL; e++) w[e] = load_as_f32<E>(a.weight, i0 + e) + a.weight_offset;
     });
-    const T* xb = static_cast<const T*>(a.x) + i0;
-    const T* zb = a.gated ? static_cast<const T*>(a.z) + i0 : nullptr;
-    T* ob = static_cast<T*>(a.out) + i0;
-    for (int64_t r0 = (static_cast<int64_t>(blockIdx.x) * WARPS + warp) * R; r0 < a.rows;
-         r0 += static_cast<int64_t>(gridDim.x) * WARPS * R) {
-        P x[R], z[R];
-#pragma unroll
-        for (int j = 0; j < R; j++) {
-            if (r0 + j >= a.rows) break;
-            x[j].v = __ldcs(reinterpret_cast<const typename P::V*>(xb + (r0 + j) * a.x_row_stride));
-            if (a.gated) z[j].v = __ldcs(reinterpret_cast<const typename P::V*>(zb + (r0 + j) * a.z_row_stride));
-        }
+    for (;;) {
 #pragma unroll
         for (int j = 0; j < R; j++) {
             if (r0 + j >= a.rows) break; // uniform across the warp: every lane reaches the shuffles
@@ -123,8 +143,11 @@ __global__ void __launch_bounds__(32 * WARPS) norm_fast_kernel(const __grid_cons
                 }
                 o.e[e] = from_f32<T>(y);
             }
-            __stcs(reinterpret_cast<typename P::V*>(ob + (r0 + j) * a.out_row_stride), o.v);
+            store_row<STREAM>(reinterpret_cast<typename P::V*>(ob + (r0 + j) * a.out_row_stride), o.v);
         }
+        r0 += step;
+        if (r0 >= a.rows) break;
+        load_rows(r0);
     }
 }
 

@@ -1,6 +1,6 @@
 // The rope family (QkNorm, QkNormRope, QkNormMRope, MRope, Rope): the entry points, and which kernel takes
 // a launch. Semantics: the header graphfuse_kernels.h and docs/ops.md. The kernels, each in its own header:
-//  - rope_decode.cuh: few (token, head) items without a rotation, such as one decode step's QkNorm;
+//  - rope_decode.cuh: few (token, head) items, such as one decode step (config.h, kDecodeMaxItems);
 //  - rope_wide.cuh:   the wide-lane kernel, for an out-of-place rotation of part of a head (the rest copied)
 //                     in one pass (config.h, GF_WIDE_KERNEL);
 //  - rope_split.cuh:  the split-lane kernel, for 16-bit Q/K whose changed width is 64, 128 or 256, and
@@ -52,6 +52,15 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
     // out of place, a rotation of part of a head must also copy the rest of it
     const bool in_place = L.q_in_place && (args->num_k_heads == 0 || L.k_in_place);
     const bool partial_copy = args->rotary_dim > 0 && args->rotary_dim < args->head_dim && !in_place;
+    rope::DecodeArgs dec{};
+    if (special && L.work <= kDecodeMaxItems && rope::fast_path_fits(L.a) && rope::decode_fits(L, dec)) {
+        if (args->dtype == GF_DTYPE_BF16) {
+            rope::launch_decode<__nv_bfloat16>(L, dec, s);
+        } else {
+            rope::launch_decode<__half>(L, dec, s);
+        }
+        return launch_status();
+    }
     rope::WideShape wsh{};
     // mid-size launches (config.h, kWideMaxItems): one warp access a head, and a wave or less of warps
     const bool mid = args->has_norm && L.work > kDecodeMaxItems && L.work <= kWideMaxItems &&
@@ -62,14 +71,6 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
             rope::launch_wide<__nv_bfloat16>(L, wsh, s);
         } else {
             rope::launch_wide<__half>(L, wsh, s);
-        }
-        return launch_status();
-    }
-    if (special && args->rotary_dim == 0 && rope::fast_path_fits(L.a) && L.work <= kDecodeMaxItems) {
-        if (args->dtype == GF_DTYPE_BF16) {
-            rope::launch_decode<__nv_bfloat16>(L, s);
-        } else {
-            rope::launch_decode<__half>(L, s);
         }
         return launch_status();
     }
