@@ -628,7 +628,8 @@ def rope_cases():
           seq=3001, layout="split", bad_tokens=20),
         # the decode kernel (at most kDecodeMaxItems (token, head) items, rope_decode.cuh): an fp32 table read
         # per MRoPE row in place, gpt-j pairs over a half-width MRoPE table, inv_freq MRoPE rows with a norm
-        # out of place, a bad position on the H row at decode, the Qwen3.5 shape with a bf16 table
+        # out of place, a bad position on the H row at decode, the Qwen3.5 shape with a bf16 table, the split
+        # lane layout (64 rotary dims) out of place into padded rows with bad positions
         C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 decode in place T3", "mrope", hd=256, rot=64, pos_rows=3,
           section=(11, 11, 10), nq=16, nk=4, nv=4, seq=3, small=True),
         C("mrope f16 hd128 [16,24,24] gptj half-table decode B2 S3", "mrope", dtype=f16, pos_rows=3,
@@ -639,6 +640,8 @@ def rope_cases():
           bad_tokens=1, bad_axis=1, seq=1, small=True),
         C("mrope bf16 hd256 rot64 [11,11,10] bf16-table out of place decode T32", "mrope", hd=256, rot=64, pos_rows=3,
           section=(11, 11, 10), tdtype=bf, nq=16, nk=4, nv=4, seq=32, layout="split"),
+        C("mrope f16 hd128 rot64 [11,11,10] out of place pad4 bad-pos decode T5", "mrope", dtype=f16, hd=128, rot=64,
+          pos_rows=3, section=(11, 11, 10), seq=5, layout="split", pad=4, bad_tokens=2, small=True),
     ]
 
 

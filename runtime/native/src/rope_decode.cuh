@@ -58,6 +58,8 @@ struct DecodeArgs {
     int8_t mrope_interleaved;
     int8_t full_table;     // the table holds an entry per element (width rotary_dim), not per frequency
     int8_t q_idle, k_idle; // in place without a norm: lanes past the rotary dims neither load nor store
+    int8_t split;          // the split lane layout with RE = 2 (rope_decode_kernel): rotary_dim 64, neox, less
+                           // than the head
     int8_t slots;          // inv_freq: frequencies a lane computes for the warp (rope_decode_kernel)
     int32_t held;          // inv_freq: frequencies in all (rotary_dim / 2)
     float epsilon, weight_offset, attention_scaling;
@@ -85,11 +87,21 @@ template <> __device__ __forceinline__ float f32_of_bits<__half>(uint32_t b) {
 }
 template <> __device__ __forceinline__ float f32_of_bits<__nv_bfloat16>(uint32_t b) { return __uint_as_float(b << 16); }
 
-template <typename T, int HD, bool NORM, int ROT, bool INV>
+// The lane layout. RE = 0: lane l holds elements [l * EPL, (l + 1) * EPL) of the head, one vector access.
+// RE > 0 (a neox rotation of rotary_dim = 32 * RE dims, less than the head): lane l holds rotary elements
+// [l * RE, (l + 1) * RE) and EPL - RE of the others, from 32 * RE + l * (EPL - RE). Every lane then rotates
+// RE elements, where the first layout gives a lane EPL of them and leaves the others idle: for Qwen3.5's
+// MRoPE (64 of 256 dims) 2 angle entries on a lane's critical path instead of 8. In place without a norm the
+// other elements are neither read nor written.
+template <typename T, int HD, bool NORM, int ROT, bool INV, int RE = 0>
 __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __grid_constant__ DecodeArgs a) {
     pdl_enter(); // before any global read: launch.cuh
     constexpr int EPL = HD / 32;
     constexpr int SMAX = HD / 64; // frequencies a lane may compute for the warp (rotary_dim <= HD)
+    constexpr bool SPLIT = RE > 0;
+    constexpr int NA = SPLIT ? RE : EPL; // elements a rotating lane rotates
+    constexpr int PE = EPL - RE;         // SPLIT: the lane's other elements (an even count: 32-bit words)
+    static_assert(!SPLIT || (ROT == kRotNeox && RE % 2 == 0 && PE % 2 == 0 && PE > 0), "split layout");
     using P = Packed<T, EPL>;
     // the grid: x over the heads (kDecodeWarps a block), y over the tokens, so no division finds the item
     const int tok = blockIdx.y;
@@ -99,13 +111,16 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
     const bool is_q = h < a.num_q_heads;
     const int hh = is_q ? h : h - a.num_q_heads;
     const int i0 = lane * EPL;
-    const bool rotates = ROT != kRotNone && i0 < a.rot;
+    const int r0 = SPLIT ? lane * RE : i0; // the lane's first rotary element
+    const bool rotates = ROT != kRotNone && (SPLIT || i0 < a.rot);
     const int half = a.rot >> 1;
     // the lane's first frequency (its elements lie in one half of the rotary dims: fast_path_fits)
-    const int j0 = ROT == kRotGptj ? i0 >> 1 : (i0 < half ? i0 : i0 - half);
+    const int j0 = ROT == kRotGptj ? r0 >> 1 : (r0 < half ? r0 : r0 - half);
     // element k's frequency, and its table entry (a full-width table has one per element)
-    auto freq = [&](int k) { return ROT == kRotGptj ? (i0 + k) >> 1 : j0 + k; };
-    auto entry = [&](int k) { return a.full_table ? i0 + k : freq(k); };
+    auto freq = [&](int k) { return ROT == kRotGptj ? (r0 + k) >> 1 : j0 + k; };
+    auto entry = [&](int k) { return a.full_table ? r0 + k : freq(k); };
+    // the head element lane's value k is
+    auto elem = [&](int k) { return !SPLIT ? i0 + k : (k < RE ? r0 + k : RE * 32 + lane * PE + (k - RE)); };
     // 1. positions: the head of the longest chain (position -> table entry -> rotation)
     int64_t pt = 0, ph = 0, pw = 0;
     if (ROT != kRotNone && a.position_rows > 0) {
@@ -134,17 +149,38 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
     const void* in = is_q ? a.q.in : a.k.in;
     const int64_t in_tok = is_q ? a.q.tok : a.k.tok;
     const int in_head = is_q ? a.q.head : a.k.head;
-    const bool idle = !NORM && !rotates && (is_q ? a.q_idle : a.k_idle);
+    // in place without a norm, values that do not rotate are neither read nor written: the whole lane in the
+    // first layout, the other elements in the split one
+    const bool keep = !NORM && (is_q ? a.q_idle : a.k_idle);
+    const bool idle = keep && !rotates;
+    const T* src = static_cast<const T*>(in) + tok * in_tok + hh * in_head;
     P x;
     x.v = typename P::V{};
-    if (!idle) x.v = *reinterpret_cast<const typename P::V*>(static_cast<const T*>(in) + tok * in_tok + hh * in_head + i0);
+    if constexpr (SPLIT) {
+        using R = Packed<T, RE>;
+        R xr;
+        xr.v = *reinterpret_cast<const typename R::V*>(src + r0);
+#pragma unroll
+        for (int k = 0; k < RE; k++) x.e[k] = xr.e[k];
+        if (!keep) {
+            const uint32_t* sp = reinterpret_cast<const uint32_t*>(src + RE * 32 + lane * PE);
+#pragma unroll
+            for (int k = 0; k < PE / 2; k++) {
+                const uint32_t wv = sp[k];
+                x.e[RE + 2 * k] = reinterpret_cast<const T*>(&wv)[0];
+                x.e[RE + 2 * k + 1] = reinterpret_cast<const T*>(&wv)[1];
+            }
+        }
+    } else if (!idle) {
+        x.v = *reinterpret_cast<const typename P::V*>(src + i0);
+    }
     uint32_t wb[EPL];
     if (NORM) {
         with_float_type(a.weight_dtype, [&](auto tag) {
             using E = typename decltype(tag)::type;
-            const E* wp = static_cast<const E*>(is_q ? a.q_weight : a.k_weight) + i0;
+            const E* wp = static_cast<const E*>(is_q ? a.q_weight : a.k_weight);
 #pragma unroll
-            for (int e = 0; e < EPL; e++) wb[e] = bits_of<E>(wp[e]);
+            for (int e = 0; e < EPL; e++) wb[e] = bits_of<E>(wp[elem(e)]);
         });
     }
 
@@ -188,7 +224,7 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
                 auto row_of = [&](int j) { return static_cast<int>(pos_of(j)) * a.table_row; };
                 if (rotates && a.position_rows == 3) {
 #pragma unroll
-                    for (int k = 0; k < EPL; k++) {
+                    for (int k = 0; k < NA; k++) {
                         const int o = row_of(freq(k)) + entry(k);
                         c[k] = to_f32(cb[o]);
                         s[k] = to_f32(sb[o]);
@@ -196,7 +232,7 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
                 } else if (rotates) { // one row: consecutive entries
                     const int64_t row = a.position_rows == 0 ? tok * a.table_tok : static_cast<int64_t>(row_of(0));
 #pragma unroll
-                    for (int k = 0; k < EPL; k++) {
+                    for (int k = 0; k < NA; k++) {
                         c[k] = to_f32(cb[row + entry(k)]);
                         s[k] = to_f32(sb[row + entry(k)]);
                     }
@@ -205,7 +241,7 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
         }
         if (INV) {
 #pragma unroll
-            for (int k = 0; k < EPL; k++) {
+            for (int k = 0; k < NA; k++) {
                 const int n = freq(k);
 #pragma unroll
                 for (int m = 0; m < SMAX; m++) {
@@ -228,7 +264,10 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
         });
     }
     float y[EPL];
-    if constexpr (EPL == 8) {
+    if constexpr (SPLIT) {
+#pragma unroll
+        for (int e = 0; e < EPL; e++) y[e] = to_f32(x.e[e]);
+    } else if constexpr (EPL == 8) {
         Oct<T>::unpack(x.v, y);
     } else if constexpr (EPL == 4) {
         Quad<T>::unpack(x.v, y);
@@ -246,10 +285,10 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
         for (int e = 0; e < EPL; e++) y[e] = y[e] * r * wt[e];
     }
     if (ROT == kRotNeox) {
-        const int off = half / EPL; // the partner lane's distance (a power of two: fast_path_fits)
+        const int off = half / NA; // the partner lane's distance (a power of two: fast_path_fits, decode_fits)
         const bool first = (lane & off) == 0;
 #pragma unroll
-        for (int e = 0; e < EPL; e++) {
+        for (int e = 0; e < NA; e++) {
             const float yp = __shfl_xor_sync(0xffffffffu, y[e], off);
             if (rotates) y[e] = first ? y[e] * c[e] - yp * s[e] : y[e] * c[e] + yp * s[e];
         }
@@ -262,8 +301,31 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
         }
     }
     if (idle) return;
+    void* out = is_q ? a.q.out : a.k.out;
+    const int64_t out_tok = is_q ? a.q.out_tok : a.k.out_tok;
+    const int out_head = is_q ? a.q.out_head : a.k.out_head;
+    T* dst = static_cast<T*>(out) + tok * out_tok + hh * out_head;
     P r;
-    if constexpr (EPL == 8) {
+    if constexpr (SPLIT) {
+#pragma unroll
+        for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
+        using R = Packed<T, RE>;
+        R rr;
+#pragma unroll
+        for (int k = 0; k < RE; k++) rr.e[k] = r.e[k];
+        *reinterpret_cast<typename R::V*>(dst + r0) = rr.v;
+        if (!keep) {
+            uint32_t* dp = reinterpret_cast<uint32_t*>(dst + RE * 32 + lane * PE);
+#pragma unroll
+            for (int k = 0; k < PE / 2; k++) {
+                uint32_t wv;
+                reinterpret_cast<T*>(&wv)[0] = r.e[RE + 2 * k];
+                reinterpret_cast<T*>(&wv)[1] = r.e[RE + 2 * k + 1];
+                dp[k] = wv;
+            }
+        }
+        return;
+    } else if constexpr (EPL == 8) {
         r.v = Oct<T>::pack(y);
     } else if constexpr (EPL == 4) {
         r.v = Quad<T>::pack(y);
@@ -271,10 +333,7 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
 #pragma unroll
         for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
     }
-    void* out = is_q ? a.q.out : a.k.out;
-    const int64_t out_tok = is_q ? a.q.out_tok : a.k.out_tok;
-    const int out_head = is_q ? a.q.out_head : a.k.out_head;
-    *reinterpret_cast<typename P::V*>(static_cast<T*>(out) + tok * out_tok + hh * out_head + i0) = r.v;
+    *reinterpret_cast<typename P::V*>(dst + i0) = r.v;
 }
 
 // The token stride that addresses token t = b * seq + s as t * tok, where (b, s) strides st0, st1 allow one.
@@ -352,6 +411,8 @@ inline bool decode_fits(const RopeLaunch& L, DecodeArgs& d) {
             return false;
         d.table_row = static_cast<int32_t>(a.table_stride[1]);
     }
+    // the split layout where it is instantiated: 64 rotary dims (RE = 2) of a 128- or 256-wide head, neox
+    d.split = static_cast<int8_t>(a.rotary_dim == 64 && a.head_dim > 64 && !a.interleaved);
     if (inv) { // the frequencies held across the warp's lanes (rope_decode_kernel)
         d.held = a.rotary_dim / 2;
         d.slots = static_cast<int8_t>((d.held + 31) / 32);
@@ -367,15 +428,15 @@ inline bool decode_fits(const RopeLaunch& L, DecodeArgs& d) {
     return true;
 }
 
-template <typename T, int HD, bool NORM, int ROT>
+template <typename T, int HD, bool NORM, int ROT, int RE>
 void launch_decode_src(const RopeLaunch& L, const DecodeArgs& d, cudaStream_t stream) {
     // x over the heads, y over the tokens: the kernel finds its item without a division (H100, 2026-12-07:
     // 0.02-0.15 us less at T = 1 than one dimension over (token, head) items, QkNorm 1.28 against 1.37)
     const dim3 grid((d.heads + kDecodeWarps - 1) / kDecodeWarps, static_cast<unsigned>(L.a.batch * L.a.seq));
     if (ROT != kRotNone && L.a.angle_source == GF_ANGLES_INV_FREQ) {
-        launch(rope_decode_kernel<T, HD, NORM, ROT, true>, grid, kDecodeThreads, 0, stream, d);
+        launch(rope_decode_kernel<T, HD, NORM, ROT, true, RE>, grid, kDecodeThreads, 0, stream, d);
     } else {
-        launch(rope_decode_kernel<T, HD, NORM, ROT, false>, grid, kDecodeThreads, 0, stream, d);
+        launch(rope_decode_kernel<T, HD, NORM, ROT, false, RE>, grid, kDecodeThreads, 0, stream, d);
     }
 }
 
@@ -383,13 +444,20 @@ template <typename T, int HD>
 void launch_decode_hd(const RopeLaunch& L, const DecodeArgs& d, cudaStream_t stream) {
     const bool norm = L.a.has_norm != GF_NORM_NONE;
     if (L.a.rotary_dim == 0) {
-        launch_decode_src<T, HD, true, kRotNone>(L, d, stream); // decode_fits: a norm without a rotation
+        launch_decode_src<T, HD, true, kRotNone, 0>(L, d, stream); // decode_fits: a norm without a rotation
     } else if (L.a.interleaved) {
-        if (norm) launch_decode_src<T, HD, true, kRotGptj>(L, d, stream);
-        else launch_decode_src<T, HD, false, kRotGptj>(L, d, stream);
+        if (norm) launch_decode_src<T, HD, true, kRotGptj, 0>(L, d, stream);
+        else launch_decode_src<T, HD, false, kRotGptj, 0>(L, d, stream);
     } else {
-        if (norm) launch_decode_src<T, HD, true, kRotNeox>(L, d, stream);
-        else launch_decode_src<T, HD, false, kRotNeox>(L, d, stream);
+        if constexpr (HD > 64) {
+            if (d.split) {
+                if (norm) launch_decode_src<T, HD, true, kRotNeox, 2>(L, d, stream);
+                else launch_decode_src<T, HD, false, kRotNeox, 2>(L, d, stream);
+                return;
+            }
+        }
+        if (norm) launch_decode_src<T, HD, true, kRotNeox, 0>(L, d, stream);
+        else launch_decode_src<T, HD, false, kRotNeox, 0>(L, d, stream);
     }
 }
 
