@@ -54,6 +54,19 @@ template <typename F> __device__ __forceinline__ void with_index_type(int dtype,
     }
 }
 
+// A weight's bits, held until its conversion: a conversion in the load's own branch arm waits for the load,
+// and everything the warp issues after it waits too.
+template <typename E> __device__ __forceinline__ uint32_t bits_of(E v);
+template <> __device__ __forceinline__ uint32_t bits_of<float>(float v) { return __float_as_uint(v); }
+template <> __device__ __forceinline__ uint32_t bits_of<__half>(__half v) { return __half_as_ushort(v); }
+template <> __device__ __forceinline__ uint32_t bits_of<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat16_as_ushort(v); }
+template <typename E> __device__ __forceinline__ float f32_of_bits(uint32_t b);
+template <> __device__ __forceinline__ float f32_of_bits<float>(uint32_t b) { return __uint_as_float(b); }
+template <> __device__ __forceinline__ float f32_of_bits<__half>(uint32_t b) {
+    return __half2float(__ushort_as_half(static_cast<unsigned short>(b)));
+}
+template <> __device__ __forceinline__ float f32_of_bits<__nv_bfloat16>(uint32_t b) { return __uint_as_float(b << 16); }
+
 // Element i of p, of type E, as fp32.
 template <typename E> __device__ __forceinline__ float load_as_f32(const void* p, int64_t i) {
     return to_f32(static_cast<const E*>(p)[i]);

@@ -1,6 +1,6 @@
 // Definitions every kernel of the rope family (QkNorm, QkNormRope, QkNormMRope, MRope, Rope) shares: the
 // launch record, a work item and its token's positions, the angles of an element, the addresses of a head,
-// and the per-lane norm and rotation of the register-resident kernels (fast, tiled, decode). Semantics: the
+// and the per-lane norm and rotation of the register-resident kernels (fast, tiled). Semantics: the
 // header graphfuse_kernels.h and docs/ops.md (#conventions, #mrope-section-layouts).
 #pragma once
 
@@ -220,7 +220,7 @@ __device__ __forceinline__ void load_head_weights(const gf_rope_args& a, bool is
     });
 }
 
-// The math the fast, tiled and decode kernels share, on the EPL values a lane holds of one head: the per-head RMSNorm
+// The math the fast and tiled kernels share, on the EPL values a lane holds of one head: the per-head RMSNorm
 // (wq / wk already hold w + weight_offset) and the rotation with the lane's cos / sin. Every lane calls it with
 // the same arguments apart from its own values: the shuffles inside are reached by the whole warp.
 // The cos / sin a lane needs for its EPL elements starting at i0 (frequency j of element i: i / 2 for gpt-j

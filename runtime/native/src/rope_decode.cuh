@@ -58,8 +58,6 @@ struct DecodeArgs {
     int8_t mrope_interleaved;
     int8_t full_table;     // the table holds an entry per element (width rotary_dim), not per frequency
     int8_t q_idle, k_idle; // in place without a norm: lanes past the rotary dims neither load nor store
-    int8_t split;          // the split lane layout with RE = 2 (rope_decode_kernel): rotary_dim 64, neox, less
-                           // than the head
     int8_t slots;          // inv_freq: frequencies a lane computes for the warp (rope_decode_kernel)
     int32_t held;          // inv_freq: frequencies in all (rotary_dim / 2)
     float epsilon, weight_offset, attention_scaling;
@@ -73,19 +71,6 @@ __device__ __forceinline__ int decode_axis(const DecodeArgs& a, int j) {
     const int chunked = static_cast<int>(j >= a.section1_end) + static_cast<int>(j >= a.section2_end);
     return a.mrope_interleaved ? interleaved : chunked;
 }
-
-// A weight's bits, held until its conversion: a conversion in the load's own branch arm waits for the load,
-// and everything the warp issues after it waits too.
-template <typename E> __device__ __forceinline__ uint32_t bits_of(E v);
-template <> __device__ __forceinline__ uint32_t bits_of<float>(float v) { return __float_as_uint(v); }
-template <> __device__ __forceinline__ uint32_t bits_of<__half>(__half v) { return __half_as_ushort(v); }
-template <> __device__ __forceinline__ uint32_t bits_of<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat16_as_ushort(v); }
-template <typename E> __device__ __forceinline__ float f32_of_bits(uint32_t b);
-template <> __device__ __forceinline__ float f32_of_bits<float>(uint32_t b) { return __uint_as_float(b); }
-template <> __device__ __forceinline__ float f32_of_bits<__half>(uint32_t b) {
-    return __half2float(__ushort_as_half(static_cast<unsigned short>(b)));
-}
-template <> __device__ __forceinline__ float f32_of_bits<__nv_bfloat16>(uint32_t b) { return __uint_as_float(b << 16); }
 
 // The lane layout. RE = 0: lane l holds elements [l * EPL, (l + 1) * EPL) of the head, one vector access.
 // RE > 0 (a neox rotation of rotary_dim = 32 * RE dims, less than the head): lane l holds rotary elements
@@ -411,8 +396,6 @@ inline bool decode_fits(const RopeLaunch& L, DecodeArgs& d) {
             return false;
         d.table_row = static_cast<int32_t>(a.table_stride[1]);
     }
-    // the split layout where it is instantiated: 64 rotary dims (RE = 2) of a 128- or 256-wide head, neox
-    d.split = static_cast<int8_t>(a.rotary_dim == 64 && a.head_dim > 64 && !a.interleaved);
     if (inv) { // the frequencies held across the warp's lanes (rope_decode_kernel)
         d.held = a.rotary_dim / 2;
         d.slots = static_cast<int8_t>((d.held + 31) / 32);
@@ -450,7 +433,8 @@ void launch_decode_hd(const RopeLaunch& L, const DecodeArgs& d, cudaStream_t str
         else launch_decode_src<T, HD, false, kRotGptj, 0>(L, d, stream);
     } else {
         if constexpr (HD > 64) {
-            if (d.split) {
+            // the split layout where it is instantiated: 64 rotary dims (RE = 2) of a 128- or 256-wide head
+            if (L.a.rotary_dim == 64) {
                 if (norm) launch_decode_src<T, HD, true, kRotNeox, 2>(L, d, stream);
                 else launch_decode_src<T, HD, false, kRotNeox, 2>(L, d, stream);
                 return;
