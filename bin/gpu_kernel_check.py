@@ -416,8 +416,10 @@ def run_rope_case(lib, c, stream):
         orig_outs = [qo.clone(), ko.clone()]
         q_orig, k_orig = q_in.clone(), k_in.clone()
 
-    a.q, a.q_out = q_in.data_ptr(), q_out.data_ptr()
-    a.q_stride, a.q_out_stride = I64x3(*q_in.stride()[:3]), I64x3(*q_out.stride()[:3])
+    # a tensor without heads is passed as the ABI allows: no pointer, and (below) no norm weight
+    if c.nq > 0:
+        a.q, a.q_out = q_in.data_ptr(), q_out.data_ptr()
+        a.q_stride, a.q_out_stride = I64x3(*q_in.stride()[:3]), I64x3(*q_out.stride()[:3])
     if c.nk > 0:
         a.k, a.k_out = k_in.data_ptr(), k_out.data_ptr()
         a.k_stride, a.k_out_stride = I64x3(*k_in.stride()[:3]), I64x3(*k_out.stride()[:3])
@@ -436,7 +438,8 @@ def run_rope_case(lib, c, stream):
     elif c.has_norm:
         base = 0.0 if c.w_offset else 1.0  # Gemma weights sit around 0, plain ones around 1
         weights = {h: (base + 0.25 * torch.randn(hd, device=DEV)).to(wdtype) for h in ("q", "k")}
-        a.q_weight, a.k_weight = weights["q"].data_ptr(), weights["k"].data_ptr()
+        a.q_weight = weights["q"].data_ptr() if c.nq > 0 else None
+        a.k_weight = weights["k"].data_ptr() if c.nk > 0 else None
 
     status = torch.zeros(1, dtype=torch.int32, device=DEV)
     a.status = status.data_ptr()
@@ -605,6 +608,11 @@ def rope_cases():
         C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 bad-pos T9001", "mrope", hd=256, rot=64, pos_rows=3,
           section=(11, 11, 10), nq=16, nk=4, nv=4, seq=9001, bad_tokens=30),
         C("qknorm bf16 hd128 Qwen3-8B T12001", "qk_norm", rot=0, seq=12001, **Q8),
+        # K heads alone, without a Q weight or pointer (the ABI allows both to be absent): the split and decode
+        # kernels
+        C("qknorm bf16 hd128 k-only B2 S2000", "qk_norm", rot=0, nq=0, nk=8, nv=8, batch=2, seq=2000),
+        C("qknormrope bf16 hd128 k-only T4097", "qk_norm_rope", nq=0, nk=8, nv=8, seq=4097),
+        C("qknormrope bf16 hd128 k-only T3", "qk_norm_rope", nq=0, nk=8, nv=8, seq=3, small=True),
         # out of place, a rotation on part of the head and no norm: the split kernel on the rotary dims and
         # the pass-through copy of the rest, or, built with GF_WIDE_KERNEL=1, the wide-lane kernel (rotating
         # and copying lanes in one access); a padded stride that breaks 16-byte units takes the other paths
