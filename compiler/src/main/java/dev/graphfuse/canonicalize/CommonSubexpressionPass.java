@@ -15,6 +15,7 @@ import dev.graphfuse.pass.RuleStats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +24,8 @@ import java.util.Set;
  * Merges nodes that compute the same thing: same op, the very same input values and equal
  * attributes. Exporters repeat shape plumbing per layer and per use (vLLM's "coalesce equivalent
  * splits" is the same idea), and a pattern matcher that sees one Split instead of three equal ones
- * needs no alternatives. Small equal constants (Constant nodes and initializers) are merged too,
- * so that merging can continue into the nodes that read them.
+ * needs no alternatives. Equal constants (Constant nodes and initializers) are merged too, so that
+ * merging can continue into the nodes that read them.
  *
  * <p>Nodes are visited in the deterministic topological order; the first of a set of equal nodes
  * stays. A duplicate whose output is a graph output, or is read by name from a subgraph, stays as
@@ -33,6 +34,13 @@ import java.util.Set;
 public final class CommonSubexpressionPass implements Pass {
     /** Constants are compared byte by byte; beyond this size equal constants are rare and costly to find. */
     static final long MAX_CONSTANT_ELEMENTS = 64;
+    /**
+     * Larger constants are compared only with constants of the same element type and dims, up to this
+     * size: an exporter that folds a RoPE table once per use writes equal copies of it (Gemma 4 rotates q
+     * and k in two calls, and a static-shape export folds each call's cos / sin), and a fused QK op needs
+     * both sides to read one table. Weights of one shape are read and compared only when they share it.
+     */
+    static final long MAX_LARGE_CONSTANT_ELEMENTS = 1L << 20;
 
     private static final Set<String> NON_DETERMINISTIC = Set.of("RandomNormal", "RandomUniform",
             "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli");
@@ -70,6 +78,7 @@ public final class CommonSubexpressionPass implements Pass {
         }
 
         void run() {
+            mergeLargeConstants();
             // initializers first, by name, so the kept one does not depend on node order
             List<Value> inits = new ArrayList<>(g.initializers());
             inits.sort(Comparator.comparing(Value::name));
@@ -88,6 +97,54 @@ public final class CommonSubexpressionPass implements Pass {
                     mergeNode(n);
                 }
             }
+        }
+
+        private record Constant(Value value, Tensor tensor, Node producer) {}
+
+        private record TypeAndDims(ElementType type, List<Long> dims) {
+            static TypeAndDims of(Tensor t) {
+                List<Long> dims = new ArrayList<>(t.rank());
+                for (long d : t.dims()) {
+                    dims.add(d);
+                }
+                return new TypeAndDims(t.elementType(), dims);
+            }
+        }
+
+        /**
+         * Equal constants above the small-constant size: grouped by type and dims first, so that only
+         * constants with a twin of their shape have their bytes read. Before the node walk, so that nodes
+         * reading two equal copies become equal too.
+         */
+        private void mergeLargeConstants() {
+            Map<TypeAndDims, List<Constant>> groups = new LinkedHashMap<>();
+            List<Value> inits = new ArrayList<>(g.initializers());
+            inits.sort(Comparator.comparing(Value::name));
+            for (Value v : inits) {
+                Tensor t = v.initializer();
+                if (t != null && !v.isGraphInput() && isLarge(t)) {
+                    groups.computeIfAbsent(TypeAndDims.of(t), k -> new ArrayList<>()).add(new Constant(v, t, null));
+                }
+            }
+            for (Node n : GraphViews.topologicalOrder(g)) {
+                Tensor t = n.constantTensor();
+                if (t != null && isLarge(t) && n.output(0) != null && n.outputs().size() == 1) {
+                    groups.computeIfAbsent(TypeAndDims.of(t), k -> new ArrayList<>()).add(new Constant(n.output(0), t, n));
+                }
+            }
+            for (List<Constant> group : groups.values()) {
+                if (group.size() < 2) {
+                    continue;
+                }
+                for (Constant c : group) {
+                    mergeConstant(c.value(), TensorKey.of(c.tensor()), c.producer());
+                }
+            }
+        }
+
+        private static boolean isLarge(Tensor t) {
+            return t.elementType() != ElementType.STRING && t.elementCount() > MAX_CONSTANT_ELEMENTS
+                    && t.elementCount() <= MAX_LARGE_CONSTANT_ELEMENTS;
         }
 
         private static boolean isSmall(Tensor t) {
