@@ -225,6 +225,7 @@ class RopeCase:
     per_head: bool = False  # layer: weights (and biases) [heads, hd], one row per head (Cohere), else [hd]
     bias: bool = False  # layer: q_bias / k_bias (Chameleon)
     x_mean: float = 0.0  # added to every input element: a LayerNorm must remove it without cancellation
+    heads_major: bool = False  # split: outputs stored [B, H, S, hd + pad] (an op's perm [0, 2, 1, 3])
 
     @property
     def has_norm(self):
@@ -409,8 +410,12 @@ def run_rope_case(lib, c, stream):
         Wo = hd + c.pad
         q_in = (torch.randn(B, S, c.nq, hd, device=DEV) * 3 + c.x_mean).to(c.dtype)
         k_in = (torch.randn(B, S, c.nk, hd, device=DEV) * 3 + c.x_mean).to(c.dtype)
-        qo = torch.full((B, S, c.nq, Wo), sentinel, device=DEV).to(c.dtype)
-        ko = torch.full((B, S, c.nk, Wo), sentinel, device=DEV).to(c.dtype)
+        if c.heads_major:  # the [B, S, H, Wo] views of [B, H, S, Wo] buffers: what a perm of the heads writes
+            qo = torch.full((B, c.nq, S, Wo), sentinel, device=DEV).to(c.dtype).permute(0, 2, 1, 3)
+            ko = torch.full((B, c.nk, S, Wo), sentinel, device=DEV).to(c.dtype).permute(0, 2, 1, 3)
+        else:
+            qo = torch.full((B, S, c.nq, Wo), sentinel, device=DEV).to(c.dtype)
+            ko = torch.full((B, S, c.nk, Wo), sentinel, device=DEV).to(c.dtype)
         q_out, k_out = qo[..., :hd], ko[..., :hd]
         outs = [qo, ko]
         orig_outs = [qo.clone(), ko.clone()]
@@ -597,6 +602,18 @@ def rope_cases():
         C("qknormrope f16 hd64 gptj 7+1 heads T33", "qk_norm_rope", dtype=f16, hd=64, rot=64, gptj=True, nq=7,
           nk=1, nv=1, seq=33),
         C("qknorm bf16 hd256 3+1 heads B32 S1", "qk_norm", hd=256, rot=0, nq=3, nk=1, nv=1, batch=32, seq=1),
+        # outputs transposed to [B, H, S, D] (QkNorm / QkNormRope with perm [0, 2, 1, 3]: EXAONE 4's NoPE layers,
+        # every Hugging Face layout) at decode, mid and prefill sizes
+        C("qknorm bf16 hd128 heads-major B2 S3", "qk_norm", rot=0, batch=2, seq=3, layout="split", heads_major=True,
+          small=True),
+        C("qknorm f16 hd64 heads-major pad8 T3000", "qk_norm", dtype=f16, hd=64, rot=0, seq=3000, layout="split",
+          pad=8, heads_major=True, **Q8),
+        C("qknorm bf16 hd128 heads-major gemma T20000", "qk_norm", rot=0, seq=20000, w_offset=1.0, layout="split",
+          heads_major=True, **Q8),
+        C("qknormrope bf16 hd128 heads-major B2 S9", "qk_norm_rope", batch=2, seq=9, layout="split",
+          heads_major=True, small=True),
+        C("qknormrope bf16 hd256 rot64 heads-major T5000", "qk_norm_rope", hd=256, rot=64, seq=5000, layout="split",
+          heads_major=True),
         C("mrope bf16 hd128 rot64 [11,11,10] 5+1 heads T300", "mrope", hd=128, rot=64, pos_rows=3,
           section=(11, 11, 10), nq=5, nk=1, nv=1, seq=300),
         C("rope bf16 hd128 invfreq q-only B2 S2049", "rope", source="inv_freq", nk=0, batch=2, seq=2049),

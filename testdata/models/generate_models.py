@@ -468,6 +468,52 @@ def gemma3_spec(name, seed, opset, dtype=torch.float32, optimize=True):
                           optimize=optimize)
 
 
+def gemma4_spec(name, seed, opset, dtype=torch.float32):
+    """Gemma 4 text: RMSNorm written as x · torch.pow(mean(x²) + eps, -0.5); q / k norms on the [B, S, H, D] view,
+    then the RoPE on that view (cos unsqueezed on axis 2), once per tensor (a static export folds one table per
+    call), then the head transpose. A sliding layer (head_dim 32, local base) and a full layer (global head_dim 64,
+    proportional RoPE of a quarter of the head); V is normalized without a weight."""
+    from transformers import Gemma4ForCausalLM, Gemma4TextConfig
+    seed_all(seed)
+    cfg = Gemma4TextConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                           num_attention_heads=4, num_key_value_heads=2, head_dim=32, global_head_dim=64,
+                           max_position_embeddings=256, sliding_window=8,
+                           layer_types=["sliding_attention", "full_attention"], vocab_size_per_layer_input=256,
+                           hidden_size_per_layer_input=16, rms_norm_eps=1e-6, use_cache=False)
+    model = Gemma4ForCausalLM(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    return causal_lm_spec(name, "hf_gemma4_text", "Gemma4ForCausalLM", model, cfg, norms, seed, opset, dtype)
+
+
+def qwen3_moe_spec(name, seed, opset):
+    """Qwen3-MoE: Qwen3's attention (per-head q / k norms before the head transpose) with sparse MoE blocks; the
+    experts run transformers' batched_mm implementation, which the dynamo exporter translates."""
+    from transformers import Qwen3MoeConfig, Qwen3MoeForCausalLM
+    seed_all(seed)
+    cfg = Qwen3MoeConfig(vocab_size=256, hidden_size=64, intermediate_size=128, moe_intermediate_size=32,
+                         num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, head_dim=32,
+                         num_experts=4, num_experts_per_tok=2, max_position_embeddings=256, rms_norm_eps=1e-6,
+                         experts_implementation="batched_mm", use_cache=False)
+    model = Qwen3MoeForCausalLM(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    return causal_lm_spec(name, "hf_qwen3_moe", "Qwen3MoeForCausalLM", model, cfg, norms, seed, opset,
+                          torch.float32)
+
+
+def exaone4_spec(name, seed, opset):
+    """EXAONE 4 hybrid attention: per-head q / k norms after the head transpose (Gemma 3's order); the sliding
+    layer rotates, the global layer has no RoPE (NoPE): its q / k norms feed the attention directly."""
+    from transformers import Exaone4Config, Exaone4ForCausalLM
+    seed_all(seed)
+    cfg = Exaone4Config(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                        num_attention_heads=4, num_key_value_heads=2, head_dim=32, max_position_embeddings=256,
+                        sliding_window=8, layer_types=["sliding_attention", "full_attention"], rms_norm_eps=1e-5,
+                        use_cache=False)
+    model = Exaone4ForCausalLM(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    return causal_lm_spec(name, "hf_exaone4", "Exaone4ForCausalLM", model, cfg, norms, seed, opset, torch.float32)
+
+
 def glm45_spec(name, seed, opset):
     """GLM-4.5 attention: biased q / k / v projections, per-head q / k norms, partial rotary 0.5 (neox
     halves of the first 32 of 64 dims). Every layer dense (first_k_dense_replace = layers): the MoE
@@ -679,6 +725,10 @@ MODEL_BUILDERS = collections.OrderedDict([
                                                                 dtype=torch.float16)),
     ("llama_qk_layernorm_dynamo_op18_f32", lambda: llama_qk_layernorm_spec("llama_qk_layernorm_dynamo_op18_f32",
                                                                             9100, 18)),
+    ("gemma4_dynamo_op18_f32", lambda: gemma4_spec("gemma4_dynamo_op18_f32", 9200, 18)),
+    ("gemma4_dynamo_op18_f16", lambda: gemma4_spec("gemma4_dynamo_op18_f16", 9200, 18, dtype=torch.float16)),
+    ("qwen3_moe_dynamo_op18_f32", lambda: qwen3_moe_spec("qwen3_moe_dynamo_op18_f32", 9300, 18)),
+    ("exaone4_dynamo_op18_f32", lambda: exaone4_spec("exaone4_dynamo_op18_f32", 9400, 18)),
 ])
 
 

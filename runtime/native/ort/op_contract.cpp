@@ -40,7 +40,7 @@ std::vector<OpDecl> build() {
         {OpFamily::Norm, "RmsNormGated", {"X", "scale", "Z"}, {T::SameAsFirst, T::Float, T::SameAsFirst}, {"output"},
          {T::SameAsFirst}, norm_attrs},
         {OpFamily::Rope, "QkNorm", {"q", "k", "q_scale", "k_scale"}, {T::SameAsFirst, T::SameAsFirst, T::Float, T::Float},
-         {"q_out", "k_out"}, {T::SameAsFirst, T::SameAsFirst}, qk_norm_attrs()},
+         {"q_out", "k_out"}, {T::SameAsFirst, T::SameAsFirst}, concat(qk_norm_attrs(), {optional("perm", AttrKind::Ints)})},
         {OpFamily::Rope, "QkNormRope", {"q", "k", "q_scale", "k_scale", "cos", "sin"},
          {T::SameAsFirst, T::SameAsFirst, T::Float, T::Float, T::Float, T::Float}, {"q_out", "k_out"},
          {T::SameAsFirst, T::SameAsFirst},

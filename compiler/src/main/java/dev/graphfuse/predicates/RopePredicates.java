@@ -1,14 +1,19 @@
 package dev.graphfuse.predicates;
 
 import dev.graphfuse.ir.Dim;
+import dev.graphfuse.ir.Node;
 import dev.graphfuse.ir.Shape;
 import dev.graphfuse.ir.Value;
 import dev.graphfuse.match.Constant;
 import dev.graphfuse.match.PredicateArgs;
 import dev.graphfuse.match.PredicateProvider;
 import dev.graphfuse.match.PredicateRegistry;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Native predicates of the multimodal RoPE patterns: structural facts about index constants and
@@ -20,6 +25,38 @@ public final class RopePredicates implements PredicateProvider {
         r.register("StridedIndices", RopePredicates::stridedIndices);
         r.register("FrequencyVector", RopePredicates::frequencyVector);
         r.register("MRopeRows", RopePredicates::mropeRows);
+        r.register("NotRotated", RopePredicates::notRotated);
+    }
+
+    /** Ops a rotated value passes through on its way to the rotation. */
+    private static final Set<String> LAYOUT_OPS = Set.of("Transpose", "Reshape", "Cast", "Identity");
+
+    /**
+     * No RoPE reads {@code x} (a graphfuse Rope or MRope, or a RotaryEmbedding of any domain), directly or
+     * through layout ops: a QK-norm pattern without RoPE leaves such a norm to the patterns that take the
+     * RoPE as well, which sweep later (they are anchored at the RoPE).
+     */
+    private static String notRotated(List<Object> args) {
+        Value x = PredicateArgs.value(args.get(0));
+        ArrayDeque<Value> todo = new ArrayDeque<>(List.of(x));
+        Set<Value> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            Value v = todo.pop();
+            if (!seen.add(v)) {
+                continue;
+            }
+            for (Node u : v.users()) {
+                boolean rope = u.opType().equals("RotaryEmbedding")
+                        || u.domain().equals("graphfuse") && (u.opType().equals("Rope") || u.opType().equals("MRope"));
+                if (rope) {
+                    return "'" + x.name() + "' is rotated by node " + u.name() + " (" + u.qualifiedOpType() + ")";
+                }
+                if (u.domain().isEmpty() && LAYOUT_OPS.contains(u.opType())) {
+                    u.outputs().stream().filter(Objects::nonNull).forEach(todo::push);
+                }
+            }
+        }
+        return null;
     }
 
     /**

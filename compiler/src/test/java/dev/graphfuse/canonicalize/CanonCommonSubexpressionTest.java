@@ -163,18 +163,55 @@ class CanonCommonSubexpressionTest {
         assertEquals(2, ctx.stats("canonicalize", "cse-constant").rewritten(), "c2 and k into c1; d is an input");
     }
 
+    /**
+     * Equal constants above the small size merge with those of their type and dims (an exporter folds a RoPE
+     * table once per use); one of that shape with another value stays, and so do the nodes reading it.
+     */
     @Test
-    void largeInitializersAreNotCompared() {
+    void mergesEqualLargeConstantsOfOneShape() {
         String zeros = "0, ".repeat(64) + "0";
+        String lastOne = "0, ".repeat(64) + "1";
         String in = """
-                graph g (x: i64[65]) -> (y: i64[65], z: i64[65]) {
+                graph g (x: i64[65]) -> (y: i64[65], z: i64[65], w: i64[65]) {
                   init big1: i64[65] = [%s]
                   init big2: i64[65] = [%s]
+                  init big3: i64[65] = [%s]
+                  k = Constant() {"value": tensor = tensor i64[65] = [%s]}
+                  y = Add(x, big1)
+                  z = Add(x, big2)
+                  w = Add(big3, k)
+                }
+                """.formatted(zeros, zeros, lastOne, zeros);
+        String expected = """
+                graph g (x: i64[65]) -> (y: i64[65], z: i64[65], w: i64[65]) {
+                  init big1: i64[65] = [%s]
+                  init big3: i64[65] = [%s]
+                  w = Add(big3, big1)
+                  y = Add(x, big1)
+                  z = Add(x, big1)
+                }
+                """.formatted(zeros, lastOne);
+        PassContext ctx = PassContext.quiet();
+        assertEquals(unchanged(expected), run(in, ctx, CSE));
+        assertEquals(2, ctx.stats("canonicalize", "cse-constant").rewritten(), "big2 and k into big1");
+    }
+
+    /** Beyond MAX_LARGE_CONSTANT_ELEMENTS constants are not read for comparison: weights stay as they are. */
+    @Test
+    void constantsAboveTheComparedSizeAreNotCompared() {
+        long n = CommonSubexpressionPass.MAX_LARGE_CONSTANT_ELEMENTS + 1;
+        String zeros = "0, ".repeat((int) n - 1) + "0";
+        String in = """
+                graph g (x: i8[%d]) -> (y: i8[%d], z: i8[%d]) {
+                  init big1: i8[%d] = [%s]
+                  init big2: i8[%d] = [%s]
                   y = Add(x, big1)
                   z = Add(x, big2)
                 }
-                """.formatted(zeros, zeros);
-        assertEquals(unchanged(in), run(in, CSE));
+                """.formatted(n, n, n, n, zeros, n, zeros);
+        PassContext ctx = PassContext.quiet();
+        assertEquals(unchanged(in), run(in, ctx, CSE));
+        assertEquals(0, ctx.stats("canonicalize", "cse-constant").candidates());
     }
 
     @Test

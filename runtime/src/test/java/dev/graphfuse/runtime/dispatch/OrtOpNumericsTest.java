@@ -172,6 +172,14 @@ class OrtOpNumericsTest {
                 + "q_scale, k_scale) {epsilon: float = 1e-6, num_q_heads: int = 4, num_kv_heads: int = 2, head_dim: int = 128}\n}\n",
                 Map.of("q", new long[] {5, 512}, "k", new long[] {5, 256}, "q_scale", new long[] {128}, "k_scale", new long[] {128}),
                 Map.of(), in -> qk(in, 5, 4, 2, 128, 1e-6, 0, 0, null, null, false)));
+        // EXAONE 4's NoPE layers: [B, S, H, D] views in, transposed [B, H, S, D] out (Gemma's offset for the weights)
+        out.add(new Case("QkNorm-perm", "graph g (q: {T}[1,5,4,64], k: {T}[1,5,2,64], q_scale: {T}[64], k_scale: {T}[64]) -> "
+                + "(qo: {T}[1,4,5,64], ko: {T}[1,2,5,64]) {\n  qo: {T}[1,4,5,64], ko: {T}[1,2,5,64] = graphfuse::QkNorm(q, k, "
+                + "q_scale, k_scale) {epsilon: float = 1e-5, num_q_heads: int = 4, num_kv_heads: int = 2, head_dim: int = 64, "
+                + "weight_offset: int = 1, perm: ints = [0, 2, 1, 3]}\n}\n",
+                Map.of("q", new long[] {1, 5, 4, 64}, "k", new long[] {1, 5, 2, 64}, "q_scale", new long[] {64},
+                        "k_scale", new long[] {64}),
+                Map.of(), in -> qk(in, 5, 4, 2, 64, 1e-5, 0, 1, null, new int[] {0, 2, 1, 3}, false)));
         // Hugging Face: [B, S, H·D] → [B, H, S, D], full-width cos / sin [1, 1, S, D]
         out.add(new Case("QkNormRope-hf", "graph g (q: {T}[1,5,512], k: {T}[1,5,256], q_scale: {T}[128], k_scale: {T}[128], "
                 + "cos: {T}[1,1,5,128], sin: {T}[1,1,5,128]) -> (qo: {T}[1,4,5,128], ko: {T}[1,2,5,128]) {\n"
