@@ -471,14 +471,17 @@ def gemma3_spec(name, seed, opset, dtype=torch.float32, optimize=True):
 def gemma4_spec(name, seed, opset, dtype=torch.float32):
     """Gemma 4 text: RMSNorm written as x · torch.pow(mean(x²) + eps, -0.5); q / k norms on the [B, S, H, D] view,
     then the RoPE on that view (cos unsqueezed on axis 2), once per tensor (a static export folds one table per
-    call), then the head transpose. A sliding layer (head_dim 32, local base) and a full layer (global head_dim 64,
-    proportional RoPE of a quarter of the head); V is normalized without a weight."""
+    call), then the head transpose. A sliding layer (head_dim 32, local base) and two full layers (global head_dim
+    64, proportional RoPE of a quarter of the head) with K = V (attention_k_eq_v: V is K's projection normalized
+    without a weight, which the exporter merges with K's norm); the last layer reuses the previous one's K and V
+    (num_kv_shared_layers), so it normalizes and rotates only Q."""
     from transformers import Gemma4ForCausalLM, Gemma4TextConfig
     seed_all(seed)
-    cfg = Gemma4TextConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+    cfg = Gemma4TextConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=3,
                            num_attention_heads=4, num_key_value_heads=2, head_dim=32, global_head_dim=64,
-                           max_position_embeddings=256, sliding_window=8,
-                           layer_types=["sliding_attention", "full_attention"], vocab_size_per_layer_input=256,
+                           max_position_embeddings=256, sliding_window=8, attention_k_eq_v=True,
+                           num_kv_shared_layers=1, layer_types=["sliding_attention", "full_attention", "full_attention"],
+                           vocab_size_per_layer_input=256,
                            hidden_size_per_layer_input=16, rms_norm_eps=1e-6, use_cache=False)
     model = Gemma4ForCausalLM(cfg).eval()
     norms = randomise_norms(model, seed + 1)

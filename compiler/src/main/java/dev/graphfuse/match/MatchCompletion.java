@@ -60,7 +60,7 @@ final class MatchCompletion<P> {
         }
         Set<Node> shared = Collections.newSetFromMap(new IdentityHashMap<>());
         shared.addAll(state.sharedNodes);
-        String escape = escapingValue(ordered, matched, shared);
+        String escape = escapingValue(ordered, matched, shared, context(matched));
         if (escape != null) {
             state.fail(escape.startsWith("graph output") ? FailureKind.GRAPH_OUTPUT : FailureKind.USERS_OUTSIDE_MATCH,
                     () -> escape);
@@ -136,10 +136,39 @@ final class MatchCompletion<P> {
         return null;
     }
 
-    /** The first value of a non-shared matched node that is used outside the match, described; or null. */
-    private String escapingValue(List<Node> ordered, Set<Node> matched, Set<Node> shared) {
+    /**
+     * The matched nodes that compute a replacement operand (its producer, and what that producer read
+     * inside the match): the fused node reads their values, so they stay in the graph whatever else reads
+     * them (Hugging Face's per-head views, tied to h by their projections).
+     */
+    private Set<Node> context(Set<Node> matched) {
+        Set<Node> context = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Value> work = new ArrayDeque<>();
+        for (int slot : pattern.replacement().inputSlots()) {
+            if (slot >= 0 && state.slots[slot] instanceof Value operand) {
+                work.add(operand);
+            }
+        }
+        while (!work.isEmpty()) {
+            Node p = work.poll().producer();
+            if (p != null && matched.contains(p) && context.add(p)) {
+                for (Value in : p.inputs()) {
+                    if (in != null) {
+                        work.add(in);
+                    }
+                }
+            }
+        }
+        return context;
+    }
+
+    /**
+     * The first value of a matched node that is neither shared nor context (it would be removed) and is used
+     * outside the match, described; or null.
+     */
+    private String escapingValue(List<Node> ordered, Set<Node> matched, Set<Node> shared, Set<Node> context) {
         for (Node n : ordered) {
-            if (shared.contains(n)) {
+            if (shared.contains(n) || context.contains(n)) {
                 continue;
             }
             for (Value out : n.outputs()) {
