@@ -517,6 +517,22 @@ def exaone4_spec(name, seed, opset):
     return causal_lm_spec(name, "hf_exaone4", "Exaone4ForCausalLM", model, cfg, norms, seed, opset, torch.float32)
 
 
+def persimmon_spec(name, seed, opset):
+    """Persimmon (Fuyu's language model): one q / k / v projection viewed [B, S, heads, 3, head_dim], each taken by
+    a Gather on the 3; nn.LayerNorm(head_dim) with bias on q and k (ONNX LayerNormalization), the head transpose,
+    then neox RoPE on the first half of each head."""
+    from transformers import PersimmonConfig, PersimmonForCausalLM
+    seed_all(seed)
+    cfg = PersimmonConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                          num_attention_heads=4, max_position_embeddings=256, qk_layernorm=True,
+                          partial_rotary_factor=0.5, use_cache=False)
+    model = PersimmonForCausalLM(cfg).eval()
+    norms = randomise_norms(model, seed + 1)
+    biases = randomise_biases(model, seed + 2)
+    return causal_lm_spec(name, "hf_persimmon", "PersimmonForCausalLM", model, cfg, norms, seed, opset, torch.float32,
+                          randomised_biases=biases)
+
+
 def glm45_spec(name, seed, opset):
     """GLM-4.5 attention: biased q / k / v projections, per-head q / k norms, partial rotary 0.5 (neox
     halves of the first 32 of 64 dims). Every layer dense (first_k_dense_replace = layers): the MoE
@@ -732,6 +748,7 @@ MODEL_BUILDERS = collections.OrderedDict([
     ("gemma4_dynamo_op18_f16", lambda: gemma4_spec("gemma4_dynamo_op18_f16", 9200, 18, dtype=torch.float16)),
     ("qwen3_moe_dynamo_op18_f32", lambda: qwen3_moe_spec("qwen3_moe_dynamo_op18_f32", 9300, 18)),
     ("exaone4_dynamo_op18_f32", lambda: exaone4_spec("exaone4_dynamo_op18_f32", 9400, 18)),
+    ("persimmon_dynamo_op18_f32", lambda: persimmon_spec("persimmon_dynamo_op18_f32", 9500, 18)),
 ])
 
 
