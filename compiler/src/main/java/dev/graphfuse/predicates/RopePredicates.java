@@ -38,10 +38,10 @@ public final class RopePredicates implements PredicateProvider {
      */
     private static String notRotated(List<Object> args) {
         Value x = PredicateArgs.value(args.get(0));
-        ArrayDeque<Value> todo = new ArrayDeque<>(List.of(x));
+        ArrayDeque<Value> work = new ArrayDeque<>(List.of(x));
         Set<Value> seen = new HashSet<>();
-        while (!todo.isEmpty()) {
-            Value v = todo.pop();
+        while (!work.isEmpty()) {
+            Value v = work.pop();
             if (!seen.add(v)) {
                 continue;
             }
@@ -52,7 +52,7 @@ public final class RopePredicates implements PredicateProvider {
                     return "'" + x.name() + "' is rotated by node " + u.name() + " (" + u.qualifiedOpType() + ")";
                 }
                 if (u.domain().isEmpty() && LAYOUT_OPS.contains(u.opType())) {
-                    u.outputs().stream().filter(Objects::nonNull).forEach(todo::push);
+                    u.outputs().stream().filter(Objects::nonNull).forEach(work::push);
                 }
             }
         }
