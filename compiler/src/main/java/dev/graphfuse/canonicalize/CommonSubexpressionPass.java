@@ -15,7 +15,7 @@ import dev.graphfuse.pass.RuleStats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +70,10 @@ public final class CommonSubexpressionPass implements Pass {
         private final RuleStats constantStats;
         private final Map<TensorKey, Value> constants = new HashMap<>();
         private final Map<NodeKey, Node> seen = new HashMap<>();
+        /** The first constant of each type and dims above the small size, not yet read. */
+        private final Map<TypeAndDims, Pending> firstOfShape = new HashMap<>();
+        /** Type and dims whose constants are compared as they come. */
+        private final Set<TypeAndDims> compared = new HashSet<>();
 
         GraphCse(Graph g, RuleStats nodeStats, RuleStats constantStats) {
             this.g = g;
@@ -78,28 +82,26 @@ public final class CommonSubexpressionPass implements Pass {
         }
 
         void run() {
-            mergeLargeConstants();
             // initializers first, by name, so the kept one does not depend on node order
             List<Value> inits = new ArrayList<>(g.initializers());
             inits.sort(Comparator.comparing(Value::name));
             for (Value v : inits) {
                 Tensor t = v.initializer();
-                if (t != null && !v.isGraphInput() && isSmall(t)) {
-                    mergeConstant(v, TensorKey.of(t), null);
+                if (t != null && !v.isGraphInput()) {
+                    considerConstant(v, t, null);
                 }
             }
             for (Node n : GraphViews.topologicalOrder(g)) {
                 Tensor t = n.constantTensor();
                 // one output, as ONNX defines Constant (a hostile model may list more: found by fuzzing)
-                if (t != null && isSmall(t) && n.output(0) != null && n.outputs().size() == 1) {
-                    mergeConstant(n.output(0), TensorKey.of(t), n);
-                } else {
+                boolean constant = t != null && n.output(0) != null && n.outputs().size() == 1;
+                if (!constant || !considerConstant(n.output(0), t, n)) {
                     mergeNode(n);
                 }
             }
         }
 
-        private record Constant(Value value, Tensor tensor, Node producer) {}
+        private record Pending(Value value, Tensor tensor, Node producer) {}
 
         private record TypeAndDims(ElementType type, List<Long> dims) {
             static TypeAndDims of(Tensor t) {
@@ -112,43 +114,30 @@ public final class CommonSubexpressionPass implements Pass {
         }
 
         /**
-         * Equal constants above the small-constant size: grouped by type and dims first, so that only
-         * constants with a twin of their shape have their bytes read. Before the node walk, so that nodes
-         * reading two equal copies become equal too.
+         * A small constant is compared at once. A larger one is read only once a second constant of its type
+         * and dims shows up (then both are), so a weight without a same-shaped twin is never read. Either way
+         * it is merged before the nodes that read it are visited, so those can become equal too. False when
+         * it was not compared (yet): a Constant node then goes through node CSE as before.
          */
-        private void mergeLargeConstants() {
-            Map<TypeAndDims, List<Constant>> groups = new LinkedHashMap<>();
-            List<Value> inits = new ArrayList<>(g.initializers());
-            inits.sort(Comparator.comparing(Value::name));
-            for (Value v : inits) {
-                Tensor t = v.initializer();
-                if (t != null && !v.isGraphInput() && isLarge(t)) {
-                    groups.computeIfAbsent(TypeAndDims.of(t), k -> new ArrayList<>()).add(new Constant(v, t, null));
-                }
+        private boolean considerConstant(Value v, Tensor t, Node producer) {
+            if (t.elementType() == ElementType.STRING || t.elementCount() > MAX_LARGE_CONSTANT_ELEMENTS) {
+                return false;
             }
-            for (Node n : GraphViews.topologicalOrder(g)) {
-                Tensor t = n.constantTensor();
-                if (t != null && isLarge(t) && n.output(0) != null && n.outputs().size() == 1) {
-                    groups.computeIfAbsent(TypeAndDims.of(t), k -> new ArrayList<>()).add(new Constant(n.output(0), t, n));
-                }
+            if (t.elementCount() <= MAX_CONSTANT_ELEMENTS) {
+                mergeConstant(v, TensorKey.of(t), producer);
+                return true;
             }
-            for (List<Constant> group : groups.values()) {
-                if (group.size() < 2) {
-                    continue;
+            TypeAndDims shape = TypeAndDims.of(t);
+            if (!compared.contains(shape)) {
+                Pending first = firstOfShape.putIfAbsent(shape, new Pending(v, t, producer));
+                if (first == null) {
+                    return false;
                 }
-                for (Constant c : group) {
-                    mergeConstant(c.value(), TensorKey.of(c.tensor()), c.producer());
-                }
+                compared.add(shape);
+                mergeConstant(first.value(), TensorKey.of(first.tensor()), first.producer());
             }
-        }
-
-        private static boolean isLarge(Tensor t) {
-            return t.elementType() != ElementType.STRING && t.elementCount() > MAX_CONSTANT_ELEMENTS
-                    && t.elementCount() <= MAX_LARGE_CONSTANT_ELEMENTS;
-        }
-
-        private static boolean isSmall(Tensor t) {
-            return t.elementType() != ElementType.STRING && t.elementCount() <= MAX_CONSTANT_ELEMENTS;
+            mergeConstant(v, TensorKey.of(t), producer);
+            return true;
         }
 
         /** {@code producer} is the Constant node defining {@code v}, or null for an initializer. */
