@@ -65,11 +65,16 @@ CASES = {
     "laguna": ("laguna", {}, {}),
     "mellum": ("mellum", {}, {}),
     "hy_v3": ("hy_v3", {}, {}),
-    # look-alikes: norms over the whole projection (OLMo 3, FlexOlmo, MiniMax-M2), or after the RoPE
+    # QK LayerNorm: Persimmon (shared nn.LayerNorm, q / k / v gathered from one view), StableLM (a LayerNorm
+    # module per head: not fused); both size heads as hidden / heads
+    "persimmon": ("persimmon", dict(head_dim=16, qk_layernorm=True), {}),
+    "stablelm_qk_layernorm": ("stablelm", dict(head_dim=16, qk_layernorm=True), {}),
+    # look-alikes: norms over the whole projection (OLMo 3, FlexOlmo, MiniMax-M2, OLMoE), or after the RoPE
     # (HunYuan, nanochat's weightless norm): no QK op may fuse
     "olmo3": ("olmo3", dict(sliding_window=8), {}),
     "flex_olmo": ("flex_olmo", {}, {}),
     "minimax_m2": ("minimax_m2", {}, {}),
+    "olmoe": ("olmoe", dict(head_dim=16), {}),
     "hunyuan_dense": ("hunyuan_v1_dense", dict(use_qk_norm=True), {}),
     "hunyuan_moe": ("hunyuan_v1_moe", dict(use_qk_norm=True), {}),
     "nanochat": ("nanochat", {}, {}),
