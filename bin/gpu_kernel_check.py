@@ -730,6 +730,12 @@ def norm_cases():
         C("gated f32 n4096 R5", "rms_norm_gated", dtype=f32_, n=4096, rows=5),
         C("gated f16->bf16 n1024 R1", "rms_norm_gated", dtype=f16, out_dtype=bf, n=1024, rows=1, small=True),
         C("gated bf16 in place n128 R7", "rms_norm_gated", in_place=True),
+        # the decode kernel (at most kNormDecodeRows rows of 64, 128 or 256): fp32 weights over padded f16 rows,
+        # Gemma's offset at 256, the gate over padded f16 rows
+        C("rms f16 n64 w-f32 padded R33 decode", "rms_norm", dtype=f16, wdtype=f32_, n=64, rows=33, x_pad=8,
+          out_pad=8, small=True),
+        C("gemma bf16 n256 R40 decode", "gemma_rms_norm", n=256, rows=40, small=True),
+        C("gated f16 n128 padded R32 decode", "rms_norm_gated", dtype=f16, rows=32, x_pad=16, out_pad=4),
     ]
 
 
