@@ -605,6 +605,16 @@ def rope_cases():
         C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 bad-pos T9001", "mrope", hd=256, rot=64, pos_rows=3,
           section=(11, 11, 10), nq=16, nk=4, nv=4, seq=9001, bad_tokens=30),
         C("qknorm bf16 hd128 Qwen3-8B T12001", "qk_norm", rot=0, seq=12001, **Q8),
+        # the row kernel (a norm without a rotation, more than kRowsMinItems heads, rope_rows.cuh): a warp's rows
+        # across tokens and batch entries (4 heads a token), Q alone with fp32 weights and Gemma's offset, out
+        # of place into padded rows at 64 and 256
+        C("qknorm bf16 hd256 3+1 heads B5 S701 rows", "qk_norm", hd=256, rot=0, nq=3, nk=1, nv=1, batch=5, seq=701),
+        C("qknorm f16 hd64 q-only w-f32 gemma B3 S1001 rows", "qk_norm", dtype=f16, wdtype=f32_, hd=64, rot=0,
+          nq=32, nk=0, nv=8, batch=3, seq=1001, w_offset=1.0),
+        C("qknorm bf16 hd64 out of place pad4 T3001 rows", "qk_norm", hd=64, rot=0, nq=8, nk=2, nv=2, seq=3001,
+          layout="split", pad=4),
+        C("qknorm f16 hd256 out of place pad8 B2 S1500 rows", "qk_norm", dtype=f16, hd=256, rot=0, nq=6, nk=2,
+          nv=2, batch=2, seq=1500, layout="split", pad=8),
         # out of place, a rotation on part of the head and no norm: the split kernel on the rotary dims and
         # the pass-through copy of the rest, or, built with GF_WIDE_KERNEL=1, the wide-lane kernel (rotating
         # and copying lanes in one access); a padded stride that breaks 16-byte units takes the other paths
@@ -626,6 +636,10 @@ def rope_cases():
           seq=40, layout="split"),
         C("rope bf16 hd64 rot32 5+3 heads out of place bad-pos T3001", "rope", hd=64, rot=32, nq=5, nk=3, nv=1,
           seq=3001, layout="split", bad_tokens=20),
+        # whole tokens with the split ends (config.h, kWideTailPct; rope_items.cuh): batch entries and bad
+        # positions among the split tokens
+        C("mrope bf16 hd256 rot64 [11,11,10] out of place bad-pos B3 S2001", "mrope", hd=256, rot=64, pos_rows=3,
+          section=(11, 11, 10), nq=16, nk=4, nv=4, batch=3, seq=2001, layout="split", bad_tokens=25),
         # the decode kernel (at most kDecodeMaxItems (token, head) items, rope_decode.cuh): an fp32 table read
         # per MRoPE row in place, gpt-j pairs over a half-width MRoPE table, inv_freq MRoPE rows with a norm
         # out of place, a bad position on the H row at decode, the Qwen3.5 shape with a bf16 table, the split

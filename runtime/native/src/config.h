@@ -137,6 +137,17 @@ constexpr int kSplitTailItems = 2;
 constexpr int kSplitHeadPct = 25;
 constexpr int kSplitHeadPctRot = 0;
 
+// Wide-lane path (rope_wide.cuh): the same split ends as the split kernel's (rope_items.cuh), for its
+// whole-token launches. Placeholder values under measurement.
+constexpr int kWideTailPct = 50;
+constexpr int kWideTailItems = 4;
+constexpr int kWideHeadPct = 0;
+
+// Row path (rope_rows.cuh): launches with the RMS norm and no rotation (QkNorm) of more than this many (token,
+// head) items, R rows a warp. Placeholder values under measurement.
+constexpr int64_t kRowsMinItems = 10240;
+constexpr int kRowsPerWarp = 4;
+
 // Norm family (norm.cu). Rows per warp in the fast path, their loads issued together (RmsNormGated at 87 % of
 // the copy bandwidth).
 constexpr int kNormRows = 4;

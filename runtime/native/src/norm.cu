@@ -6,6 +6,7 @@
 #include "config.h"
 #include "dtype.cuh"
 #include "launch.cuh"
+#include "row_norm.cuh"
 #include "vec.cuh"
 #include "validate.h"
 
@@ -71,48 +72,19 @@ __device__ __forceinline__ float fast_rcp(float x) {
     return r;
 }
 
-// EPL 16-bit values <-> fp32 as one packed vector (dtype.cuh's Quad / Oct where they apply): through a union
-// element by element, the decode kernel's bf16 result went through local memory.
-template <typename T, typename P, int EPL> __device__ __forceinline__ void unpack_vec(const P& x, float (&y)[EPL]) {
-    if constexpr (EPL == 8) {
-        Oct<T>::unpack(x.v, y);
-    } else if constexpr (EPL == 4) {
-        Quad<T>::unpack(x.v, y);
-    } else {
-#pragma unroll
-        for (int e = 0; e < EPL; e++) y[e] = to_f32(x.e[e]);
-    }
-}
-template <typename T, typename P, int EPL> __device__ __forceinline__ P pack_vec(const float (&y)[EPL]) {
-    P o;
-    if constexpr (EPL == 8) {
-        o.v = Oct<T>::pack(y);
-    } else if constexpr (EPL == 4) {
-        o.v = Quad<T>::pack(y);
-    } else {
-#pragma unroll
-        for (int e = 0; e < EPL; e++) o.e[e] = from_f32<T>(y[e]);
-    }
-    return o;
-}
-
 // One row's values as a lane holds them (EPL contiguous elements, x and z as loaded, w with the weight offset
-// added): the RMS norm over the warp, the gate, and the packed result. rsqrtf and __expf, whose few-ulp
-// errors are far inside one 16-bit rounding.
+// added): the RMS norm over the warp (row_norm.cuh), the gate (__expf, whose few-ulp error is far inside one
+// 16-bit rounding), and the packed result.
 template <typename T, int N, typename P, int EPL>
 __device__ __forceinline__ P norm_row(const gf_norm_args& a, const P& x, const P& z, const float (&w)[EPL]) {
-    float v[EPL], g[EPL];
+    float v[EPL];
     unpack_vec<T>(x, v);
-    if (a.gated) unpack_vec<T>(z, g);
-    float ss = 0.f;
+    rms_scale<N>(v, w, a.epsilon);
+    if (a.gated) {
+        float g[EPL];
+        unpack_vec<T>(z, g);
 #pragma unroll
-    for (int e = 0; e < EPL; e++) ss += v[e] * v[e];
-    ss = warp_sum(ss);
-    const float r = rsqrtf(ss * (1.0f / N) + a.epsilon);
-#pragma unroll
-    for (int e = 0; e < EPL; e++) {
-        v[e] = v[e] * r * w[e];
-        if (a.gated) v[e] *= g[e] * fast_rcp(1.0f + __expf(-g[e]));
+        for (int e = 0; e < EPL; e++) v[e] *= g[e] * fast_rcp(1.0f + __expf(-g[e]));
     }
     return pack_vec<T, P>(v);
 }
