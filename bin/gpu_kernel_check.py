@@ -416,8 +416,10 @@ def run_rope_case(lib, c, stream):
         orig_outs = [qo.clone(), ko.clone()]
         q_orig, k_orig = q_in.clone(), k_in.clone()
 
-    a.q, a.q_out = q_in.data_ptr(), q_out.data_ptr()
-    a.q_stride, a.q_out_stride = I64x3(*q_in.stride()[:3]), I64x3(*q_out.stride()[:3])
+    # a tensor without heads is passed as the ABI allows: no pointer, and (below) no norm weight
+    if c.nq > 0:
+        a.q, a.q_out = q_in.data_ptr(), q_out.data_ptr()
+        a.q_stride, a.q_out_stride = I64x3(*q_in.stride()[:3]), I64x3(*q_out.stride()[:3])
     if c.nk > 0:
         a.k, a.k_out = k_in.data_ptr(), k_out.data_ptr()
         a.k_stride, a.k_out_stride = I64x3(*k_in.stride()[:3]), I64x3(*k_out.stride()[:3])
@@ -436,7 +438,8 @@ def run_rope_case(lib, c, stream):
     elif c.has_norm:
         base = 0.0 if c.w_offset else 1.0  # Gemma weights sit around 0, plain ones around 1
         weights = {h: (base + 0.25 * torch.randn(hd, device=DEV)).to(wdtype) for h in ("q", "k")}
-        a.q_weight, a.k_weight = weights["q"].data_ptr(), weights["k"].data_ptr()
+        a.q_weight = weights["q"].data_ptr() if c.nq > 0 else None
+        a.k_weight = weights["k"].data_ptr() if c.nk > 0 else None
 
     status = torch.zeros(1, dtype=torch.int32, device=DEV)
     a.status = status.data_ptr()
@@ -611,6 +614,10 @@ def rope_cases():
         C("qknorm bf16 hd256 3+1 heads B5 S701 rows", "qk_norm", hd=256, rot=0, nq=3, nk=1, nv=1, batch=5, seq=701),
         C("qknorm f16 hd64 q-only w-f32 gemma B3 S1001 rows", "qk_norm", dtype=f16, wdtype=f32_, hd=64, rot=0,
           nq=32, nk=0, nv=8, batch=3, seq=1001, w_offset=1.0),
+        # K heads alone, without a Q weight (the ABI allows both to be absent): the row, split and decode kernels
+        C("qknorm bf16 hd128 k-only B2 S2000 rows", "qk_norm", rot=0, nq=0, nk=8, nv=8, batch=2, seq=2000),
+        C("qknormrope bf16 hd128 k-only T4097", "qk_norm_rope", nq=0, nk=8, nv=8, seq=4097),
+        C("qknormrope bf16 hd128 k-only T3", "qk_norm_rope", nq=0, nk=8, nv=8, seq=3, small=True),
         C("qknorm bf16 hd64 out of place pad4 T3001 rows", "qk_norm", hd=64, rot=0, nq=8, nk=2, nv=2, seq=3001,
           layout="split", pad=4),
         C("qknorm f16 hd256 out of place pad8 B2 S1500 rows", "qk_norm", dtype=f16, hd=256, rot=0, nq=6, nk=2,

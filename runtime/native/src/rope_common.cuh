@@ -198,12 +198,13 @@ __device__ __forceinline__ T* head_out(const gf_rope_args& a, const Item& it) {
 template <int EPL>
 __device__ __forceinline__ void load_norm_weights(const gf_rope_args& a, int i0, float (&wq)[EPL], float (&wk)[EPL]) {
     if (!a.has_norm) return;
-    const bool k = a.num_k_heads > 0;
+    // a tensor without heads may come without a weight (validate.cpp)
+    const bool q = a.num_q_heads > 0, k = a.num_k_heads > 0;
     with_float_type(a.weight_dtype, [&](auto tag) { // loads issued together (dtype.cuh)
         using E = typename decltype(tag)::type;
 #pragma unroll
         for (int e = 0; e < EPL; e++) {
-            wq[e] = load_as_f32<E>(a.q_weight, i0 + e) + a.weight_offset;
+            wq[e] = q ? load_as_f32<E>(a.q_weight, i0 + e) + a.weight_offset : 0.f;
             wk[e] = k ? load_as_f32<E>(a.k_weight, i0 + e) + a.weight_offset : 0.f;
         }
     });

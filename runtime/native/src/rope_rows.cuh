@@ -66,10 +66,11 @@ __global__ void __launch_bounds__(32 * WARPS) rope_rows_kernel(const __grid_cons
         for (int j = 0; j < R; j++)
             if (r0 + j < L.work) x[j].v = __ldcs(reinterpret_cast<const V*>(in[j]));
         // the weights after the rows' loads, so that those go out first; from L1 after a warp's first rows
+        // (a tensor without heads may come without a weight: validate.cpp)
         float wq[EPL], wk[EPL];
-        load_head_weights<EPL>(a, true, i0, wq);
 #pragma unroll
-        for (int e = 0; e < EPL; e++) wk[e] = 0.f;
+        for (int e = 0; e < EPL; e++) wq[e] = wk[e] = 0.f;
+        if (nq > 0) load_head_weights<EPL>(a, true, i0, wq);
         if (a.num_k_heads > 0) load_head_weights<EPL>(a, false, i0, wk);
 #pragma unroll
         for (int j = 0; j < R; j++) {

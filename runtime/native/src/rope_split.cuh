@@ -276,11 +276,12 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kS
     __shared__ __align__(16) float wsm[NORM ? 2 : 1][W];
     __shared__ __align__(16) float ang[ROT != kRotNone ? kSplitWarps : 1][2][W]; // per-warp cos / sin (see below)
     if (NORM) {
-        const bool kw = a.num_k_heads > 0;
+        // a tensor without heads may come without a weight (validate.cpp)
+        const bool qw = a.num_q_heads > 0, kw = a.num_k_heads > 0;
         with_float_type(a.weight_dtype, [&](auto tag) { // Q's and K's loads issued together (dtype.cuh)
             using E = typename decltype(tag)::type;
             for (int i = threadIdx.x; i < W; i += kSplitThreads) {
-                wsm[0][i] = load_as_f32<E>(a.q_weight, i) + a.weight_offset;
+                wsm[0][i] = qw ? load_as_f32<E>(a.q_weight, i) + a.weight_offset : 0.f;
                 wsm[NORM ? 1 : 0][i] = kw ? load_as_f32<E>(a.k_weight, i) + a.weight_offset : 0.f;
             }
         });
