@@ -625,11 +625,20 @@ def rope_cases():
         C("mrope bf16 hd256 rot64 [11,11,10] Qwen3.5 bad-pos T9001", "mrope", hd=256, rot=64, pos_rows=3,
           section=(11, 11, 10), nq=16, nk=4, nv=4, seq=9001, bad_tokens=30),
         C("qknorm bf16 hd128 Qwen3-8B T12001", "qk_norm", rot=0, seq=12001, **Q8),
-        # K heads alone, without a Q weight or pointer (the ABI allows both to be absent): the split and decode
-        # kernels
-        C("qknorm bf16 hd128 k-only B2 S2000", "qk_norm", rot=0, nq=0, nk=8, nv=8, batch=2, seq=2000),
+        # the row kernel (a norm without a rotation, more than kRowsMinItems heads, rope_rows.cuh): a warp's rows
+        # across tokens and batch entries (4 heads a token), Q alone with fp32 weights and Gemma's offset, out
+        # of place into padded rows at 64 and 256
+        C("qknorm bf16 hd256 3+1 heads B5 S701 rows", "qk_norm", hd=256, rot=0, nq=3, nk=1, nv=1, batch=5, seq=701),
+        C("qknorm f16 hd64 q-only w-f32 gemma B3 S1001 rows", "qk_norm", dtype=f16, wdtype=f32_, hd=64, rot=0,
+          nq=32, nk=0, nv=8, batch=3, seq=1001, w_offset=1.0),
+        # K heads alone, without a Q weight (the ABI allows both to be absent): the row, split and decode kernels
+        C("qknorm bf16 hd128 k-only B2 S2000 rows", "qk_norm", rot=0, nq=0, nk=8, nv=8, batch=2, seq=2000),
         C("qknormrope bf16 hd128 k-only T4097", "qk_norm_rope", nq=0, nk=8, nv=8, seq=4097),
         C("qknormrope bf16 hd128 k-only T3", "qk_norm_rope", nq=0, nk=8, nv=8, seq=3, small=True),
+        C("qknorm bf16 hd64 out of place pad4 T3001 rows", "qk_norm", hd=64, rot=0, nq=8, nk=2, nv=2, seq=3001,
+          layout="split", pad=4),
+        C("qknorm f16 hd256 out of place pad8 B2 S1500 rows", "qk_norm", dtype=f16, hd=256, rot=0, nq=6, nk=2,
+          nv=2, batch=2, seq=1500, layout="split", pad=8),
         # out of place, a rotation on part of the head and no norm: the split kernel on the rotary dims and
         # the pass-through copy of the rest, or, built with GF_WIDE_KERNEL=1, the wide-lane kernel (rotating
         # and copying lanes in one access); a padded stride that breaks 16-byte units takes the other paths
@@ -651,6 +660,10 @@ def rope_cases():
           seq=40, layout="split"),
         C("rope bf16 hd64 rot32 5+3 heads out of place bad-pos T3001", "rope", hd=64, rot=32, nq=5, nk=3, nv=1,
           seq=3001, layout="split", bad_tokens=20),
+        # whole tokens with the split ends (config.h, kWideTailPct; rope_items.cuh): batch entries and bad
+        # positions among the split tokens
+        C("mrope bf16 hd256 rot64 [11,11,10] out of place bad-pos B3 S2001", "mrope", hd=256, rot=64, pos_rows=3,
+          section=(11, 11, 10), nq=16, nk=4, nv=4, batch=3, seq=2001, layout="split", bad_tokens=25),
         # the decode kernel (at most kDecodeMaxItems (token, head) items, rope_decode.cuh): an fp32 table read
         # per MRoPE row in place, gpt-j pairs over a half-width MRoPE table, inv_freq MRoPE rows with a norm
         # out of place, a bad position on the H row at decode, the Qwen3.5 shape with a bf16 table, the split
@@ -755,6 +768,12 @@ def norm_cases():
         C("gated f32 n4096 R5", "rms_norm_gated", dtype=f32_, n=4096, rows=5),
         C("gated f16->bf16 n1024 R1", "rms_norm_gated", dtype=f16, out_dtype=bf, n=1024, rows=1, small=True),
         C("gated bf16 in place n128 R7", "rms_norm_gated", in_place=True),
+        # the decode kernel (at most kNormDecodeRows rows of 64, 128 or 256): fp32 weights over padded f16 rows,
+        # Gemma's offset at 256, the gate over padded f16 rows
+        C("rms f16 n64 w-f32 padded R33 decode", "rms_norm", dtype=f16, wdtype=f32_, n=64, rows=33, x_pad=8,
+          out_pad=8, small=True),
+        C("gemma bf16 n256 R40 decode", "gemma_rms_norm", n=256, rows=40, small=True),
+        C("gated f16 n128 padded R32 decode", "rms_norm_gated", dtype=f16, rows=32, x_pad=16, out_pad=4),
     ]
 
 

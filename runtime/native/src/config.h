@@ -137,6 +137,23 @@ constexpr int kSplitTailItems = 2;
 constexpr int kSplitHeadPct = 25;
 constexpr int kSplitHeadPctRot = 0;
 
+// Wide-lane path (rope_wide.cuh): the same split ends as the split kernel's (rope_items.cuh), for its
+// whole-token launches. H100, 2026-12-07, out-of-place MRope (Qwen3.5 heads) against the kernel without split
+// ends in the same run: 2,048 tokens 24.0 us against 26.3-26.5, 16,384 129.3-129.4 against 133.5-134.7,
+// 65,536 482-483 against 487. These values were not swept against others.
+constexpr int kWideTailPct = 50;
+constexpr int kWideTailItems = 4;
+constexpr int kWideHeadPct = 0;
+
+// Row path (rope_rows.cuh): launches with the RMS norm and no rotation (QkNorm) of more than kRowsMinItems and
+// at most kRowsMaxItems (token, head) items, kRowsPerWarp rows a warp. H100, 2026-12-07, QkNorm 32 + 8 heads
+// of 128 in place, against the split kernel in the same run: 2,048 tokens (81,920 items) 17.8-18.0 us against
+// 18.5; 16,384 tokens (655,360) 119.1-119.4 against 117.3-117.8; 65,536 the same. The bounds lie between
+// those measured points and were not swept.
+constexpr int64_t kRowsMinItems = 10240;
+constexpr int64_t kRowsMaxItems = 262144;
+constexpr int kRowsPerWarp = 4;
+
 // Norm family (norm.cu). Rows per warp in the fast path, their loads issued together (RmsNormGated at 87 % of
 // the copy bandwidth).
 constexpr int kNormRows = 4;

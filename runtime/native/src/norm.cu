@@ -6,6 +6,7 @@
 #include "config.h"
 #include "dtype.cuh"
 #include "launch.cuh"
+#include "row_norm.cuh"
 #include "vec.cuh"
 #include "validate.h"
 
@@ -71,26 +72,31 @@ __device__ __forceinline__ float fast_rcp(float x) {
     return r;
 }
 
-template <bool STREAM, typename V> __device__ __forceinline__ V load_row(const V* p) { return STREAM ? __ldcs(p) : *p; }
-template <bool STREAM, typename V> __device__ __forceinline__ void store_row(V* p, V v) {
-    if (STREAM) {
-        __stcs(p, v);
-    } else {
-        *p = v;
+// One row's values as a lane holds them (EPL contiguous elements, x and z as loaded, w with the weight offset
+// added): the RMS norm over the warp (row_norm.cuh), the gate (__expf, whose few-ulp error is far inside one
+// 16-bit rounding), and the packed result.
+template <typename T, int N, typename P, int EPL>
+__device__ __forceinline__ P norm_row(const gf_norm_args& a, const P& x, const P& z, const float (&w)[EPL]) {
+    float v[EPL];
+    unpack_vec<T>(x, v);
+    rms_scale<N>(v, w, a.epsilon);
+    if (a.gated) {
+        float g[EPL];
+        unpack_vec<T>(z, g);
+#pragma unroll
+        for (int e = 0; e < EPL; e++) v[e] *= g[e] * fast_rcp(1.0f + __expf(-g[e]));
     }
+    return pack_vec<T, P>(v);
 }
 
-// Fast path for per-head norms (n = 64, 128 or 256, 16-bit in and out, aligned rows): a warp takes R rows
-// at a time, each lane holding n / 32 contiguous elements loaded as one vector, the R rows' loads (x and z)
-// all issued before any is used; weights stay in registers; rsqrtf and __expf, whose few-ulp errors are far
-// inside one 16-bit rounding. The general kernel reads each element twice, one at a time.
+// Fast path for per-head norms (n = 64, 128 or 256, 16-bit in and out, aligned rows), many rows: a warp
+// takes R rows at a time, each lane holding n / 32 contiguous elements loaded as one vector (evict-first:
+// they stream through once), the R rows' loads (x and z) all issued before any is used; weights stay in
+// registers. The general kernel reads each element twice, one at a time.
 template <typename T, int N, int R, int WARPS>
 __global__ void __launch_bounds__(32 * WARPS) norm_fast_kernel(const __grid_constant__ gf_norm_args a) {
     pdl_enter(); // before any global read: launch.cuh
     constexpr int EPL = N / 32;
-    // many rows stream through once (evict-first); a decode step's few rows keep the default policy, so
-    // that rows in L2 (as a decode step's inputs are, just written) are read from there
-    constexpr bool STREAM = R > 1;
     using P = Packed<T, EPL>;
     const int lane = threadIdx.x & 31;
     const int warp = threadIdx.x >> 5;
@@ -106,13 +112,12 @@ __global__ void __launch_bounds__(32 * WARPS) norm_fast_kernel(const __grid_cons
 #pragma unroll
         for (int j = 0; j < R; j++) {
             if (r0 + j >= a.rows) break;
-            x[j].v = load_row<STREAM>(reinterpret_cast<const typename P::V*>(xb + (r0 + j) * a.x_row_stride));
-            if (a.gated) z[j].v = load_row<STREAM>(reinterpret_cast<const typename P::V*>(zb + (r0 + j) * a.z_row_stride));
+            x[j].v = __ldcs(reinterpret_cast<const typename P::V*>(xb + (r0 + j) * a.x_row_stride));
+            if (a.gated) z[j].v = __ldcs(reinterpret_cast<const typename P::V*>(zb + (r0 + j) * a.z_row_stride));
         }
     };
     // the first rows' loads go out before the weights': the weights are converted as they arrive, in their
-    // dtype's branch, and whatever is issued after them waits for them (a decode launch is one row a warp,
-    // so that order made its time two memory round trips instead of one)
+    // dtype's branch, and whatever is issued after them waits for them
     load_rows(r0);
     float w[EPL];
     with_float_type(a.weight_dtype, [&](auto tag) { // loads issued together (dtype.cuh)
@@ -124,31 +129,45 @@ __global__ void __launch_bounds__(32 * WARPS) norm_fast_kernel(const __grid_cons
 #pragma unroll
         for (int j = 0; j < R; j++) {
             if (r0 + j >= a.rows) break; // uniform across the warp: every lane reaches the shuffles
-            float v[EPL];
-            float ss = 0.f;
-#pragma unroll
-            for (int e = 0; e < EPL; e++) {
-                v[e] = to_f32(x[j].e[e]);
-                ss += v[e] * v[e];
-            }
-            ss = warp_sum(ss);
-            const float r = rsqrtf(ss * (1.0f / N) + a.epsilon);
-            P o;
-#pragma unroll
-            for (int e = 0; e < EPL; e++) {
-                float y = v[e] * r * w[e];
-                if (a.gated) {
-                    const float zv = to_f32(z[j].e[e]);
-                    y *= zv * fast_rcp(1.0f + __expf(-zv));
-                }
-                o.e[e] = from_f32<T>(y);
-            }
-            store_row<STREAM>(reinterpret_cast<typename P::V*>(ob + (r0 + j) * a.out_row_stride), o.v);
+            const P o = norm_row<T, N>(a, x[j], z[j], w);
+            __stcs(reinterpret_cast<typename P::V*>(ob + (r0 + j) * a.out_row_stride), o.v);
         }
         r0 += step;
         if (r0 >= a.rows) break;
         load_rows(r0);
     }
+}
+
+// A decode step's few rows (at most kNormDecodeRows): one row a warp in two-warp blocks, so the launch spreads
+// over many SMs and each warp's chain is one row long. Its time is that chain, so: a 32-bit row index and no
+// loop before the loads; the row's loads (default cache policy: a decode step's inputs were just written and
+// sit in L2) before the weights'; the weights held as raw bits and converted after the row's loads are out.
+template <typename T, int N>
+__global__ void __launch_bounds__(64) norm_decode_kernel(const __grid_constant__ gf_norm_args a) {
+    pdl_enter(); // before any global read: launch.cuh
+    constexpr int EPL = N / 32;
+    using P = Packed<T, EPL>;
+    const int row = static_cast<int>(blockIdx.x) * 2 + static_cast<int>(threadIdx.x >> 5);
+    if (row >= static_cast<int>(a.rows)) return; // a whole warp
+    const int i0 = (threadIdx.x & 31) * EPL;
+    P x, z;
+    x.v = *reinterpret_cast<const typename P::V*>(static_cast<const T*>(a.x) + row * a.x_row_stride + i0);
+    z.v = typename P::V{};
+    if (a.gated) z.v = *reinterpret_cast<const typename P::V*>(static_cast<const T*>(a.z) + row * a.z_row_stride + i0);
+    uint32_t wb[EPL];
+    with_float_type(a.weight_dtype, [&](auto tag) {
+        using E = typename decltype(tag)::type;
+#pragma unroll
+        for (int e = 0; e < EPL; e++) wb[e] = bits_of<E>(static_cast<const E*>(a.weight)[i0 + e]);
+    });
+    float w[EPL];
+    with_float_type(a.weight_dtype, [&](auto tag) {
+        using E = typename decltype(tag)::type;
+#pragma unroll
+        for (int e = 0; e < EPL; e++) w[e] = f32_of_bits<E>(wb[e]) + a.weight_offset;
+    });
+    const P o = norm_row<T, N>(a, x, z, w);
+    *reinterpret_cast<typename P::V*>(static_cast<T*>(a.out) + row * a.out_row_stride + i0) = o.v;
 }
 
 // Whether the fast path takes these arguments: a per-head width, one 16-bit type in and out, every row
@@ -163,25 +182,24 @@ bool norm_fast_fits(const gf_norm_args& a) {
     return ok(a.x, a.x_row_stride) && ok(a.out, a.out_row_stride) && (!a.gated || ok(a.z, a.z_row_stride));
 }
 
-template <typename T, int R, int WARPS>
-void launch_norm_fast_rows(const gf_norm_args& a, cudaStream_t stream) {
-    const unsigned blocks = blocks_for(a.rows, WARPS * R);
-    switch (a.n) {
-    case 64: launch(norm_fast_kernel<T, 64, R, WARPS>, blocks, 32 * WARPS, 0, stream, a); break;
-    case 128: launch(norm_fast_kernel<T, 128, R, WARPS>, blocks, 32 * WARPS, 0, stream, a); break;
-    default: launch(norm_fast_kernel<T, 256, R, WARPS>, blocks, 32 * WARPS, 0, stream, a); break;
-    }
-}
-
-// Few rows (a decode step's heads): a row per warp in two-warp blocks, so the launch spreads over many
-// SMs and each warp's chain is one row long; many rows: kNormRows per warp, their loads issued together
+// Few rows (a decode step's heads): the decode kernel; many: kNormRows per warp, their loads issued together
 // (config.h).
 template <typename T>
 void launch_norm_fast(const gf_norm_args& a, cudaStream_t stream) {
     if (a.rows <= kNormDecodeRows) {
-        launch_norm_fast_rows<T, 1, 2>(a, stream);
-    } else {
-        launch_norm_fast_rows<T, kNormRows, kWarps>(a, stream);
+        const unsigned blocks = blocks_for(a.rows, 2);
+        switch (a.n) {
+        case 64: launch(norm_decode_kernel<T, 64>, blocks, 64, 0, stream, a); break;
+        case 128: launch(norm_decode_kernel<T, 128>, blocks, 64, 0, stream, a); break;
+        default: launch(norm_decode_kernel<T, 256>, blocks, 64, 0, stream, a); break;
+        }
+        return;
+    }
+    const unsigned blocks = blocks_for(a.rows, kWarps * kNormRows);
+    switch (a.n) {
+    case 64: launch(norm_fast_kernel<T, 64, kNormRows, kWarps>, blocks, kThreads, 0, stream, a); break;
+    case 128: launch(norm_fast_kernel<T, 128, kNormRows, kWarps>, blocks, kThreads, 0, stream, a); break;
+    default: launch(norm_fast_kernel<T, 256, kNormRows, kWarps>, blocks, kThreads, 0, stream, a); break;
     }
 }
 

@@ -1,6 +1,7 @@
 // The rope family (QkNorm, QkNormRope, QkNormMRope, MRope, Rope): the entry points, and which kernel takes
 // a launch. Semantics: the header graphfuse_kernels.h and docs/ops.md. The kernels, each in its own header:
 //  - rope_decode.cuh: few (token, head) items, such as one decode step (config.h, kDecodeMaxItems);
+//  - rope_rows.cuh:   a norm without a rotation (QkNorm), many tokens: heads as rows, a few a warp;
 //  - rope_wide.cuh:   the wide-lane kernel, for an out-of-place rotation of part of a head (the rest copied)
 //                     in one pass (config.h, GF_WIDE_KERNEL);
 //  - rope_split.cuh:  the split-lane kernel, for 16-bit Q/K whose changed width is 64, 128 or 256, and
@@ -19,6 +20,7 @@
 #include "rope_fast.cuh"
 #include "rope_general.cuh"
 #include "rope_pass_through.cuh"
+#include "rope_rows.cuh"
 #include "rope_split.cuh"
 #include "rope_tiled.cuh"
 #include "rope_wide.cuh"
@@ -58,6 +60,15 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
             rope::launch_decode<__nv_bfloat16>(L, dec, s);
         } else {
             rope::launch_decode<__half>(L, dec, s);
+        }
+        return launch_status();
+    }
+    // a norm without a rotation, a mid-size launch: rows of heads (config.h, kRowsMinItems / kRowsMaxItems)
+    if (special && L.work > kRowsMinItems && L.work <= kRowsMaxItems && rope::rows_fit(L.a)) {
+        if (args->dtype == GF_DTYPE_BF16) {
+            rope::launch_rows<__nv_bfloat16>(L, s);
+        } else {
+            rope::launch_rows<__half>(L, s);
         }
         return launch_status();
     }

@@ -159,7 +159,7 @@ struct Item {
 
 // n / d for n, d >= 0, in 32 bits when both fit: a 64-bit division is a subroutine of some 70 instructions,
 // on the path from a decode warp's index to its first load.
-__device__ __forceinline__ int64_t div_index(int64_t n, int64_t d) {
+__host__ __device__ __forceinline__ int64_t div_index(int64_t n, int64_t d) {
     if (((n | d) >> 31) == 0) return static_cast<int64_t>(static_cast<uint32_t>(n) / static_cast<uint32_t>(d));
     return n / d;
 }

@@ -20,6 +20,7 @@
 #include "dtype.cuh"
 #include "launch.cuh"
 #include "rope_common.cuh"
+#include "row_norm.cuh"
 #include "vec.cuh"
 
 namespace gf::rope {
@@ -252,23 +253,10 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
     if constexpr (SPLIT) {
 #pragma unroll
         for (int e = 0; e < EPL; e++) y[e] = to_f32(x.e[e]);
-    } else if constexpr (EPL == 8) {
-        Oct<T>::unpack(x.v, y);
-    } else if constexpr (EPL == 4) {
-        Quad<T>::unpack(x.v, y);
     } else {
-#pragma unroll
-        for (int e = 0; e < EPL; e++) y[e] = to_f32(x.e[e]);
+        unpack_vec<T>(x, y);
     }
-    if (NORM) {
-        float ss = 0.f;
-#pragma unroll
-        for (int e = 0; e < EPL; e++) ss += y[e] * y[e];
-        ss = warp_sum(ss);
-        const float r = rsqrtf(ss * (1.0f / HD) + a.epsilon); // 2 ulp: far inside a 16-bit output's rounding
-#pragma unroll
-        for (int e = 0; e < EPL; e++) y[e] = y[e] * r * wt[e];
-    }
+    if (NORM) rms_scale<HD>(y, wt, a.epsilon);
     if (ROT == kRotNeox) {
         const int off = half / NA; // the partner lane's distance (a power of two: fast_path_fits, decode_fits)
         const bool first = (lane & off) == 0;
@@ -310,13 +298,8 @@ __global__ void __launch_bounds__(kDecodeThreads) rope_decode_kernel(const __gri
             }
         }
         return;
-    } else if constexpr (EPL == 8) {
-        r.v = Oct<T>::pack(y);
-    } else if constexpr (EPL == 4) {
-        r.v = Quad<T>::pack(y);
     } else {
-#pragma unroll
-        for (int e = 0; e < EPL; e++) r.e[e] = from_f32<T>(y[e]);
+        r = pack_vec<T, P>(y);
     }
     *reinterpret_cast<typename P::V*>(dst + i0) = r.v;
 }

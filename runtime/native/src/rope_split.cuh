@@ -26,6 +26,7 @@
 #include "dtype.cuh"
 #include "launch.cuh"
 #include "rope_common.cuh"
+#include "rope_items.cuh"
 
 namespace gf::rope {
 
@@ -33,10 +34,7 @@ struct SplitShape {
     int width;           // W: elements of a head the kernel reads and writes
     int q_steps;         // ceil(num_q_heads / heads per step)
     int k_steps;         // ceil(num_k_heads / heads per step)
-    int steps_per_item;  // steps a warp takes of one token before the next item (split tokens)
-    int items_per_token; // ceil((q_steps + k_steps) / steps_per_item) (split tokens)
-    int64_t whole_tokens; // tokens before whole_tokens are one item each; the rest are split as above ...
-    int64_t head_tokens;  // ... and so are the first head_tokens (kSplitHeadPct)
+    ItemPlan items;      // which token's steps each warp takes (rope_items.cuh)
     int table_keep;       // cos / sin loads evict-last in L2 (table_policy)
     int64_t pos_bytes;    // size of a contiguous positions tensor, prefetched into L2 (0: none)
     int angles;          // kAngles*: how a token's cos / sin reach the lanes
@@ -273,7 +271,6 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kS
     const int oa = 4 * (lane % LPH); // the lane's two chunks: [oa, oa + 4) and [oa + HALF, oa + HALF + 4)
     const int ob = oa + HALF;
     const int qs = sh.q_steps;
-    const int total = qs + sh.k_steps;
 
     // w + weight_offset of Q (row 0) and K (row 1), staged once per block
     __shared__ __align__(16) float wsm[NORM ? 2 : 1][W];
@@ -302,39 +299,16 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kS
             asm volatile("prefetch.global.L2 [%0];" ::"l"(static_cast<const char*>(a.positions) + off));
         }
     }
-    const int64_t whole = sh.whole_tokens;
-    const int64_t head_items = sh.head_tokens * sh.items_per_token;
-    const int64_t items = head_items + (whole - sh.head_tokens) + (a.batch * a.seq - whole) * sh.items_per_token;
     const int64_t stride = static_cast<int64_t>(gridDim.x) * kSplitWarps;
-    // item -> token and chunk: a few split tokens first (the first wave ends staggered), then whole tokens,
-    // then split ones again, so that short items run last and the last wave ends evenly
-    auto locate = [&](int64_t item, int64_t& b, int64_t& s, int& chunk, int& spi) {
+    for (int64_t item = static_cast<int64_t>(blockIdx.x) * kSplitWarps + warp; item < sh.items.items; item += stride) {
         int64_t tok;
-        chunk = 0;
-        spi = sh.q_steps + sh.k_steps;
-        // split tokens [0, head_tokens), whole tokens [head_tokens, whole), split tokens [whole, end)
-        const int64_t first = item < head_items ? 0 : whole;
-        const int64_t r = item < head_items ? item : item - head_items - (whole - sh.head_tokens);
-        if (item < head_items || r >= 0) {
-            tok = first + div_index(r, sh.items_per_token);
-            chunk = static_cast<int>(r - (tok - first) * sh.items_per_token);
-            spi = sh.steps_per_item;
-        } else {
-            tok = item - head_items + sh.head_tokens;
-        }
-        b = 0, s = tok;
+        int lo, hi;
+        sh.items.locate(item, tok, lo, hi);
+        int64_t b = 0, s = tok;
         if (a.batch > 1) {
             b = div_index(tok, a.seq);
             s = tok - b * a.seq;
         }
-    };
-    for (int64_t item = static_cast<int64_t>(blockIdx.x) * kSplitWarps + warp; item < items; item += stride) {
-        int64_t b, s;
-        int chunk;
-        int spi;
-        locate(item, b, s, chunk, spi);
-        const int lo = chunk * spi;
-        const int hi = min(lo + spi, total);
         // the item's steps of each phase: Q steps [q0, q1), K steps [k0, k1)
         const int q0 = lo, q1 = min(hi, qs);
         const int k0 = max(lo, qs) - qs, k1 = hi - qs;
@@ -385,7 +359,7 @@ __global__ void __launch_bounds__(kSplitThreads, NORM ? kSplitMinBlocksNorm : kS
         float c[8], sn[8];
         const bool ok = token_angles<W, ROT>(L, sh.angles, sh.table_keep != 0, b, s, lane, oa, ang[ROT != kRotNone ? warp : 0][0],
                                              ang[ROT != kRotNone ? warp : 0][1], c, sn);
-        if (!ok && lane == 0 && chunk == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
+        if (!ok && lane == 0 && lo == 0) atomicCAS(a.status, 0, GF_ERR_POSITION_RANGE);
 
         bool preloaded = true;
         float w[8];
@@ -470,30 +444,11 @@ void launch_split_kernel(const RopeLaunch& L, SplitShape sh, cudaStream_t stream
     // below that: at a few tokens per warp, one-step items measured 1.6x slower)
     constexpr int rounds = ROT == kRotNone ? kSplitRoundsNoRot : kSplitRoundsRot;
     const int64_t spi = steps_per_warp(tokens, total, rounds > 0 && tokens >= want ? want * rounds : want);
-    sh.items_per_token = static_cast<int>((total + spi - 1) / spi);
-    sh.whole_tokens = 0;
-    if (sh.items_per_token == 1 && kSplitTailPct > 0) {
-        // many tokens: whole tokens, but the last kSplitTailPct % of a wave's worth split in
-        // kSplitTailItems, so that the grid's last blocks are short
-        const int64_t tail = want * kSplitTailPct / 100;
-        sh.whole_tokens = tokens > tail ? tokens - tail : 0;
-        sh.items_per_token = kSplitTailItems < total ? kSplitTailItems : total;
-    }
-    sh.head_tokens = 0;
-    const int head_pct = NORM ? kSplitHeadPct : kSplitHeadPctRot;
-    if (head_pct > 0 && sh.whole_tokens > 0) {
-        const int64_t head = want * head_pct / 100;
-        sh.head_tokens = head < sh.whole_tokens ? head : sh.whole_tokens;
-    }
-    sh.steps_per_item = (total + sh.items_per_token - 1) / sh.items_per_token;
+    sh.items = plan_items(tokens, total, spi, want, kSplitTailPct, kSplitTailItems, NORM ? kSplitHeadPct : kSplitHeadPctRot);
     sh.table_keep = kTableEvictLast ? 1 : 0;
     // many tokens only: a decode launch reads its few positions once anyway
     sh.pos_bytes = tokens >= want ? contiguous_position_bytes(L.a) : 0;
-    const int64_t items = sh.head_tokens * sh.items_per_token + (sh.whole_tokens - sh.head_tokens) +
-                          (tokens - sh.whole_tokens) * sh.items_per_token;
-    // one item per warp (a persistent grid measured no better, and dynamic block scheduling keeps the warps
-    // at work on neighbouring tokens)
-    const int64_t need = (items + kSplitWarps - 1) / kSplitWarps;
+    const int64_t need = (sh.items.items + kSplitWarps - 1) / kSplitWarps;
     const unsigned blocks = static_cast<unsigned>(need < kMaxBlocks ? need : kMaxBlocks);
     launch(k, blocks, kSplitThreads, 0, stream, L, sh);
 }

@@ -22,13 +22,13 @@
 #include "dtype.cuh"
 #include "launch.cuh"
 #include "rope_common.cuh"
+#include "rope_items.cuh"
 
 namespace gf::rope {
 
 struct WideShape {
     int q_steps, k_steps; // ceil(heads / HPS) of Q and of K
-    int spi;              // steps per item
-    int ipt;              // items per token: ceil((q_steps + k_steps) / spi)
+    ItemPlan items;       // which token's steps each warp takes (rope_items.cuh)
     int vec_table;        // fp32 or 16-bit table rows whose 8 entries a lane needs are 16-byte aligned
 };
 
@@ -120,15 +120,13 @@ __global__ void __launch_bounds__(kWideThreads, kWideMinBlocks) rope_wide_kernel
     // rotary dims reads its own value
     const int partner = !rotates || ROT != kRotNeox ? lane : (first ? lane + (rot >> 4) : lane - (rot >> 4));
     const bool changes = NORM || rotates;
-    const int qs = sh.q_steps, total = qs + sh.k_steps;
-    const int64_t tokens = a.batch * a.seq;
-    const int64_t items = tokens * sh.ipt;
+    const int qs = sh.q_steps;
 
-    for (int64_t item = static_cast<int64_t>(blockIdx.x) * kWideWarps + (threadIdx.x >> 5); item < items;
+    for (int64_t item = static_cast<int64_t>(blockIdx.x) * kWideWarps + (threadIdx.x >> 5); item < sh.items.items;
          item += static_cast<int64_t>(gridDim.x) * kWideWarps) {
-        const int64_t tok = div_index(item, sh.ipt);
-        const int lo = static_cast<int>(item - tok * sh.ipt) * sh.spi;
-        const int hi = min(lo + sh.spi, total);
+        int64_t tok;
+        int lo, hi;
+        sh.items.locate(item, tok, lo, hi);
         int64_t b = 0, s = tok;
         if (a.batch > 1) {
             b = div_index(tok, a.seq);
@@ -252,12 +250,13 @@ void launch_wide_kernel(const RopeLaunch& L, WideShape sh, cudaStream_t stream) 
     const int64_t tokens = L.a.batch * L.a.seq;
     const int total = sh.q_steps + sh.k_steps;
     const int64_t want = resident * kWideWarps;
-    // whole tokens once there are enough of them to fill every resident warp, else the tokens' steps spread
-    // over the warps (a step per warp at decode), rounded up: a grid of 1.6 waves, each warp's chain paid
-    // twice, was 18 % slower than one wave of two-step warps (MRope out of place, T = 256, H100)
-    sh.spi = static_cast<int>(steps_per_warp(tokens, total, want, /*one_wave=*/true));
-    sh.ipt = (total + sh.spi - 1) / sh.spi;
-    const unsigned blocks = blocks_for(tokens * sh.ipt, kWideWarps);
+    // whole tokens once there are enough of them to fill every resident warp, with split ends (config.h,
+    // kWideTailPct), else the tokens' steps spread over the warps (a step per warp at decode), rounded up: a
+    // grid of 1.6 waves, each warp's chain paid twice, was 18 % slower than one wave of two-step warps (MRope
+    // out of place, T = 256, H100)
+    const int64_t spi = steps_per_warp(tokens, total, want, /*one_wave=*/true);
+    sh.items = plan_items(tokens, total, spi, want, kWideTailPct, kWideTailItems, kWideHeadPct);
+    const unsigned blocks = blocks_for(sh.items.items, kWideWarps);
     launch(k, blocks, kWideThreads, 0, stream, L, sh);
 }
 
