@@ -627,7 +627,9 @@ def rope_cases():
         C("qknorm bf16 hd128 Qwen3-8B T12001", "qk_norm", rot=0, seq=12001, **Q8),
         # the row kernel (a norm without a rotation, more than kRowsMinItems heads, rope_rows.cuh): a warp's rows
         # across tokens and batch entries (4 heads a token), Q alone with fp32 weights and Gemma's offset, out
-        # of place into padded rows at 64 and 256
+        # of place into padded rows at 64 and 256 (16-byte aligned: pad 8; pad 4 leaves hd64 to the split
+        # kernel), an access of 4 rows over tokens of 2 heads, accesses of 2 rows over tokens of 3 + 3, and
+        # launches whose last access is part of a warp's
         C("qknorm bf16 hd256 3+1 heads B5 S701 rows", "qk_norm", hd=256, rot=0, nq=3, nk=1, nv=1, batch=5, seq=701),
         C("qknorm f16 hd64 q-only w-f32 gemma B3 S1001 rows", "qk_norm", dtype=f16, wdtype=f32_, hd=64, rot=0,
           nq=32, nk=0, nv=8, batch=3, seq=1001, w_offset=1.0),
@@ -637,6 +639,11 @@ def rope_cases():
         C("qknormrope bf16 hd128 k-only T3", "qk_norm_rope", nq=0, nk=8, nv=8, seq=3, small=True),
         C("qknorm bf16 hd64 out of place pad4 T3001 rows", "qk_norm", hd=64, rot=0, nq=8, nk=2, nv=2, seq=3001,
           layout="split", pad=4),
+        C("qknorm bf16 hd64 out of place pad8 T3001 rows", "qk_norm", hd=64, rot=0, nq=8, nk=2, nv=2, seq=3001,
+          layout="split", pad=8),
+        C("qknorm bf16 hd64 1+1 heads T6001 rows", "qk_norm", hd=64, rot=0, nq=1, nk=1, nv=1, seq=6001),
+        C("qknorm f16 hd128 3+3 heads B3 S667 rows", "qk_norm", dtype=f16, rot=0, nq=3, nk=3, nv=1, batch=3,
+          seq=667),
         C("qknorm f16 hd256 out of place pad8 B2 S1500 rows", "qk_norm", dtype=f16, hd=256, rot=0, nq=6, nk=2,
           nv=2, batch=2, seq=1500, layout="split", pad=8),
         # out of place, a rotation on part of the head and no norm: the split kernel on the rotary dims and

@@ -145,13 +145,12 @@ constexpr int kWideTailPct = 50;
 constexpr int kWideTailItems = 4;
 constexpr int kWideHeadPct = 0;
 
-// Row path (rope_rows.cuh): launches with the RMS norm and no rotation (QkNorm) of more than kRowsMinItems and
-// at most kRowsMaxItems (token, head) items, kRowsPerWarp rows a warp. H100, 2026-12-07, QkNorm 32 + 8 heads
-// of 128 in place, against the split kernel in the same run: 2,048 tokens (81,920 items) 17.8-18.0 us against
-// 18.5; 16,384 tokens (655,360) 119.1-119.4 against 117.3-117.8; 65,536 the same. The bounds lie between
-// those measured points and were not swept.
+// Row path (rope_rows.cuh): launches with the RMS norm and no rotation (QkNorm) of more than kRowsMinItems
+// (token, head) items, kRowsPerWarp rows a warp. H100, 2026-12-07 23:45 UTC, QkNorm 32 + 8 heads of 128 in
+// place, 16-byte lanes against the split kernel in the same run: 2,048 tokens (81,920 items) 17.45 against
+// 18.10 us, 16,384 115.45 against 118.21, 65,536 449.3 against 463.0. Below kRowsMinItems the wide kernel
+// (kWideMaxItems) and the decode kernel take these launches.
 constexpr int64_t kRowsMinItems = 10240;
-constexpr int64_t kRowsMaxItems = 262144;
 constexpr int kRowsPerWarp = 4;
 
 // Norm family (norm.cu). Rows per warp in the fast path, their loads issued together (RmsNormGated at 87 % of

@@ -63,8 +63,8 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
         }
         return launch_status();
     }
-    // a norm without a rotation, a mid-size launch: rows of heads (config.h, kRowsMinItems / kRowsMaxItems)
-    if (special && L.work > kRowsMinItems && L.work <= kRowsMaxItems && rope::rows_fit(L.a)) {
+    // a norm without a rotation, more than a mid-size launch: rows of heads (config.h, kRowsMinItems)
+    if (special && L.work > kRowsMinItems && rope::rows_fit(L.a)) {
         if (args->dtype == GF_DTYPE_BF16) {
             rope::launch_rows<__nv_bfloat16>(L, s);
         } else {
