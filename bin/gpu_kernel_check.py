@@ -641,9 +641,9 @@ def rope_cases():
           layout="split", pad=4),
         C("qknorm bf16 hd64 out of place pad8 T3001 rows", "qk_norm", hd=64, rot=0, nq=8, nk=2, nv=2, seq=3001,
           layout="split", pad=8),
-        C("qknorm bf16 hd64 1+1 heads T6001 rows", "qk_norm", hd=64, rot=0, nq=1, nk=1, nv=1, seq=6001),
+        C("qknorm bf16 hd64 1+1 heads T6001 rows", "qk_norm", hd=64, rot=0, nq=1, nk=1, nv=1, seq=6001, small=True),
         C("qknorm f16 hd128 3+3 heads B3 S667 rows", "qk_norm", dtype=f16, rot=0, nq=3, nk=3, nv=1, batch=3,
-          seq=667),
+          seq=667, small=True),
         C("qknorm f16 hd256 out of place pad8 B2 S1500 rows", "qk_norm", dtype=f16, hd=256, rot=0, nq=6, nk=2,
           nv=2, batch=2, seq=1500, layout="split", pad=8),
         # out of place, a rotation on part of the head and no norm: the split kernel on the rotary dims and

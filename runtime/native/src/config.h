@@ -94,7 +94,8 @@ constexpr int64_t kDecodeMaxItems = 1280;
 
 // Launches with a norm of more (token, head) items than that and at most this many take the wide-lane kernel
 // (rope_wide.cuh) when their angles come from a one-row table or there is no rotation (GF_WIDE_KERNEL=1;
-// out-of-place partial rotations without a norm take it at every size). H100,
+// out-of-place partial rotations without a norm take it at every size; a norm without a rotation on 16-byte
+// aligned heads goes to the row kernel first, kRowsMinItems). H100,
 // 2026-12-07, T = 256 of Qwen3-8B (10,240 items): QkNorm 4.30 against 4.96 us on the split kernel (FastDeploy
 // 4.40), QkNormRope 5.85 against 6.37 (vLLM 6.62). At T = 2,048 (81,920 items) the split kernel wins:
 // QkNormRope 19.75 against 27.19, QkNorm 18.39 against 18.41. MRoPE rows, inv_freq and rotations without a
@@ -146,11 +147,12 @@ constexpr int kWideTailItems = 4;
 constexpr int kWideHeadPct = 0;
 
 // Row path (rope_rows.cuh): launches with the RMS norm and no rotation (QkNorm) of more than kRowsMinItems
-// (token, head) items, kRowsPerWarp rows a warp. H100, 2026-12-07 23:45 UTC, QkNorm 32 + 8 heads of 128 in
-// place, 16-byte lanes against the split kernel in the same run: 2,048 tokens (81,920 items) 17.45 against
-// 18.10 us, 16,384 115.45 against 118.21, 65,536 449.3 against 463.0. Below kRowsMinItems the wide kernel
-// (kWideMaxItems) and the decode kernel take these launches.
-constexpr int64_t kRowsMinItems = 10240;
+// (token, head) items, i.e. every one the decode kernel does not take; kRowsPerWarp rows a warp. H100,
+// 2026-12-07, QkNorm 32 + 8 heads of 128 in place, 16-byte lanes against the kernels that took these launches
+// before, in the same run: 2,048 tokens (81,920 items) 17.45 against 18.10 us (split kernel), 16,384 115.45
+// against 118.21, 65,536 449.3 against 463.0 (23:45 UTC); 64 / 128 / 256 tokens 2.59 / 3.15 / 4.07 against
+// 2.62 / 3.30 / 4.43 on the wide kernel, FastDeploy 3.07 / 3.55 / 4.39 (00:23 UTC).
+constexpr int64_t kRowsMinItems = kDecodeMaxItems;
 constexpr int kRowsPerWarp = 4;
 
 // Norm family (norm.cu). Rows per warp in the fast path, their loads issued together (RmsNormGated at 87 % of

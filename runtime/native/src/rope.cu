@@ -63,7 +63,7 @@ int launch_rope(const gf_rope_args* args, RopeOp op, void* stream) {
         }
         return launch_status();
     }
-    // a norm without a rotation, more than a mid-size launch: rows of heads (config.h, kRowsMinItems)
+    // a norm without a rotation, above the decode kernel's sizes: rows of heads (config.h, kRowsMinItems)
     if (special && L.work > kRowsMinItems && rope::rows_fit(L.a)) {
         if (args->dtype == GF_DTYPE_BF16) {
             rope::launch_rows<__nv_bfloat16>(L, s);
