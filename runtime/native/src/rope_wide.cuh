@@ -35,8 +35,10 @@ struct WideShape {
 // Warps per block: 4 where the launch spreads tokens' steps over the warps; 1 where warps take whole tokens,
 // each a long item (20 head accesses for Qwen3.5), so that a warp's slot is refilled as soon as it is done
 // instead of when the slowest of its block is. H100, 2026-12-07 23:46 UTC, out-of-place MRope (Qwen3.5) built
-// with 1-warp blocks against 4-warp ones in the same run: 16,384 tokens 128.37 against 130.26 us, 65,536 474.8
-// against 481.6 (2-warp blocks: 128.97, 478.1); at T = 256 (spread) 1-warp blocks were 2.5 % slower.
+// with 1-warp blocks (kWideWarps = 1 at compile time) against 4-warp ones in the same run: 16,384 tokens
+// 128.37 against 130.26 us, 65,536 474.8 against 481.6 (2-warp blocks: 128.97, 478.1); at T = 256 (spread)
+// 1-warp blocks were 2.5 % slower. This form (block size at launch) measured 128.66 and 481.8 in a later run:
+// the 16,384 gain held, the 65,536 one did not, and the two forms have not been timed side by side.
 constexpr int kWideWarps = 4;
 constexpr int kWideThreads = 32 * kWideWarps;
 constexpr int kWideUnroll = 4; // steps whose loads are issued together
