@@ -94,6 +94,9 @@ __global__ void __launch_bounds__(32 * WARPS) rope_rows_kernel(const __grid_cons
             if (r0 + j * RPA >= L.work) break; // uniform across the warp: every lane reaches the shuffles
             float v[EPL];
             unpack_vec<T>(x[j], v);
+            // row_norm.cuh's rms_scale over G lanes instead of the warp, written out: calling it (a weight array
+            // selected first) took this kernel from 48 to 59 registers at head_dim 128 (ptxas, 2026-12-08),
+            // and fewer warps a SM than the build that was timed
             float ss = 0.f;
 #pragma unroll
             for (int e = 0; e < EPL; e++) ss += v[e] * v[e];
