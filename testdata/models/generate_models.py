@@ -749,6 +749,12 @@ MODEL_BUILDERS = collections.OrderedDict([
     ("qwen3_moe_dynamo_op18_f32", lambda: qwen3_moe_spec("qwen3_moe_dynamo_op18_f32", 9300, 18)),
     ("exaone4_dynamo_op18_f32", lambda: exaone4_spec("exaone4_dynamo_op18_f32", 9400, 18)),
     ("persimmon_dynamo_op18_f32", lambda: persimmon_spec("persimmon_dynamo_op18_f32", 9500, 18)),
+    # the same exports after ONNX Runtime's fusion rules (onnxscript's optimize_for_ort): q / k norms as
+    # SimplifiedLayerNormalization, Cohere's centred LayerNorm as Sub(x, mean) then SimplifiedLayerNormalization
+    ("qwen3_dynamo_op18_f32_ortfused", lambda: dict(qwen3_spec("qwen3_dynamo_op18_f32_ortfused", 1000, 18),
+                                                    ort_fusions=True)),
+    ("cohere_qk_layernorm_dynamo_op18_f32_ortfused", lambda: dict(
+        cohere_spec("cohere_qk_layernorm_dynamo_op18_f32_ortfused", 9000, 18), ort_fusions=True)),
 ])
 
 
@@ -814,6 +820,29 @@ def dims_of(type_proto):
         else:
             dims.append(None)
     return onnx.helper.tensor_dtype_to_np_dtype(tt.elem_type).name, dims
+
+
+def ort_fusions(path):
+    """onnxscript's ONNX Runtime fusions (`optimize_for_ort`), applied in place: the export as a user who ran
+    ORT's own fusion rules over it hands it on (RMSNorms as SimplifiedLayerNormalization, residual ones as
+    com.microsoft SkipSimplifiedLayerNormalization)."""
+    import onnxscript
+    from onnxscript.rewriter import ort_fusions as of
+    model, counts = of.optimize_for_ort(onnxscript.ir.load(path))
+    tmp = path + ".tmp.onnx"
+    onnxscript.ir.save(model, tmp, external_data=os.path.basename(path) + ".data.tmp")
+    os.replace(path + ".data.tmp", path + ".data")
+    # the graph names its data file: point it at the final name before moving the graph into place
+    import onnx
+    m = onnx.load(tmp, load_external_data=False)
+    for t in m.graph.initializer:
+        for e in t.external_data:
+            if e.key == "location":
+                e.value = os.path.basename(path) + ".data"
+    onnx.save(m, path)
+    os.remove(tmp)
+    return dict(action="onnxscript.rewriter.ort_fusions.optimize_for_ort", onnxscript=onnxscript.__version__,
+                rules_applied={k: v for k, v in sorted(counts.items()) if v})
 
 
 def describe(path):
@@ -919,6 +948,8 @@ def process(spec):
     entry["export_options"] = export_opts
     if spec.get("strip_metadata_keys"):
         entry["postprocess"] = strip_node_metadata(path, spec["strip_metadata_keys"])
+    if spec.get("ort_fusions"):
+        entry["ort_fusions"] = ort_fusions(path)
     entry.update(describe(path))
     if entry["total_bytes"] > MAX_MODEL_BYTES:
         raise RuntimeError(f"{name}: {entry['total_bytes']} bytes exceeds the {MAX_MODEL_BYTES} byte limit")
@@ -952,7 +983,7 @@ def process(spec):
 # README
 # --------------------------------------------------------------------------------------------------
 
-NOTABLE = ["RMSNormalization", "RotaryEmbedding", "Attention", "Pow", "ReduceMean", "Sqrt", "Reciprocal", "Div",
+NOTABLE = ["RMSNormalization", "SimplifiedLayerNormalization", "RotaryEmbedding", "Attention", "Pow", "ReduceMean", "Sqrt", "Reciprocal", "Div",
            "Split", "Slice", "Neg", "Cos", "Sin", "GatherND", "ScatterND", "ScatterElements", "Conv", "CumSum",
            "Softplus", "Cast", "Constant", "IsNaN", "Where"]
 

@@ -24,7 +24,7 @@ import java.util.Set;
 final class SymbolicShapes {
     private static final Set<String> SAME_SHAPE = Set.of("Identity", "Cast", "CastLike", "Neg", "Abs", "Sqrt",
             "Reciprocal", "Exp", "Relu", "Sigmoid", "Tanh", "Erf", "Sin", "Cos", "Softmax", "Not", "IsNaN", "Clip",
-            "LayerNormalization", "RMSNormalization");
+            "LayerNormalization", "RMSNormalization", "SimplifiedLayerNormalization");
     private static final Set<String> BROADCAST = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Where", "Max", "Min",
             "Equal", "Less", "Greater", "And", "Or");
 
