@@ -85,6 +85,17 @@ CASES = {
     "qwen3_hd128": ("qwen3", dict(hidden_size=256, head_dim=128, num_attention_heads=8), {}),
     "qwen3_noopt": ("qwen3", {}, dict(optimize=False)),
     "qwen3_bf16": ("qwen3", {}, BF16),
+    # after onnxscript's ORT fusions (optimize_for_ort): RMSNorms as SimplifiedLayerNormalization
+    "qwen3_moe_ortfused": ("qwen3_moe", {}, dict(ort_fusions=True)),
+    "qwen3_next_ortfused": ("qwen3_next", HYBRID, dict(ort_fusions=True)),
+    "glm4_moe_ortfused": ("glm4_moe", dict(use_qk_norm=True, first_k_dense_replace=1, partial_rotary_factor=0.5),
+                          dict(ort_fusions=True)),
+    "gemma4_ortfused": ("gemma4_text", dict(vocab_size_per_layer_input=256, hidden_size_per_layer_input=16,
+                                            global_head_dim=64), dict(ort_fusions=True)),
+    "exaone4_ortfused": ("exaone4", dict(sliding_window=8, layer_types=["sliding_attention", "full_attention"]),
+                         dict(ort_fusions=True)),
+    "olmo3_ortfused": ("olmo3", dict(sliding_window=8), dict(ort_fusions=True)),
+    "qwen3_f16_ortfused": ("qwen3", {}, dict(F16, ort_fusions=True)),
 }
 
 
@@ -117,6 +128,8 @@ def run_case(name, out_dir):
         try:
             spec = build_spec(name, model_type, overrides, opts)
             gm.export(spec, path)
+            if opts.get("ort_fusions"):  # what a user who ran ONNX Runtime's own fusions first hands on
+                gm.ort_fusions(path)
             np.save(ids, spec["ref_inputs"]["input_ids"])
         except Exception as e:  # an exporter or transformers limit: reported, the sweep goes on
             r["export_error"] = f"{type(e).__name__}: {e}".splitlines()[0][:300]
