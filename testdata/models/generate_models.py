@@ -1055,6 +1055,11 @@ def write_readme(manifest):
                  + f", attention `{e['attn_implementation']}`, {e['torch_params']:,} parameters")
         L.append(f"- config: `{json.dumps(c, sort_keys=True)}`")
         L.append(f"- export options: `{json.dumps(e['export_options'], sort_keys=True)}`")
+        if "ort_fusions" in e:
+            f = e["ort_fusions"]
+            # its counts include intermediate fusions no later rule consumed, which it inlines back (the RoPEs)
+            L.append(f"- then ONNX Runtime's fusions (onnxscript {f['onnxscript']} `optimize_for_ort`), rules applied, "
+                     f"intermediate ones (inlined back when unused) included: `{json.dumps(f['rules_applied'], sort_keys=True)}`")
         ins = "; ".join(f"`{i['name']}` {i['dtype']} {i['shape']}" for i in e["inputs"])
         outs = "; ".join(f"`{o['name']}` {o['dtype']} {o['shape']}" for o in e["outputs"])
         L.append(f"- graph inputs: {ins}; outputs: {outs}")
