@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import sys
+import tempfile
 import time
 import traceback
 import warnings
@@ -829,18 +830,12 @@ def ort_fusions(path):
     import onnxscript
     from onnxscript.rewriter import ort_fusions as of
     model, counts = of.optimize_for_ort(onnxscript.ir.load(path))
-    tmp = path + ".tmp.onnx"
-    onnxscript.ir.save(model, tmp, external_data=os.path.basename(path) + ".data.tmp")
-    os.replace(path + ".data.tmp", path + ".data")
-    # the graph names its data file: point it at the final name before moving the graph into place
-    import onnx
-    m = onnx.load(tmp, load_external_data=False)
-    for t in m.graph.initializer:
-        for e in t.external_data:
-            if e.key == "location":
-                e.value = os.path.basename(path) + ".data"
-    onnx.save(m, path)
-    os.remove(tmp)
+    # written under the final names in a scratch folder (the graph names its data file), then moved over
+    base = os.path.basename(path)
+    with tempfile.TemporaryDirectory(dir=os.path.dirname(path)) as d:
+        onnxscript.ir.save(model, os.path.join(d, base), external_data=base + ".data")
+        os.replace(os.path.join(d, base + ".data"), path + ".data")
+        os.replace(os.path.join(d, base), path)
     return dict(action="onnxscript.rewriter.ort_fusions.optimize_for_ort", onnxscript=onnxscript.__version__,
                 rules_applied={k: v for k, v in sorted(counts.items()) if v})
 
